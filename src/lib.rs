@@ -1,0 +1,1 @@
+//! ganscope: GAN theory on 1-D distributions, computed exactly on a grid.
