@@ -1,0 +1,386 @@
+//! The target spec grammar:
+//!
+//! ```text
+//! spec   := term ( "+" term )*
+//! term   := [ weight "*" ] family "(" number ( "," number )* ")"
+//! ```
+//!
+//! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)`. Errors carry the
+//! column where they were found, so that a caret can point at it, and a
+//! misspelt family name comes with the nearest valid one.
+
+use super::families::FAMILIES;
+use super::{DensityError, Family, Mixture, Term};
+use std::fmt;
+
+/// A spec that does not parse or names an impossible density.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    /// What is wrong, in one line.
+    pub message: String,
+    /// The spec as given.
+    pub spec: String,
+    /// 0-based character offset of the offending text.
+    pub offset: usize,
+    /// How many characters to underline (at least 1).
+    pub len: usize,
+}
+
+impl SpecError {
+    /// The 1-based column of the error.
+    pub fn column(&self) -> usize {
+        self.offset + 1
+    }
+
+    /// The spec and a caret line under the offending text, for a terminal.
+    pub fn caret(&self) -> String {
+        format!(
+            "  {}\n  {}{}",
+            self.spec,
+            " ".repeat(self.offset),
+            "^".repeat(self.len.max(1))
+        )
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (column {})", self.message, self.column())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Ident(String),
+    Sym(char),
+    /// Text that is no token of the grammar.
+    Bad(String),
+}
+
+struct Lexer {
+    toks: Vec<(Tok, usize, usize)>, // token, offset, length (in chars)
+}
+
+fn lex(chars: &[char]) -> Lexer {
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c.is_ascii_digit() || c == '.' || c == '-' {
+            // number: [-]digits[.digits][e[+-]digits]
+            if c == '-' {
+                i += 1;
+            }
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+                let save = i;
+                i += 1;
+                if i < chars.len() && (chars[i] == '+' || chars[i] == '-') {
+                    i += 1;
+                }
+                let digits = i;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == digits {
+                    i = save; // 'e' not followed by digits: not part of the number
+                }
+            }
+            let text: String = chars[start..i].iter().collect();
+            match text.parse::<f64>() {
+                Ok(v) => toks.push((Tok::Num(v), start, i - start)),
+                Err(_) => {
+                    // A lone '-' followed by a name (e.g. "-inf"): take the name too.
+                    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                        i += 1;
+                    }
+                    let text: String = chars[start..i].iter().collect();
+                    toks.push((Tok::Bad(text), start, (i - start).max(1)));
+                }
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            toks.push((
+                Tok::Ident(chars[start..i].iter().collect()),
+                start,
+                i - start,
+            ));
+        } else if "()+*,".contains(c) {
+            i += 1;
+            toks.push((Tok::Sym(c), start, 1));
+        } else {
+            i += 1;
+            toks.push((Tok::Bad(c.to_string()), start, 1));
+        }
+    }
+    Lexer { toks }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The family name nearest to `name`, if it is plausibly a misspelling.
+pub fn suggest_family(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    FAMILIES
+        .iter()
+        .map(|(f, _)| (edit_distance(&lower, f), *f))
+        .min()
+        .filter(|(d, f)| *d <= 2.max(f.len() / 3))
+        .map(|(_, f)| f)
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Num(v) => format!("the number {v}"),
+        Tok::Ident(s) | Tok::Bad(s) => format!("'{s}'"),
+        Tok::Sym(c) => format!("'{c}'"),
+    }
+}
+
+/// Numbers beyond this magnitude are refused: nothing on a plot lives there,
+/// and the numerics downstream would overflow.
+const MAX_MAGNITUDE: f64 = 1e12;
+
+struct Parser<'a> {
+    spec: &'a str,
+    toks: Vec<(Tok, usize, usize)>,
+    pos: usize,
+    end: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, message: impl Into<String>, offset: usize, len: usize) -> SpecError {
+        SpecError {
+            message: message.into(),
+            spec: self.spec.to_string(),
+            offset,
+            len,
+        }
+    }
+
+    fn peek(&self) -> Option<&(Tok, usize, usize)> {
+        self.toks.get(self.pos)
+    }
+
+    fn expect_sym(&mut self, c: char, what: &str) -> Result<(), SpecError> {
+        match self.peek() {
+            Some((Tok::Sym(s), _, _)) if *s == c => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some((t, off, len)) => Err(self.err(
+                format!("expected {what}, found {}", describe(t)),
+                *off,
+                *len,
+            )),
+            None => Err(self.err(
+                format!("expected {what}, found the end of the spec"),
+                self.end,
+                1,
+            )),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> Result<(f64, usize, usize), SpecError> {
+        match self.peek().cloned() {
+            Some((Tok::Num(v), off, len)) => {
+                self.pos += 1;
+                if !v.is_finite() || v.abs() > MAX_MAGNITUDE {
+                    return Err(self.err(
+                        format!("{what} {v} is out of range (|x| ≤ 1e12)"),
+                        off,
+                        len,
+                    ));
+                }
+                Ok((v, off, len))
+            }
+            Some((t, off, len)) => {
+                Err(self.err(format!("expected {what}, found {}", describe(&t)), off, len))
+            }
+            None => Err(self.err(
+                format!("expected {what}, found the end of the spec"),
+                self.end,
+                1,
+            )),
+        }
+    }
+
+    fn term(&mut self) -> Result<Term, SpecError> {
+        // Optional weight.
+        let mut weight = (1.0, 0usize, 0usize);
+        if let Some((Tok::Num(_), _, _)) = self.peek() {
+            weight = self.number("a weight")?;
+            self.expect_sym('*', "'*' after the weight")?;
+            if weight.0 <= 0.0 {
+                return Err(self.err(
+                    format!("weight must be positive, got {}", weight.0),
+                    weight.1,
+                    weight.2,
+                ));
+            }
+        }
+        let (name, noff, nlen) = match self.peek().cloned() {
+            Some((Tok::Ident(s), off, len)) => {
+                self.pos += 1;
+                (s, off, len)
+            }
+            Some((t, off, len)) => {
+                return Err(self.err(
+                    format!(
+                        "expected a family such as normal(0, 1), found {}",
+                        describe(&t)
+                    ),
+                    off,
+                    len,
+                ));
+            }
+            None => {
+                return Err(self.err(
+                    "expected a family such as normal(0, 1), found the end of the spec",
+                    self.end,
+                    1,
+                ));
+            }
+        };
+        let Some((fname, pnames)) = FAMILIES.iter().find(|(f, _)| *f == name) else {
+            let hint = match suggest_family(&name) {
+                Some(s) => format!("; did you mean '{s}'?"),
+                None => format!(
+                    "; known families: {}",
+                    FAMILIES.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(self.err(format!("unknown family '{name}'{hint}"), noff, nlen));
+        };
+        self.expect_sym('(', &format!("'(' after {fname}"))?;
+        let mut args: Vec<(f64, usize, usize)> = Vec::new();
+        loop {
+            let what = match pnames.get(args.len()) {
+                Some(p) => format!("a number for {p}"),
+                None => "a number".to_string(),
+            };
+            args.push(self.number(&what)?);
+            match self.peek() {
+                Some((Tok::Sym(','), _, _)) => self.pos += 1,
+                Some((Tok::Sym(')'), _, _)) => {
+                    self.pos += 1;
+                    break;
+                }
+                Some((t, off, len)) => {
+                    return Err(self.err(
+                        format!("expected ',' or ')', found {}", describe(t)),
+                        *off,
+                        *len,
+                    ));
+                }
+                None => {
+                    return Err(self.err(
+                        "expected ',' or ')', found the end of the spec",
+                        self.end,
+                        1,
+                    ));
+                }
+            }
+        }
+        if args.len() != pnames.len() {
+            let (off, len) = if args.len() > pnames.len() {
+                (args[pnames.len()].1, args[pnames.len()].2)
+            } else {
+                (noff, nlen)
+            };
+            return Err(self.err(
+                format!(
+                    "{fname} takes {} parameter{} ({}), got {}",
+                    pnames.len(),
+                    if pnames.len() == 1 { "" } else { "s" },
+                    pnames.join(", "),
+                    args.len()
+                ),
+                off,
+                len,
+            ));
+        }
+        let values: Vec<f64> = args.iter().map(|a| a.0).collect();
+        let family = Family::from_params(fname, &values).map_err(|e| {
+            let idx = e.param().and_then(|p| pnames.iter().position(|q| *q == p));
+            let (off, len) = idx.map(|i| (args[i].1, args[i].2)).unwrap_or((noff, nlen));
+            self.err(e.to_string(), off, len)
+        })?;
+        Ok(Term {
+            weight: weight.0,
+            family,
+        })
+    }
+}
+
+/// Parse a target spec.
+///
+/// # Examples
+/// ```
+/// let m = ganscope::density::parse_spec("0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)").unwrap();
+/// assert_eq!(m.to_string(), "0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)");
+/// ```
+///
+/// # Errors
+/// A [`SpecError`] with the column of the first problem: an unknown family
+/// (with a suggestion), a missing parenthesis, a wrong number of parameters, a
+/// parameter out of its family's domain, a weight that is not positive, an
+/// empty spec.
+pub fn parse_spec(spec: &str) -> Result<Mixture, SpecError> {
+    let chars: Vec<char> = spec.chars().collect();
+    let lexer = lex(&chars);
+    let mut p = Parser {
+        spec,
+        toks: lexer.toks,
+        pos: 0,
+        end: chars.len(),
+    };
+    if p.toks.is_empty() {
+        return Err(p.err("empty spec: expected a term such as normal(0, 1)", 0, 1));
+    }
+    let mut terms = vec![p.term()?];
+    while let Some((t, off, len)) = p.peek().cloned() {
+        match t {
+            Tok::Sym('+') => {
+                p.pos += 1;
+                terms.push(p.term()?);
+            }
+            other => {
+                return Err(p.err(
+                    format!(
+                        "expected '+' or the end of the spec, found {}",
+                        describe(&other)
+                    ),
+                    off,
+                    len,
+                ));
+            }
+        }
+    }
+    Mixture::new(terms).map_err(|e: DensityError| p.err(e.to_string(), 0, chars.len().max(1)))
+}
