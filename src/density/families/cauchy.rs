@@ -47,7 +47,7 @@ impl Univariate for Cauchy {
         if u >= 1.0 {
             return f64::INFINITY;
         }
-        if u < 0.5 {
+        if u <= 0.5 {
             self.x0 - self.gamma / (PI * u).tan()
         } else {
             self.isf(1.0 - u)

@@ -52,7 +52,7 @@ impl Univariate for Laplace {
         if u >= 1.0 {
             return f64::INFINITY;
         }
-        if u < 0.5 {
+        if u <= 0.5 {
             self.mu + self.b * (2.0 * u).ln()
         } else {
             self.isf(1.0 - u)

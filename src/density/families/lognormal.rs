@@ -1,9 +1,10 @@
 //! The log-normal distribution: skewed, supported on (0, ∞).
 
+use super::normal::std_normal_lower_quantile;
 use crate::density::error::{finite, positive};
 use crate::density::{DensityError, LN_SQRT_2PI, Tail, Univariate};
 use rand::Rng;
-use statrs::function::erf::{erfc, erfc_inv};
+use statrs::function::erf::erfc;
 use std::f64::consts::SQRT_2;
 
 /// LogNormal(μ, σ): ln X ~ N(μ, σ²).
@@ -58,7 +59,7 @@ impl Univariate for LogNormal {
         if u > 0.5 {
             return self.isf(1.0 - u);
         }
-        (self.mu - self.sigma * SQRT_2 * erfc_inv(2.0 * u)).exp()
+        (self.mu + self.sigma * std_normal_lower_quantile(u)).exp()
     }
     fn isf(&self, v: f64) -> f64 {
         if v <= 0.0 {
@@ -67,7 +68,7 @@ impl Univariate for LogNormal {
         if v >= 1.0 {
             return 0.0;
         }
-        (self.mu + self.sigma * SQRT_2 * erfc_inv(2.0 * v)).exp()
+        (self.mu - self.sigma * std_normal_lower_quantile(v)).exp()
     }
     fn support(&self) -> (f64, f64) {
         (0.0, f64::INFINITY)

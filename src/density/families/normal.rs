@@ -49,7 +49,7 @@ impl Univariate for Normal {
         if u > 0.5 {
             return self.isf(1.0 - u);
         }
-        self.mu - self.sigma * SQRT_2 * erfc_inv(2.0 * u)
+        self.mu + self.sigma * std_normal_lower_quantile(u)
     }
     fn isf(&self, v: f64) -> f64 {
         if v <= 0.0 {
@@ -58,7 +58,7 @@ impl Univariate for Normal {
         if v >= 1.0 {
             return f64::NEG_INFINITY;
         }
-        self.mu + self.sigma * SQRT_2 * erfc_inv(2.0 * v)
+        self.mu - self.sigma * std_normal_lower_quantile(v)
     }
     fn support(&self) -> (f64, f64) {
         (f64::NEG_INFINITY, f64::INFINITY)
@@ -84,4 +84,27 @@ impl Univariate for Normal {
                     rng,
                 )
     }
+}
+
+/// The standard normal quantile z with Φ(z) = u, for u ≤ ½.
+///
+/// `erfc_inv` alone is good to about 1e-10; two Newton steps on
+/// Φ(z) − u = 0 (in the log domain, which keeps relative precision for tiny u)
+/// bring it to full double precision.
+pub(crate) fn std_normal_lower_quantile(u: f64) -> f64 {
+    let mut z = -SQRT_2 * erfc_inv(2.0 * u);
+    for _ in 0..2 {
+        let cdf = 0.5 * erfc(-z / SQRT_2);
+        if !(cdf > 0.0) || !z.is_finite() {
+            break;
+        }
+        // ln Φ(z) − ln u, divided by d ln Φ/dz = φ(z)/Φ(z).
+        let ln_phi = -0.5 * z * z - crate::density::LN_SQRT_2PI;
+        let step = (cdf.ln() - u.ln()) * cdf / ln_phi.exp();
+        if !step.is_finite() {
+            break;
+        }
+        z -= step;
+    }
+    z
 }
