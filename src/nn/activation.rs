@@ -236,7 +236,7 @@ mod tests {
     fn derivatives_match_finite_differences() {
         let h = 1e-6;
         for &act in Activation::ALL {
-            for &a in &[-3.1, -0.7, -0.05, 0.03, 0.4, 2.2, 5.0] {
+            for a in [-3.1_f64, -0.7, -0.05, 0.03, 0.4, 2.2, 5.0] {
                 let fd1 = (act.value(a + h) - act.value(a - h)) / (2.0 * h);
                 let fd2 = (act.deriv(a + h) - act.deriv(a - h)) / (2.0 * h);
                 assert!((fd1 - act.deriv(a)).abs() < 1e-7, "{act} f'({a})");

@@ -12,9 +12,10 @@
 //!
 //! where `Δ_k = ∂L/∂Z_k` is stored in `ws.adj[k]` and `Δ_L = ∂L/∂out`.
 //! Every product is a `gemm` into a preallocated buffer; the transposes are
-//! strided *views* (no copy), so a pass allocates nothing.
+//! copies into preallocated buffers (see [`Workspace`] for why), so a pass
+//! allocates nothing.
 
-use nalgebra::{DMatrix, DMatrixView, Dyn, RealField};
+use nalgebra::{DMatrix, RealField};
 
 use super::{Activation, Grads, Mlp, Workspace};
 
@@ -117,14 +118,16 @@ impl<T: RealField + Copy> Mlp<T> {
         let stop = if need_input { 0 } else { 1 };
         for k in (1..=self.num_layers()).rev() {
             if let Some(g) = grads.as_deref_mut() {
-                accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1]);
+                let scratch = &mut ws.t_scratch[k - 1];
+                accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1], scratch);
             }
             if k - 1 < stop {
                 break;
             }
             // G_{k−1} = W_kᵀ Δ_k (into adj[k − 1], below adj[k] in the Vec).
+            ws.w_t[k].tr_copy_from(self.layer(k).0);
             let (below, above) = ws.adj.split_at_mut(k);
-            below[k - 1].gemm(T::one(), &transposed(self.layer(k).0), &above[0], T::zero());
+            below[k - 1].gemm(T::one(), &ws.w_t[k], &above[0], T::zero());
             // Δ_{k−1} = f'(z_{k−1}) ⊙ G_{k−1}; the input has no activation.
             if k > 1 {
                 mul_by_deriv(self.activation(), &mut ws.adj[k - 1], &ws.z[k - 1]);
@@ -140,12 +143,25 @@ pub(super) fn accumulate_layer_grads<T: RealField + Copy>(
     k: usize,
     delta: &DMatrix<T>,
     a_prev: &DMatrix<T>,
+    scratch: &mut DMatrix<T>,
 ) {
-    grads.weights[k - 1].gemm(T::one(), delta, &transposed(a_prev), T::one());
+    add_outer(&mut grads.weights[k - 1], delta, a_prev, scratch);
     let db = &mut grads.biases[k - 1];
     for col in delta.column_iter() {
         *db += col;
     }
+}
+
+/// `dw += Δ Aᵀ`, summing the per-sample outer products `δ_s a_sᵀ` in one
+/// `gemm`; `scratch` (`batch × n`) receives `Aᵀ`.
+pub(super) fn add_outer<T: RealField + Copy>(
+    dw: &mut DMatrix<T>,
+    delta: &DMatrix<T>,
+    a: &DMatrix<T>,
+    scratch: &mut DMatrix<T>,
+) {
+    scratch.tr_copy_from(a);
+    dw.gemm(T::one(), delta, scratch, T::one());
 }
 
 /// `g ← f'(z) ⊙ g`, element by element.
@@ -157,13 +173,4 @@ pub(super) fn mul_by_deriv<T: RealField + Copy>(
     for (g, &z) in g.as_mut_slice().iter_mut().zip(z.as_slice()) {
         *g *= act.deriv(z);
     }
-}
-
-/// `mᵀ` as a strided view of `m`'s storage: no copy, no allocation
-/// (`Matrix::transpose` would allocate, and `gemm_tr` is a per-column loop
-/// that bypasses the blocked `matrixmultiply` kernel).
-pub(super) fn transposed<T: RealField + Copy>(m: &DMatrix<T>) -> DMatrixView<'_, T, Dyn, Dyn> {
-    let (rows, cols) = m.shape();
-    // Element (i, j) of mᵀ is m[(j, i)], stored at j + i · rows.
-    DMatrixView::from_slice_with_strides(m.as_slice(), cols, rows, rows, 1)
 }

@@ -45,7 +45,7 @@
 
 use nalgebra::RealField;
 
-use super::backprop::{accumulate_layer_grads, transposed};
+use super::backprop::{accumulate_layer_grads, add_outer};
 use super::{Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -92,24 +92,22 @@ impl<T: RealField + Copy> Mlp<T> {
         ws.adj[last].fill(T::zero());
         for k in (1..=last).rev() {
             // Primal path: ∂W_k += z̄_k a_{k−1}ᵀ, ∂b_k += z̄_k 1.
-            accumulate_layer_grads(grads, k, &ws.adj[k], &ws.a[k - 1]);
+            let scratch = &mut ws.t_scratch[k - 1];
+            accumulate_layer_grads(grads, k, &ws.adj[k], &ws.a[k - 1], scratch);
             // Tangent path: ∂W_k += ż̄_k ȧ_{k−1}ᵀ (no bias: ż_k has none).
-            grads.weights[k - 1].gemm(
-                T::one(),
-                &ws.z_dot_adj[k],
-                &transposed(&ws.a_dot[k - 1]),
-                T::one(),
-            );
+            let dw = &mut grads.weights[k - 1];
+            add_outer(dw, &ws.z_dot_adj[k], &ws.a_dot[k - 1], scratch);
             if k == 1 {
                 break; // u is a constant: nothing flows into the input.
             }
 
             // ā_{k−1} = W_kᵀ z̄_k and ǡ_{k−1} = W_kᵀ ż̄_k, into the k − 1 buffers.
-            let w_t = transposed(self.layer(k).0);
+            ws.w_t[k].tr_copy_from(self.layer(k).0);
+            let w_t = &ws.w_t[k];
             let (adj_below, adj_above) = ws.adj.split_at_mut(k);
-            adj_below[k - 1].gemm(T::one(), &w_t, &adj_above[0], T::zero());
+            adj_below[k - 1].gemm(T::one(), w_t, &adj_above[0], T::zero());
             let (tan_below, tan_above) = ws.z_dot_adj.split_at_mut(k);
-            tan_below[k - 1].gemm(T::one(), &w_t, &tan_above[0], T::zero());
+            tan_below[k - 1].gemm(T::one(), w_t, &tan_above[0], T::zero());
 
             // Through a_{k−1} = f(z_{k−1}) and ȧ_{k−1} = f'(z_{k−1}) ⊙ ż_{k−1}.
             let z = ws.z[k - 1].as_slice();

@@ -9,6 +9,8 @@ use std::ops::AddAssign;
 
 use nalgebra::{DMatrix, DVector, RealField};
 
+use super::NnError;
+
 /// `∂L/∂W_l` and `∂L/∂b_l` for every layer of an [`Mlp`](super::Mlp).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grads<T: RealField + Copy> {
@@ -82,6 +84,30 @@ impl<T: RealField + Copy> Grads<T> {
             out.extend(b.iter().copied());
         }
         out
+    }
+
+    /// Overwrites every entry from a vector in [`to_flat`](Self::to_flat)
+    /// order (e.g. gradients computed by another backend).
+    pub fn set_flat(&mut self, flat: &[T]) -> Result<(), NnError> {
+        let expected: usize = self.slices().map(|s| s.len()).sum();
+        if flat.len() != expected {
+            return Err(NnError::ParamCount {
+                expected,
+                got: flat.len(),
+            });
+        }
+        let mut it = flat.iter().copied();
+        for (w, b) in self.weights.iter_mut().zip(&mut self.biases) {
+            for i in 0..w.nrows() {
+                for j in 0..w.ncols() {
+                    w[(i, j)] = it.next().expect("length checked above");
+                }
+            }
+            for bi in b.iter_mut() {
+                *bi = it.next().expect("length checked above");
+            }
+        }
+        Ok(())
     }
 
     /// Storage slices in [`Mlp::param_slices`](super::Mlp) order (weights
