@@ -31,7 +31,7 @@ impl<T: RealField + Copy> Mlp<T> {
     pub fn forward<'w>(&self, ws: &'w mut Workspace<T>, x: &[T]) -> &'w [T] {
         let n0 = self.in_dim();
         assert!(
-            x.len() % n0 == 0,
+            x.len().is_multiple_of(n0),
             "input length {} is not a multiple of in_dim {n0}",
             x.len()
         );

@@ -6,15 +6,15 @@
 //!
 //! # Files, one concept each
 //!
-//! - [`activation`]: the non-linearities with `f`, `f'` and `f''`.
-//! - [`init`]: weight initialisation (PyTorch default, Xavier, He).
-//! - [`mlp`]: the network's parameters (`Mlp<T>`), flattening and casting.
-//! - [`workspace`]: preallocated buffers and the batch layout.
-//! - [`backprop`]: forward pass, backward pass, input gradient.
-//! - [`double_backward`]: the parameter gradient of a gradient penalty.
-//! - [`grads`]: parameter-gradient buffers (`Grads<T>`).
-//! - [`optim`]: SGD, momentum, RMSprop and Adam.
-//! - [`error`]: `NnError`.
+//! - [`activation`] — the non-linearities with `f`, `f'` and `f''`.
+//! - [`init`] — weight initialisation (PyTorch default, Xavier, He).
+//! - [`mlp`] — the network's parameters (`Mlp<T>`), flattening and casting.
+//! - [`workspace`] — preallocated buffers and the batch layout.
+//! - [`backprop`] — forward pass, backward pass, input gradient.
+//! - [`double_backward`] — the parameter gradient of a gradient penalty.
+//! - [`grads`] — parameter-gradient buffers (`Grads<T>`).
+//! - [`optim`] — SGD, momentum, RMSprop and Adam.
+//! - [`error`] — `NnError`.
 //!
 //! # Layout
 //!
