@@ -11,12 +11,14 @@
 //! ```
 //!
 //! where `Δ_k = ∂L/∂Z_k` is stored in `ws.adj[k]` and `Δ_L = ∂L/∂out`.
-//! Every product is a `gemm` into a preallocated buffer; the transposes are
-//! copies into preallocated buffers (see [`Workspace`] for why), so a pass
-//! allocates nothing.
+//! Every product is a [`gemm_into`] into a preallocated buffer (see
+//! [`super::linalg`] for why not nalgebra's `gemm`); the transposes are
+//! copies into preallocated buffers (see [`Workspace`]), so a pass allocates
+//! nothing.
 
 use nalgebra::{DMatrix, RealField};
 
+use super::linalg::gemm_into;
 use super::{Activation, Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -42,7 +44,7 @@ impl<T: RealField + Copy> Mlp<T> {
         for k in 1..=last {
             let (w, b) = self.layer(k);
             // z_k = W_k a_{k−1} + b_k, for all samples at once.
-            ws.z[k].gemm(T::one(), w, &ws.a[k - 1], T::zero());
+            gemm_into(&mut ws.z[k], T::one(), w, &ws.a[k - 1], T::zero());
             for mut col in ws.z[k].column_iter_mut() {
                 col += b;
             }
@@ -127,7 +129,13 @@ impl<T: RealField + Copy> Mlp<T> {
             // G_{k−1} = W_kᵀ Δ_k (into adj[k − 1], below adj[k] in the Vec).
             ws.w_t[k].tr_copy_from(self.layer(k).0);
             let (below, above) = ws.adj.split_at_mut(k);
-            below[k - 1].gemm(T::one(), &ws.w_t[k], &above[0], T::zero());
+            gemm_into(
+                &mut below[k - 1],
+                T::one(),
+                &ws.w_t[k],
+                &above[0],
+                T::zero(),
+            );
             // Δ_{k−1} = f'(z_{k−1}) ⊙ G_{k−1}; the input has no activation.
             if k > 1 {
                 mul_by_deriv(self.activation(), &mut ws.adj[k - 1], &ws.z[k - 1]);
@@ -153,7 +161,7 @@ pub(super) fn accumulate_layer_grads<T: RealField + Copy>(
 }
 
 /// `dw += Δ Aᵀ`, summing the per-sample outer products `δ_s a_sᵀ` in one
-/// `gemm`; `scratch` (`batch × n`) receives `Aᵀ`.
+/// product; `scratch` (`batch × n`) receives `Aᵀ`.
 pub(super) fn add_outer<T: RealField + Copy>(
     dw: &mut DMatrix<T>,
     delta: &DMatrix<T>,
@@ -161,7 +169,7 @@ pub(super) fn add_outer<T: RealField + Copy>(
     scratch: &mut DMatrix<T>,
 ) {
     scratch.tr_copy_from(a);
-    dw.gemm(T::one(), delta, scratch, T::one());
+    gemm_into(dw, T::one(), delta, scratch, T::one());
 }
 
 /// `g ← f'(z) ⊙ g`, element by element.

@@ -46,6 +46,7 @@
 use nalgebra::RealField;
 
 use super::backprop::{accumulate_layer_grads, add_outer};
+use super::linalg::gemm_into;
 use super::{Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -73,7 +74,7 @@ impl<T: RealField + Copy> Mlp<T> {
         ws.a_dot[0].as_mut_slice().copy_from_slice(dp_dg);
         for k in 1..=last {
             let (w, _) = self.layer(k);
-            ws.z_dot[k].gemm(T::one(), w, &ws.a_dot[k - 1], T::zero());
+            gemm_into(&mut ws.z_dot[k], T::one(), w, &ws.a_dot[k - 1], T::zero());
             if k < last {
                 let (a_dot, z_dot, z) = (&mut ws.a_dot[k], &ws.z_dot[k], &ws.z[k]);
                 for ((ad, &zd), &z) in a_dot
@@ -105,9 +106,21 @@ impl<T: RealField + Copy> Mlp<T> {
             ws.w_t[k].tr_copy_from(self.layer(k).0);
             let w_t = &ws.w_t[k];
             let (adj_below, adj_above) = ws.adj.split_at_mut(k);
-            adj_below[k - 1].gemm(T::one(), w_t, &adj_above[0], T::zero());
+            gemm_into(
+                &mut adj_below[k - 1],
+                T::one(),
+                w_t,
+                &adj_above[0],
+                T::zero(),
+            );
             let (tan_below, tan_above) = ws.z_dot_adj.split_at_mut(k);
-            tan_below[k - 1].gemm(T::one(), w_t, &tan_above[0], T::zero());
+            gemm_into(
+                &mut tan_below[k - 1],
+                T::one(),
+                w_t,
+                &tan_above[0],
+                T::zero(),
+            );
 
             // Through a_{k−1} = f(z_{k−1}) and ȧ_{k−1} = f'(z_{k−1}) ⊙ ż_{k−1}.
             let z = ws.z[k - 1].as_slice();

@@ -12,6 +12,7 @@
 //! - [`workspace`] — preallocated buffers and the batch layout.
 //! - [`backprop`] — forward pass, backward pass, input gradient.
 //! - [`double_backward`] — the parameter gradient of a gradient penalty.
+//! - `linalg` — the allocation-free matrix product the passes use.
 //! - [`grads`] — parameter-gradient buffers (`Grads<T>`).
 //! - [`optim`] — SGD, momentum, RMSprop and Adam.
 //! - [`error`] — `NnError`.
@@ -20,9 +21,10 @@
 //!
 //! A batch is a `width × batch` column-major matrix: **one column per
 //! sample**, so the inputs are a flat sample-major slice and the outputs a
-//! slice with one scalar per sample. Every layer is one `gemm` into a
-//! preallocated buffer; nothing is allocated per pass while the batch size
-//! stays the same.
+//! slice with one scalar per sample. Every layer is one matrix product into
+//! a preallocated buffer; nothing is allocated per pass while the batch size
+//! stays the same (nalgebra's `gemm` is avoided because it allocates for
+//! larger shapes, see `linalg`).
 //!
 //! # The math
 //!
@@ -65,6 +67,7 @@ pub mod double_backward;
 pub mod error;
 pub mod grads;
 pub mod init;
+mod linalg;
 pub mod mlp;
 pub mod optim;
 pub mod workspace;

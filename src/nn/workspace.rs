@@ -11,10 +11,11 @@
 //!
 //! The backward passes need `Wᵀ` and `Aᵀ`. They are copied into contiguous
 //! buffers (`w_t`, `t_scratch`) rather than read through strided views:
-//! nalgebra 0.35's small-matrix `gemm` path indexes past the end of a view
-//! whose row stride is not 1 (it loops over the *slice* length, not the row
-//! count), and `gemm_tr` is a per-column loop. A transposed copy costs as
-//! much as one element-wise pass, far less than the product it feeds.
+//! nalgebra 0.35's `gemv`/small-matrix `gemm` path indexes past the end of a
+//! view whose row stride is not 1 (`axcpy_uninit` loops over the *slice*
+//! length, not the row count), and `gemm_tr` is a per-column dot product.
+//! A transposed copy costs as much as one element-wise pass, far less than
+//! the product it feeds.
 //!
 //! Buffers are indexed by node `k ∈ 0..=L` like the math: `a[0]` is the
 //! input, `z[L]` the output; `z[0]` and `a[L]` exist but are unused, so
