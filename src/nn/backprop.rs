@@ -85,6 +85,9 @@ impl<T: RealField + Copy> Mlp<T> {
         ws.check(self.sizes(), dout.len());
         let last = self.num_layers();
         ws.adj[last].as_mut_slice().copy_from_slice(dout);
+        if let Some(dx) = dx.as_deref() {
+            assert_eq!(dx.len(), ws.a[0].len(), "dx must have the input's length");
+        }
         self.propagate_adjoints(ws, Some(grads), dx.is_some());
         if let Some(dx) = dx {
             dx.copy_from_slice(ws.adj[0].as_slice());
@@ -100,6 +103,11 @@ impl<T: RealField + Copy> Mlp<T> {
     pub fn input_grad(&self, ws: &mut Workspace<T>, dx: &mut [T]) {
         let batch = ws.batch();
         ws.check(self.sizes(), batch);
+        assert_eq!(
+            dx.len(),
+            batch * self.in_dim(),
+            "dx must hold in_dim values per sample of the last forward pass"
+        );
         let last = self.num_layers();
         // Seeding ∂L/∂out_s = 1 makes L = Σ_s out_s; samples do not interact,
         // so ∂L/∂x_s = ∂out_s/∂x_s.
