@@ -1,0 +1,192 @@
+//! The first-order passes of [`Mlp`]: batched forward, reverse-mode backward
+//! (parameter and input gradients) and the input gradient `∂out/∂x`.
+//!
+//! With one column per sample (see [`Workspace`]) the whiteboard math for
+//! layer `k` on the whole batch is
+//!
+//! ```text
+//! forward    Z_k = W_k A_{k−1} + b_k 1ᵀ          A_k = f(Z_k)
+//! backward   ∂W_k += Δ_k A_{k−1}ᵀ                ∂b_k += Δ_k 1
+//!            G_{k−1} = W_kᵀ Δ_k                  Δ_{k−1} = f'(Z_{k−1}) ⊙ G_{k−1}
+//! ```
+//!
+//! where `Δ_k = ∂L/∂Z_k` is stored in `ws.adj[k]` and `Δ_L = ∂L/∂out`.
+//! Every product is a [`gemm_into`] into a preallocated buffer (see
+//! [`super::linalg`] for why not nalgebra's `gemm`); the transposes are
+//! copies into preallocated buffers (see [`Workspace`]), so a pass allocates
+//! nothing.
+
+use nalgebra::{DMatrix, RealField};
+
+use super::linalg::gemm_into;
+use super::{Activation, Grads, Mlp, Workspace};
+
+impl<T: RealField + Copy> Mlp<T> {
+    /// Runs the network on a batch and returns one output per sample.
+    ///
+    /// `x` holds the samples one after the other (`x.len() = batch · in_dim`).
+    /// The workspace keeps every intermediate value for the backward passes.
+    ///
+    /// # Panics
+    /// If `x.len()` is not a multiple of `in_dim`, or `ws` was built for
+    /// another network shape.
+    pub fn forward<'w>(&self, ws: &'w mut Workspace<T>, x: &[T]) -> &'w [T] {
+        let n0 = self.in_dim();
+        assert!(
+            x.len().is_multiple_of(n0),
+            "input length {} is not a multiple of in_dim {n0}",
+            x.len()
+        );
+        ws.fit(self.sizes(), x.len() / n0);
+        ws.a[0].as_mut_slice().copy_from_slice(x);
+
+        let last = self.num_layers();
+        for k in 1..=last {
+            let (w, b) = self.layer(k);
+            // z_k = W_k a_{k−1} + b_k, for all samples at once.
+            gemm_into(&mut ws.z[k], T::one(), w, &ws.a[k - 1], T::zero());
+            for mut col in ws.z[k].column_iter_mut() {
+                col += b;
+            }
+            // Hidden layers only: the last layer stays linear.
+            if k < last {
+                let act = self.activation();
+                for (a, &z) in ws.a[k].as_mut_slice().iter_mut().zip(ws.z[k].as_slice()) {
+                    *a = act.value(z);
+                }
+            }
+        }
+        ws.z[last].as_slice()
+    }
+
+    /// Allocating convenience for plots: the outputs for a batch of inputs.
+    pub fn eval(&self, x: &[T]) -> Vec<T> {
+        let mut ws = self.workspace(x.len() / self.in_dim());
+        self.forward(&mut ws, x).to_vec()
+    }
+
+    /// Backpropagates `dout[s] = ∂L/∂out_s` through the batch of the last
+    /// [`forward`](Self::forward) on `ws`.
+    ///
+    /// Parameter gradients are **added** to `grads`. If `dx` is given it is
+    /// overwritten with `∂L/∂x` (same layout as the input); the generator
+    /// update needs it, because its loss reaches `G` through `D`'s input.
+    ///
+    /// # Panics
+    /// If `dout.len()` differs from the batch of the last forward pass, or
+    /// `dx` has the wrong length.
+    pub fn backward(
+        &self,
+        ws: &mut Workspace<T>,
+        dout: &[T],
+        grads: &mut Grads<T>,
+        dx: Option<&mut [T]>,
+    ) {
+        ws.check(self.sizes(), dout.len());
+        let last = self.num_layers();
+        ws.adj[last].as_mut_slice().copy_from_slice(dout);
+        if let Some(dx) = dx.as_deref() {
+            assert_eq!(dx.len(), ws.a[0].len(), "dx must have the input's length");
+        }
+        self.propagate_adjoints(ws, Some(grads), dx.is_some());
+        if let Some(dx) = dx {
+            dx.copy_from_slice(ws.adj[0].as_slice());
+        }
+    }
+
+    /// Writes `∂out_s/∂x_s` for every sample of the last forward pass into
+    /// `dx` (same layout as the input). This is the quantity the gradient
+    /// penalties act on.
+    ///
+    /// # Panics
+    /// If `dx.len() ≠ batch · in_dim`.
+    pub fn input_grad(&self, ws: &mut Workspace<T>, dx: &mut [T]) {
+        let batch = ws.batch();
+        ws.check(self.sizes(), batch);
+        assert_eq!(
+            dx.len(),
+            batch * self.in_dim(),
+            "dx must hold in_dim values per sample of the last forward pass"
+        );
+        let last = self.num_layers();
+        // Seeding ∂L/∂out_s = 1 makes L = Σ_s out_s; samples do not interact,
+        // so ∂L/∂x_s = ∂out_s/∂x_s.
+        ws.adj[last].fill(T::one());
+        self.propagate_adjoints(ws, None, true);
+        dx.copy_from_slice(ws.adj[0].as_slice());
+    }
+
+    /// The reverse sweep shared by [`backward`](Self::backward) and
+    /// [`input_grad`](Self::input_grad): expects `ws.adj[L]` seeded, fills
+    /// `ws.adj[k]` down to `k = 1` (or `0` when `need_input`).
+    fn propagate_adjoints(
+        &self,
+        ws: &mut Workspace<T>,
+        mut grads: Option<&mut Grads<T>>,
+        need_input: bool,
+    ) {
+        let stop = if need_input { 0 } else { 1 };
+        for k in (1..=self.num_layers()).rev() {
+            if let Some(g) = grads.as_deref_mut() {
+                let scratch = &mut ws.t_scratch[k - 1];
+                accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1], scratch);
+            }
+            if k - 1 < stop {
+                break;
+            }
+            // G_{k−1} = W_kᵀ Δ_k (into adj[k − 1], below adj[k] in the Vec).
+            ws.w_t[k].tr_copy_from(self.layer(k).0);
+            let (below, above) = ws.adj.split_at_mut(k);
+            gemm_into(
+                &mut below[k - 1],
+                T::one(),
+                &ws.w_t[k],
+                &above[0],
+                T::zero(),
+            );
+            // Δ_{k−1} = f'(z_{k−1}) ⊙ G_{k−1}; the input has no activation.
+            if k > 1 {
+                mul_by_deriv(self.activation(), &mut ws.adj[k - 1], &ws.z[k - 1]);
+            }
+        }
+    }
+}
+
+/// `∂W_k += Δ A_{k−1}ᵀ` and `∂b_k += Δ 1` for an adjoint `Δ` of `z_k` and
+/// the layer's input `A_{k−1}`. Shared with the double backward.
+pub(super) fn accumulate_layer_grads<T: RealField + Copy>(
+    grads: &mut Grads<T>,
+    k: usize,
+    delta: &DMatrix<T>,
+    a_prev: &DMatrix<T>,
+    scratch: &mut DMatrix<T>,
+) {
+    add_outer(&mut grads.weights[k - 1], delta, a_prev, scratch);
+    let db = &mut grads.biases[k - 1];
+    for col in delta.column_iter() {
+        *db += col;
+    }
+}
+
+/// `dw += Δ Aᵀ`, summing the per-sample outer products `δ_s a_sᵀ` in one
+/// product; `scratch` (`batch × n`) receives `Aᵀ`.
+pub(super) fn add_outer<T: RealField + Copy>(
+    dw: &mut DMatrix<T>,
+    delta: &DMatrix<T>,
+    a: &DMatrix<T>,
+    scratch: &mut DMatrix<T>,
+) {
+    scratch.tr_copy_from(a);
+    gemm_into(dw, T::one(), delta, scratch, T::one());
+}
+
+/// `g ← f'(z) ⊙ g`, element by element.
+pub(super) fn mul_by_deriv<T: RealField + Copy>(
+    act: Activation,
+    g: &mut DMatrix<T>,
+    z: &DMatrix<T>,
+) {
+    for (g, &z) in g.as_mut_slice().iter_mut().zip(z.as_slice()) {
+        *g *= act.deriv(z);
+    }
+}

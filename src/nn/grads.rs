@@ -1,0 +1,156 @@
+//! Parameter gradients: one buffer per weight matrix and bias vector, shaped
+//! exactly like the network's parameters.
+//!
+//! The passes *accumulate* into a `Grads` (`+=`), so a loss and a penalty
+//! can be backpropagated one after the other into the same buffer; call
+//! [`Grads::zero`] before each optimizer step.
+
+use std::ops::AddAssign;
+
+use nalgebra::{DMatrix, DVector, RealField};
+
+use super::NnError;
+
+/// `∂L/∂W_l` and `∂L/∂b_l` for every layer of an [`Mlp`](super::Mlp).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grads<T: RealField + Copy> {
+    /// `weights[l − 1]` is `∂L/∂W_l` (`n_l × n_{l−1}`).
+    pub(crate) weights: Vec<DMatrix<T>>,
+    /// `biases[l − 1]` is `∂L/∂b_l`.
+    pub(crate) biases: Vec<DVector<T>>,
+}
+
+impl<T: RealField + Copy> Grads<T> {
+    /// A zero gradient for a network with these layer sizes.
+    pub fn zeros(sizes: &[usize]) -> Self {
+        Grads {
+            weights: sizes
+                .windows(2)
+                .map(|p| DMatrix::zeros(p[1], p[0]))
+                .collect(),
+            biases: sizes.windows(2).map(|p| DVector::zeros(p[1])).collect(),
+        }
+    }
+
+    /// Sets every entry to zero (keeps the buffers).
+    pub fn zero(&mut self) {
+        self.slices_mut().for_each(|s| s.fill(T::zero()));
+    }
+
+    /// Multiplies every entry by `k` (e.g. `1/batch` for a mean, `−1` for ascent).
+    pub fn scale(&mut self, k: T) {
+        self.slices_mut()
+            .for_each(|s| s.iter_mut().for_each(|g| *g *= k));
+    }
+
+    /// `self += k · other`, for weighting a penalty before adding it.
+    pub fn add_scaled(&mut self, k: T, other: &Grads<T>) {
+        assert!(self.same_shape(other), "gradient shapes differ");
+        for (a, b) in self.slices_mut().zip(other.slices()) {
+            a.iter_mut().zip(b).for_each(|(x, &y)| *x += k * y);
+        }
+    }
+
+    /// Euclidean norm over all entries (for gradient-norm plots and clipping).
+    pub fn norm(&self) -> T {
+        self.slices()
+            .flat_map(|s| s.iter())
+            .fold(T::zero(), |acc, &g| acc + g * g)
+            .sqrt()
+    }
+
+    /// `true` when no entry is NaN or infinite.
+    pub fn is_finite(&self) -> bool {
+        self.slices().all(|s| s.iter().all(|g| g.is_finite()))
+    }
+
+    /// `∂L/∂W_l` for `l ∈ 1..=L`.
+    pub fn weights(&self, l: usize) -> &DMatrix<T> {
+        &self.weights[l - 1]
+    }
+
+    /// `∂L/∂b_l` for `l ∈ 1..=L`.
+    pub fn bias(&self, l: usize) -> &DVector<T> {
+        &self.biases[l - 1]
+    }
+
+    /// All entries in the same order as [`Mlp::params_flat`](super::Mlp::params_flat).
+    pub fn to_flat(&self) -> Vec<T> {
+        let mut out = Vec::new();
+        for (w, b) in self.weights.iter().zip(&self.biases) {
+            for i in 0..w.nrows() {
+                out.extend(w.row(i).iter().copied());
+            }
+            out.extend(b.iter().copied());
+        }
+        out
+    }
+
+    /// Overwrites every entry from a vector in [`to_flat`](Self::to_flat)
+    /// order (e.g. gradients computed by another backend).
+    pub fn set_flat(&mut self, flat: &[T]) -> Result<(), NnError> {
+        let expected: usize = self.slices().map(|s| s.len()).sum();
+        if flat.len() != expected {
+            return Err(NnError::ParamCount {
+                expected,
+                got: flat.len(),
+            });
+        }
+        let mut it = flat.iter().copied();
+        for (w, b) in self.weights.iter_mut().zip(&mut self.biases) {
+            for i in 0..w.nrows() {
+                for j in 0..w.ncols() {
+                    w[(i, j)] = it.next().expect("length checked above");
+                }
+            }
+            for bi in b.iter_mut() {
+                *bi = it.next().expect("length checked above");
+            }
+        }
+        Ok(())
+    }
+
+    /// Storage slices in [`Mlp::param_slices`](super::Mlp) order (weights
+    /// column-major, then bias, per layer).
+    pub(crate) fn slices(&self) -> impl Iterator<Item = &[T]> {
+        self.weights
+            .iter()
+            .zip(&self.biases)
+            .flat_map(|(w, b)| [w.as_slice(), b.as_slice()])
+    }
+
+    fn slices_mut(&mut self) -> impl Iterator<Item = &mut [T]> {
+        self.weights
+            .iter_mut()
+            .zip(&mut self.biases)
+            .flat_map(|(w, b)| [w.as_mut_slice(), b.as_mut_slice()])
+    }
+
+    /// Whether these gradients belong to a network with `sizes` (no allocation).
+    pub(crate) fn fits(&self, sizes: &[usize]) -> bool {
+        self.weights.len() + 1 == sizes.len()
+            && self
+                .weights
+                .iter()
+                .zip(sizes.windows(2))
+                .all(|(w, p)| w.shape() == (p[1], p[0]))
+    }
+
+    /// Whether both gradients belong to networks of the same sizes.
+    pub(crate) fn same_shape(&self, other: &Grads<T>) -> bool {
+        // No allocation: this runs inside every optimizer step.
+        self.weights.len() == other.weights.len()
+            && self
+                .weights
+                .iter()
+                .zip(&other.weights)
+                .all(|(a, b)| a.shape() == b.shape())
+    }
+}
+
+impl<T: RealField + Copy> AddAssign<&Grads<T>> for Grads<T> {
+    /// `self += other` (e.g. summing the gradients of several losses).
+    fn add_assign(&mut self, other: &Grads<T>) {
+        self.add_scaled(T::one(), other);
+    }
+}
