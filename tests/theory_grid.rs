@@ -59,6 +59,7 @@ fn cdf_sin3(x: f64) -> f64 {
 
 #[test]
 fn pushforward_of_uniform_matches_analytic() {
+    // Measured TV at M = 65 536: a·z + b 2.8e-14, z³ 1.3e-8, sin(3z) 8.2e-9.
     let grid = Grid::new(-2.5, 2.5, 1000).unwrap();
     let cases: [(&str, fn(f64) -> f64, fn(f64) -> f64); 3] = [
         (
@@ -85,6 +86,8 @@ fn pushforward_of_uniform_matches_analytic() {
 #[test]
 fn pushforward_of_normal_matches_analytic() {
     // a z + b with Z ~ N(0, 1) is N(b, a²); a < 0 flips every segment.
+    // Measured TV at M = 65 536: 5.6e-7 for both (1.1e-5 before the tail
+    // segments were cut to MAX_DZ = 1/256 in z).
     for (a, b) in [(0.8, 0.3), (-1.5, -0.2)] {
         let target = parse_spec(&format!("normal({b}, {})", f64::abs(a))).unwrap();
         let grid = Grid::for_target(&target, None, 1024);

@@ -9,6 +9,8 @@
 //! mass 1/(2M), 1/(4M), … until u_K ≤ 1e-13, and the last sliver (−∞, Φ⁻¹(u_K)\]
 //! of mass u_K becomes a point mass at its conditional median Φ⁻¹(u_K/2) (a
 //! zero-width segment). The upper end mirrors the lower, z ↦ −z, exactly.
+//! Finally every segment wider than `MAX_DZ` = 1/256 in z is cut into
+//! equal-width pieces carrying their exact masses Φ(b) − Φ(a).
 //!
 //! Segment j is \[z_j, z_{j+1}\] with mass `seg_mass[j]`; a zero-width segment is
 //! a point mass and a gap between a sliver and its neighbour has mass 0.
@@ -24,6 +26,10 @@ use thiserror::Error;
 
 /// The smallest tail sliver the normal prior's refinement resolves.
 pub const SLIVER_MASS: f64 = 1e-13;
+/// The widest z-segment of the normal prior: wider ones (the tails, where
+/// equal-mass segments grow to ~0.2) are cut into equal-width pieces with
+/// their exact masses, so that spreading each uniformly stays accurate.
+pub const MAX_DZ: f64 = 1.0 / 256.0;
 
 /// The latent prior p_z of a 1-D latent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -184,6 +190,56 @@ fn normal_points(m: usize) -> ZPoints {
     seg.push(us[k]);
     z.push(-sliver);
     z.push(-sliver);
+    split_wide(ZPoints { z, seg_mass: seg })
+}
+
+/// Φ(b) − Φ(a) for a ≤ b, from whichever tail keeps its precision.
+fn normal_mass(a: f64, b: f64) -> f64 {
+    use statrs::function::erf::erfc;
+    if b <= 0.0 {
+        0.5 * (erfc(-b / SQRT_2) - erfc(-a / SQRT_2))
+    } else if a >= 0.0 {
+        0.5 * (erfc(a / SQRT_2) - erfc(b / SQRT_2))
+    } else {
+        1.0 - 0.5 * (erfc(-a / SQRT_2) + erfc(b / SQRT_2))
+    }
+}
+
+/// Cut every massive segment wider than `MAX_DZ` into equal-width pieces whose
+/// masses are the exact normal masses, rescaled to sum to the segment's mass.
+fn split_wide(zp: ZPoints) -> ZPoints {
+    let mut z = Vec::with_capacity(zp.z.len() + 4096);
+    let mut seg = Vec::with_capacity(zp.seg_mass.len() + 4096);
+    z.push(zp.z[0]);
+    for (pair, &mass) in zp.z.windows(2).zip(&zp.seg_mass) {
+        let (a, b) = (pair[0], pair[1]);
+        let width = b - a;
+        if mass > 0.0 && width > MAX_DZ {
+            let k = (width / MAX_DZ).ceil() as usize;
+            let edges: Vec<f64> = (0..=k)
+                .map(|j| {
+                    if j == k {
+                        b
+                    } else {
+                        a + width * j as f64 / k as f64
+                    }
+                })
+                .collect();
+            let pieces: Vec<f64> = edges.windows(2).map(|e| normal_mass(e[0], e[1])).collect();
+            let total: f64 = pieces.iter().sum();
+            for (e, piece) in edges[1..].iter().zip(pieces) {
+                seg.push(if total > 0.0 {
+                    mass * piece / total
+                } else {
+                    mass / k as f64
+                });
+                z.push(*e);
+            }
+        } else {
+            seg.push(mass);
+            z.push(b);
+        }
+    }
     ZPoints { z, seg_mass: seg }
 }
 

@@ -71,24 +71,25 @@ pub fn pushforward_masses(grid: &Grid, xs: &[f64], seg_mass: &[f64], out: &mut [
             out[ka] += mass;
             continue;
         }
-        let rho = mass / (b - a);
-        // First (partial) bin: up to its right edge, lo for the left overflow bin.
+        // First (partial) bin up to its right edge (lo for the left overflow
+        // bin); the full interior bins ka+1 ..= kb−1; the last bin takes the
+        // rest, so that the segment's mass is kept exactly even when rounding
+        // puts a or b a hair across an edge.
         let right_a = if ka == 0 { lo } else { edge_below(ka) + w };
-        out[ka] += rho * (right_a - a).max(0.0);
-        // Last (partial) bin: from its left edge, hi for the right overflow bin.
-        let left_b = if kb == n + 1 {
-            grid.hi()
-        } else {
-            edge_below(kb)
-        };
-        out[kb] += rho * (b - left_b).max(0.0);
-        // Full interior bins ka+1 ..= kb−1.
+        let first = mass * ((right_a - a) / (b - a)).clamp(0.0, 1.0);
+        out[ka] += first;
+        let mut rest = mass - first;
         if kb > ka + 1 {
-            dens[ka + 1] += rho;
-            dens[kb] -= rho;
+            let rho = mass / (b - a);
+            let full = (rho * w * (kb - ka - 1) as f64).min(rest);
+            rest -= full;
+            let rho_full = full / (w * (kb - ka - 1) as f64);
+            dens[ka + 1] += rho_full;
+            dens[kb] -= rho_full;
             count[ka + 1] += 1;
             count[kb] -= 1;
         }
+        out[kb] += rest.max(0.0);
     }
     let (mut d, mut c) = (0.0f64, 0i32);
     for k in 1..=n {
