@@ -28,12 +28,15 @@ use std::f64::consts::{FRAC_PI_2, PI};
 
 const M: usize = 65_536;
 
+/// A name, G, and the analytic CDF of G(Z).
+type Case = (&'static str, fn(f64) -> f64, fn(f64) -> f64);
+
 /// Bin masses of a distribution given by its CDF on the grid (overflow bins included).
 fn masses_from_cdf(grid: &Grid, cdf: impl Fn(f64) -> f64) -> Vec<f64> {
     let mut out = vec![0.0; grid.len()];
     out[0] = cdf(grid.lo());
-    for k in 1..=grid.n() {
-        out[k] = cdf(grid.edge(k)) - cdf(grid.edge(k - 1));
+    for (k, m) in out.iter_mut().enumerate().take(grid.n() + 1).skip(1) {
+        *m = cdf(grid.edge(k)) - cdf(grid.edge(k - 1));
     }
     out[grid.n() + 1] = 1.0 - cdf(grid.hi());
     out
@@ -61,7 +64,7 @@ fn cdf_sin3(x: f64) -> f64 {
 fn pushforward_of_uniform_matches_analytic() {
     // Measured TV at M = 65 536: a·z + b 2.8e-14, z³ 1.3e-8, sin(3z) 8.2e-9.
     let grid = Grid::new(-2.5, 2.5, 1000).unwrap();
-    let cases: [(&str, fn(f64) -> f64, fn(f64) -> f64); 3] = [
+    let cases: [Case; 3] = [
         (
             "1.7 z + 0.4",
             |z| 1.7 * z + 0.4,

@@ -200,7 +200,7 @@ impl Grid {
     /// `bin_of` for a number known not to be NaN (NaN gives bin 0).
     #[inline]
     pub(crate) fn bin_of_number(&self, x: f64) -> usize {
-        if !(x >= self.lo) {
+        if x < self.lo || x.is_nan() {
             0
         } else if x > self.hi {
             self.n + 1

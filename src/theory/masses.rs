@@ -34,23 +34,23 @@ pub fn bin_masses_into<D: Univariate>(grid: &Grid, d: &D, out: &mut [f64]) {
     let mut prev_upper = prev_f > 0.5;
     let mut prev_s = if prev_upper { d.sf(grid.edge(0)) } else { 0.0 };
     out[0] = if prev_upper { 1.0 - prev_s } else { prev_f };
-    for k in 1..=n {
+    for (k, slot) in out.iter_mut().enumerate().take(n + 1).skip(1) {
         let x = grid.edge(k);
         if !prev_upper {
             let f = d.cdf(x);
             if f <= 0.5 {
-                out[k] = f - prev_f;
+                *slot = f - prev_f;
                 prev_f = f;
                 continue;
             }
             // The bin that straddles the median.
             let s = d.sf(x);
-            out[k] = 1.0 - prev_f - s;
+            *slot = 1.0 - prev_f - s;
             prev_s = s;
             prev_upper = true;
         } else {
             let s = d.sf(x);
-            out[k] = prev_s - s;
+            *slot = prev_s - s;
             prev_s = s;
         }
     }

@@ -93,12 +93,10 @@ impl<'a> BinCdf<'a> {
 
 fn window(m: &Mode) -> Option<(f64, f64)> {
     let ok = m.centre.is_finite() && m.sigma.is_finite() && m.sigma > 0.0;
-    ok.then(|| {
-        (
-            m.centre - WINDOW_SIGMAS * m.sigma,
-            m.centre + WINDOW_SIGMAS * m.sigma,
-        )
-    })
+    ok.then_some((
+        m.centre - WINDOW_SIGMAS * m.sigma,
+        m.centre + WINDOW_SIGMAS * m.sigma,
+    ))
 }
 
 /// Mode coverage of the target's `modes` by G's bin masses `q`.

@@ -169,11 +169,11 @@ fn normal_points(m: usize) -> ZPoints {
         .map(|j| std_normal_lower(j as f64 * inv))
         .collect();
     let mut central = lower.clone();
-    if m % 2 == 0 {
+    if m.is_multiple_of(2) {
         central.pop();
         central.push(0.0);
     }
-    let skip = usize::from(m % 2 == 0);
+    let skip = usize::from(m.is_multiple_of(2));
     central.extend(lower.iter().rev().skip(skip).map(|x| -x));
     for (i, &x) in central.iter().enumerate() {
         z.push(x);

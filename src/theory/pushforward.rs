@@ -92,11 +92,11 @@ pub fn pushforward_masses(grid: &Grid, xs: &[f64], seg_mass: &[f64], out: &mut [
         out[kb] += rest.max(0.0);
     }
     let (mut d, mut c) = (0.0f64, 0i32);
-    for k in 1..=n {
-        d += dens[k];
-        c += count[k];
+    for ((o, &dk), &ck) in out[1..=n].iter_mut().zip(&dens[1..=n]).zip(&count[1..=n]) {
+        d += dk;
+        c += ck;
         if c > 0 {
-            out[k] += d.max(0.0) * w;
+            *o += d.max(0.0) * w;
         }
     }
 }
