@@ -53,24 +53,41 @@ pub fn pushforward_masses(grid: &Grid, xs: &[f64], seg_mass: &[f64], out: &mut [
     let mut dens = vec![0.0f64; n + 2];
     let mut count = vec![0i32; n + 2];
     let edge_below = |k: usize| lo + (k - 1) as f64 * w; // left edge of interior bin k
-    for (pair, &mass) in xs.windows(2).zip(seg_mass) {
+    // Each point's bin is found once and shared by its two segments;
+    // `NON_FINITE` marks ±∞ and NaN.
+    const NON_FINITE: usize = usize::MAX;
+    let locate = |x: f64| {
+        if x.is_finite() {
+            grid.bin_of_number(x)
+        } else {
+            NON_FINITE
+        }
+    };
+    let Some(&first_x) = xs.first() else {
+        return;
+    };
+    let (mut prev_x, mut prev_k) = (first_x, locate(first_x));
+    for (&x, &mass) in xs[1..].iter().zip(seg_mass) {
+        let k = locate(x);
+        let (xa, ka0) = (prev_x, prev_k);
+        prev_x = x;
+        prev_k = k;
         if mass == 0.0 {
             continue;
         }
-        let (mut a, mut b) = (pair[0], pair[1]);
-        if !(a.is_finite() && b.is_finite()) {
-            non_finite(a, b, mass, out);
+        if ka0 == k && k != NON_FINITE {
+            out[k] += mass;
             continue;
         }
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        let ka = grid.bin_of_number(a);
-        let kb = grid.bin_of_number(b);
-        if ka == kb {
-            out[ka] += mass;
+        if ka0 == NON_FINITE || k == NON_FINITE {
+            non_finite(xa, x, mass, out);
             continue;
         }
+        let (a, ka, b, kb) = if xa <= x {
+            (xa, ka0, x, k)
+        } else {
+            (x, k, xa, ka0)
+        };
         // First (partial) bin up to its right edge (lo for the left overflow
         // bin); the full interior bins ka+1 ..= kb−1; the last bin takes the
         // rest, so that the segment's mass is kept exactly even when rounding
