@@ -44,8 +44,25 @@ fn snapshot(c: &mut Criterion) {
     for (x, &z) in xs.iter_mut().zip(&zp.z) {
         *x = g(z);
     }
-    c.bench_function("pushforward only (M = 65536)", |b| {
+    c.bench_function("part: G at the z-points (M = 65536)", |b| {
+        b.iter(|| {
+            for (x, &z) in xs.iter_mut().zip(&zp.z) {
+                *x = g(black_box(z));
+            }
+        })
+    });
+    c.bench_function("part: pushforward (M = 65536)", |b| {
         b.iter(|| pushforward_masses(&grid, black_box(&xs), &zp.seg_mass, &mut q))
+    });
+    let mut p = vec![0.0; grid.len()];
+    c.bench_function("part: grid + p_data masses (1024 bins)", |b| {
+        b.iter(|| {
+            let grid = Grid::for_target(&target, Some((-0.9, 1.5)), 1024);
+            bin_masses_into(&grid, black_box(&target), &mut p)
+        })
+    });
+    c.bench_function("part: every quantity (1024 bins)", |b| {
+        b.iter(|| theory.compute_into(&grid, black_box(&p), &q, Some(&logits), &modes))
     });
 }
 
