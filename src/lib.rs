@@ -1,7 +1,8 @@
 //! ganscope: GAN theory on 1-D distributions, computed exactly on a grid.
 //!
-//! The core — [`density`], [`nn`] — never prints and never depends on the
-//! window or the command line; the binary consumes it.
+//! The core — [`density`], [`theory`], [`nn`] — never prints and never
+//! depends on the window or the command line; the binary consumes it.
 
 pub mod density;
 pub mod nn;
+pub mod theory;
