@@ -90,7 +90,7 @@ pub(crate) fn solve_monotone(
         }
         // Regula falsi point, guarded into the interior; bisection if degenerate.
         let mut x = (a * gb - b * ga) / (gb - ga);
-        if !(x > a && x < b) || !x.is_finite() {
+        if !(x > a && x < b && x.is_finite()) {
             x = 0.5 * (a + b);
         }
         let gx = g(x);

@@ -95,7 +95,7 @@ pub(crate) fn std_normal_lower_quantile(u: f64) -> f64 {
     let mut z = -SQRT_2 * erfc_inv(2.0 * u);
     for _ in 0..2 {
         let cdf = 0.5 * erfc(-z / SQRT_2);
-        if !(cdf > 0.0) || !z.is_finite() {
+        if cdf.is_nan() || cdf <= 0.0 || !z.is_finite() {
             break;
         }
         // ln Φ(z) − ln u, divided by d ln Φ/dz = φ(z)/Φ(z).
