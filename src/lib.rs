@@ -1,7 +1,8 @@
 //! ganscope: GAN theory on 1-D distributions, computed exactly on a grid.
 //!
-//! The core — [`density`], [`nn`] — never prints and never depends on the
+//! The core — [`density`], [`nn`], [`gan`] — never prints and never depends on the
 //! window or the command line; the binary consumes it.
 
 pub mod density;
+pub mod gan;
 pub mod nn;
