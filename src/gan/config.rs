@@ -22,59 +22,11 @@
 //! | `pack` | 1 ..= 64 |
 //! | `label_smoothing` | [0, 0.5) |
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::density::{Mixture, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
+pub use crate::theory::Prior;
 
 use super::{ConfigError, LossKind};
-
-/// The noise distribution `p_z` that G maps to x.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Prior {
-    /// `z ~ uniform(−1, 1)` in each coordinate, as in the paper's Figure 1.
-    #[default]
-    Uniform,
-    /// `z ~ N(0, 1)` in each coordinate.
-    Normal,
-}
-
-impl Prior {
-    /// Both priors.
-    pub const ALL: &'static [Prior] = &[Prior::Uniform, Prior::Normal];
-
-    /// The config name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Prior::Uniform => "uniform",
-            Prior::Normal => "normal",
-        }
-    }
-}
-
-impl fmt::Display for Prior {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Prior {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Prior::ALL
-            .iter()
-            .copied()
-            .find(|p| p.name() == s.trim())
-            .ok_or_else(|| ConfigError::BadValue {
-                key: "prior".into(),
-                value: s.into(),
-                expected: "uniform or normal".into(),
-            })
-    }
-}
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

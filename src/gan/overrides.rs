@@ -52,7 +52,11 @@ impl Config {
         const COUNT: &str = "a non-negative integer";
         match key {
             "target" => self.target = value.trim().to_owned(),
-            "prior" => self.prior = value.parse()?,
+            "prior" => {
+                self.prior = value
+                    .parse()
+                    .map_err(|_| bad(key, value, "uniform or normal"))?
+            }
             "latent_dim" => self.latent_dim = num(key, value, COUNT)?,
             "g_hidden" => self.g_hidden = list(key, value)?,
             "d_hidden" => self.d_hidden = list(key, value)?,

@@ -1,0 +1,62 @@
+//! The eframe window: the live Goodfellow figure, the z→x strip, the curves
+//! over steps, and the controls (feature `gui`).
+//!
+//! Training runs on a worker thread ([`worker`]); the window only draws the
+//! newest [`view::View`] it has and sends [`worker::Command`]s.
+
+mod controls;
+pub mod history;
+mod plots;
+mod state;
+pub mod view;
+pub mod worker;
+
+pub use state::{App, Settings};
+
+use crate::gan::Config;
+use std::path::PathBuf;
+
+/// How the window is opened.
+#[derive(Debug, Clone, Default)]
+pub struct GuiOptions {
+    /// Settings to start from; `None` restores the last session's.
+    pub config: Option<Config>,
+    /// The lesson these settings came from, if any.
+    pub lesson: Option<String>,
+    /// Train this many steps, save a screenshot of the window here, and exit.
+    pub screenshot: Option<(PathBuf, u64)>,
+}
+
+/// The window's size: 16:10, what a projector shows well.
+pub const WINDOW_SIZE: [f32; 2] = [1600.0, 1000.0];
+
+/// Open the window and block until it is closed.
+///
+/// # Errors
+/// The window cannot be created (no display), or the screenshot cannot be written.
+pub fn run(options: GuiOptions) -> Result<(), String> {
+    let screenshot = options.screenshot.is_some();
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size(WINDOW_SIZE)
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("ganscope"),
+        renderer: eframe::Renderer::Glow,
+        // A screenshot run must not read or write the user's saved settings.
+        persist_window: !screenshot,
+        ..Default::default()
+    };
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None::<Result<(), String>>));
+    let out2 = std::sync::Arc::clone(&outcome);
+    eframe::run_native(
+        "ganscope",
+        native,
+        Box::new(move |cc| {
+            let storage = if screenshot { None } else { cc.storage };
+            Ok(Box::new(App::new(&cc.egui_ctx, storage, options, out2)))
+        }),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))?;
+    let result = outcome.lock().ok().and_then(|mut o| o.take());
+    result.unwrap_or(Ok(()))
+}

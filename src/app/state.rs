@@ -1,0 +1,355 @@
+//! The window's state: the settings being edited, the last good settings the
+//! trainer runs on, and what the worker last published.
+
+use super::GuiOptions;
+use super::controls::{Action, Draft};
+use super::history::History;
+use super::view::View;
+use super::worker::{Command, Status, Worker};
+use crate::gan::{Config, Trainer};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// Which curves the figure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Toggles {
+    pub p_data: bool,
+    pub p_g: bool,
+    pub d: bool,
+    pub d_star: bool,
+    pub force: bool,
+    pub fake_batch: bool,
+    pub ghost_map: bool,
+}
+
+impl Default for Toggles {
+    fn default() -> Self {
+        Toggles { p_data: true, p_g: true, d: true, d_star: true, force: false, fake_batch: false, ghost_map: true }
+    }
+}
+
+/// Everything that survives a restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub config: Config,
+    pub lesson: Option<String>,
+    pub toggles: Toggles,
+    pub dark: bool,
+    /// Steps per second cap; None = as fast as possible.
+    pub speed: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let lesson = crate::gan::presets::DEFAULT.to_string();
+        let config = crate::gan::presets::load(&lesson).map(|p| p.config).unwrap_or_default();
+        Settings { config, lesson: Some(lesson), toggles: Toggles::default(), dark: false, speed: None }
+    }
+}
+
+const STORAGE_KEY: &str = "ganscope.settings";
+
+/// A screenshot run: train to `steps`, then capture the window and exit.
+struct ScreenshotJob {
+    path: PathBuf,
+    steps: u64,
+    requested: bool,
+    frames_after: u32,
+    /// Filled by eframe's screenshot callback.
+    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+}
+
+/// The application.
+pub struct App {
+    pub(super) settings: Settings,
+    /// The settings being edited in the controls (text fields, spec).
+    pub(super) draft: Draft,
+    pub(super) worker: Worker,
+    pub(super) view: Option<Arc<View>>,
+    pub(super) status: Status,
+    pub(super) history: History,
+    pub(super) fps: Fps,
+    /// Hidden curves (bit i = curve i) in the two plots over steps.
+    pub(super) curve_hidden: (u32, u32),
+    screenshot: Option<ScreenshotJob>,
+    outcome: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+/// Frames per second and UI time per frame, smoothed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fps {
+    last: Option<f64>,
+    pub fps: f64,
+    pub ui_ms: f64,
+}
+
+impl Fps {
+    fn tick(&mut self, now: f64, ui_secs: f64) {
+        if let Some(last) = self.last {
+            let dt = now - last;
+            if dt > 0.0 {
+                let inst = 1.0 / dt;
+                self.fps = if self.fps == 0.0 { inst } else { 0.9 * self.fps + 0.1 * inst };
+            }
+        }
+        self.ui_ms = if self.ui_ms == 0.0 { ui_secs * 1e3 } else { 0.9 * self.ui_ms + 0.1 * ui_secs * 1e3 };
+        self.last = Some(now);
+    }
+}
+
+impl App {
+    /// Build the app and start its trainer.
+    pub fn new(
+        ctx: &egui::Context,
+        storage: Option<&dyn eframe::Storage>,
+        options: GuiOptions,
+        outcome: Arc<Mutex<Option<Result<(), String>>>>,
+    ) -> App {
+        let mut settings: Settings = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        if let Some(cfg) = options.config {
+            settings.config = cfg;
+            settings.lesson = options.lesson;
+        }
+        // Saved settings from an older version may no longer validate.
+        if settings.config.validate().is_err() {
+            settings = Settings::default();
+        }
+        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        let trainer = Trainer::new(settings.config.clone())
+            .or_else(|_| Trainer::new(Config::default()))
+            .expect("the default config is valid");
+        let repaint_ctx = ctx.clone();
+        let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
+        worker.send(Command::Speed(settings.speed));
+        let screenshot = options.screenshot.map(|(path, steps)| {
+            worker.send(Command::RunTo(steps));
+            ScreenshotJob { path, steps, requested: false, frames_after: 0, image: Arc::new(Mutex::new(None)) }
+        });
+        App {
+            draft: Draft::from_config(&settings.config),
+            settings,
+            worker,
+            view: None,
+            status: Status {
+                step: 0,
+                steps_per_sec: 0.0,
+                playing: false,
+                diverged_at: None,
+                note: None,
+                generation: 0,
+            },
+            history: History::default(),
+            fps: Fps::default(),
+            curve_hidden: (0, 0),
+            screenshot,
+            outcome,
+        }
+    }
+
+    /// Build the app for a test harness: no storage, no screenshot.
+    pub fn for_test(ctx: &egui::Context, config: Config) -> App {
+        App::new(
+            ctx,
+            None,
+            GuiOptions { config: Some(config), lesson: None, screenshot: None },
+            Arc::new(Mutex::new(None)),
+        )
+    }
+
+    /// The newest status the worker published.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The newest view the worker published.
+    pub fn view(&self) -> Option<&View> {
+        self.view.as_deref()
+    }
+
+    /// The last good settings (those the trainer runs on).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The inline error of the target spec field, if any.
+    pub fn spec_error(&self) -> Option<&str> {
+        self.draft.spec_error.as_deref()
+    }
+
+    /// Wait (in tests) until the worker has published a status at or after `step`.
+    pub fn wait_for_step(&mut self, step: u64, timeout: std::time::Duration) -> bool {
+        let t0 = std::time::Instant::now();
+        loop {
+            self.poll();
+            if self.status.step >= step && self.view.is_some() {
+                return true;
+            }
+            if t0.elapsed() > timeout {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    /// Take what the worker published.
+    pub fn poll(&mut self) {
+        let (view, status, points) = self.worker.take();
+        if let Some(s) = status {
+            if s.generation != self.status.generation {
+                self.history.clear();
+            }
+            self.status = s;
+        }
+        for p in points {
+            self.history.push(p);
+        }
+        if view.is_some() {
+            self.view = view;
+        }
+    }
+
+    /// Carry out what the controls asked for, after drawing.
+    pub(super) fn act(&mut self, ctx: &egui::Context, actions: Vec<Action>) {
+        for a in actions {
+            match a {
+                Action::TogglePlay => {
+                    self.worker.send(if self.status.playing { Command::Pause } else { Command::Play });
+                    self.status.playing = !self.status.playing;
+                }
+                Action::StepD => self.worker.send(Command::StepD),
+                Action::StepG => self.worker.send(Command::StepG),
+                Action::Step => self.worker.send(Command::Step),
+                Action::Reset => {
+                    self.history.clear();
+                    self.worker.send(Command::Reset(Box::new(self.settings.config.clone())));
+                }
+                Action::Restore => self.worker.send(Command::Restore),
+                Action::Apply(cfg) => {
+                    self.settings.config = (*cfg).clone();
+                    self.worker.send(Command::Apply(cfg));
+                }
+                Action::Lesson(name, cfg) => {
+                    self.settings.lesson = Some(name);
+                    self.settings.config = (*cfg).clone();
+                    self.draft = Draft::from_config(&cfg);
+                    self.history.clear();
+                    self.worker.send(Command::Reset(cfg));
+                }
+                Action::Speed(s) => {
+                    self.settings.speed = s;
+                    self.worker.send(Command::Speed(s));
+                }
+                Action::Dark(dark) => {
+                    self.settings.dark = dark;
+                    ctx.set_visuals(if dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+                }
+            }
+        }
+    }
+
+    fn shortcuts(&self, ctx: &egui::Context) -> Vec<Action> {
+        if ctx.egui_wants_keyboard_input() {
+            return Vec::new();
+        }
+        ctx.input(|i| {
+            let mut out = Vec::new();
+            if i.key_pressed(egui::Key::Space) {
+                out.push(Action::TogglePlay);
+            }
+            if i.key_pressed(egui::Key::D) {
+                out.push(Action::StepD);
+            }
+            if i.key_pressed(egui::Key::G) {
+                out.push(Action::StepG);
+            }
+            if i.key_pressed(egui::Key::S) {
+                out.push(Action::Step);
+            }
+            if i.key_pressed(egui::Key::R) {
+                out.push(Action::Reset);
+            }
+            out
+        })
+    }
+
+    fn screenshot_frame(&mut self, ctx: &egui::Context) {
+        let Some(job) = self.screenshot.as_mut() else { return };
+        let done = self.status.step >= job.steps && !self.status.playing || self.status.diverged_at.is_some();
+        if !done || self.view.as_ref().is_none_or(|v| v.step < self.status.step) {
+            ctx.request_repaint();
+            return;
+        }
+        // Let a few frames settle (plot bounds, fonts) before capturing.
+        if job.frames_after < 5 {
+            job.frames_after += 1;
+            ctx.request_repaint();
+            return;
+        }
+        if !job.requested {
+            job.requested = true;
+            let slot = Arc::clone(&job.image);
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                if let Ok(mut s) = slot.lock() {
+                    *s = Some(image);
+                }
+                repaint.request_repaint();
+            });
+        }
+        let image = job.image.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = image {
+            let path = job.path.clone();
+            let result = save_png(&path, &image);
+            if let Ok(mut o) = self.outcome.lock() {
+                *o = Some(result);
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            ctx.request_repaint();
+        }
+    }
+}
+
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let mut rgba = Vec::with_capacity(w * h * 4);
+    for c in &image.pixels {
+        rgba.extend_from_slice(&c.to_array());
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &rgba,
+        w as u32,
+        h as u32,
+        image::ColorType::Rgba8,
+    )
+    .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
+    crate::cli::write_atomic(path, &png)
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let t0 = std::time::Instant::now();
+        let ctx = ui.ctx().clone();
+        self.poll();
+        let mut actions = self.shortcuts(&ctx);
+        actions.extend(self.layout_ui(ui));
+        self.act(&ctx, actions);
+        self.screenshot_frame(&ctx);
+        if self.status.playing {
+            ctx.request_repaint();
+        }
+        let now = ctx.input(|i| i.time);
+        self.fps.tick(now, t0.elapsed().as_secs_f64());
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot.is_none() {
+            eframe::set_value(storage, STORAGE_KEY, &self.settings);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! What the window draws, computed on the training thread from a trainer
+//! snapshot so that the UI thread only reads plain numbers.
+
+use crate::gan::Trainer;
+
+/// The numbers in the side panel and the curves over steps.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics {
+    pub jsd: f64,
+    pub c_g: f64,
+    pub v: f64,
+    /// None: infinite.
+    pub kl_data_g: Option<f64>,
+    pub kl_g_data: Option<f64>,
+    pub w1: f64,
+    pub loss_d: f64,
+    pub loss_g: f64,
+    /// (covered, total, high-quality mass) for mixture targets.
+    pub modes: Option<(usize, usize, f64)>,
+}
+
+/// One frame's worth of the figure.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    pub step: u64,
+    /// Bin centres of the interior bins.
+    pub x: Vec<f64>,
+    pub p_data: Vec<f64>,
+    pub p_g: Vec<f64>,
+    /// D on its own scale: a probability, or a raw score for lsgan/wgan/hinge.
+    pub d: Vec<f64>,
+    /// D's optimum on the same scale (NaN where undefined).
+    pub d_star: Vec<f64>,
+    pub d_label: String,
+    pub d_star_label: String,
+    pub d_is_probability: bool,
+    /// The force each fake sample at x feels: −∂L_G/∂x.
+    pub force: Vec<f64>,
+    /// A histogram of the current fake batch: (x0, x1, density).
+    pub fake_hist: Vec<(f64, f64, f64)>,
+    /// (z, G(z)) at evenly spaced z-quantiles.
+    pub z_map: Vec<(f64, f64)>,
+    /// (z, F_data⁻¹(F_z(z))).
+    pub optimal_map: Vec<(f64, f64)>,
+    /// Per mode: (p_g's mass within 3σ, the target's weight), for mixtures.
+    pub modes: Option<Vec<(f64, f64)>>,
+    pub metrics: Metrics,
+    /// p_g from a sample rather than exact (latent_dim > 1).
+    pub estimated: bool,
+}
+
+impl View {
+    pub fn density_max(&self) -> f64 {
+        self.p_data.iter().chain(&self.p_g).copied().filter(|v| v.is_finite()).fold(0.0, f64::max)
+    }
+
+    /// The range D is drawn over: [0, 1] for probabilities, else its span.
+    pub fn d_range(&self) -> (f64, f64) {
+        if self.d_is_probability {
+            return (0.0, 1.0);
+        }
+        let (lo, hi) = self
+            .d
+            .iter()
+            .chain(&self.d_star)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        if lo.is_finite() && hi > lo { (lo, hi) } else { (lo.min(0.0) - 1.0, hi.max(0.0) + 1.0) }
+    }
+
+    pub fn x_range(&self) -> (f64, f64) {
+        match (self.x.first(), self.x.last()) {
+            (Some(a), Some(b)) if b > a => (*a, *b),
+            _ => (-1.0, 1.0),
+        }
+    }
+
+    pub fn z_range(&self) -> (f64, f64) {
+        self.z_map.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| (a.min(*z), b.max(*z)))
+    }
+
+    /// Build from the trainer's snapshot.
+    pub fn from_trainer(t: &Trainer) -> View {
+        let _ = t;
+        todo!("filled in once the snapshot lands")
+    }
+}

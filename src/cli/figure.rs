@@ -1,0 +1,225 @@
+//! `figure.png`: the Goodfellow figure at one moment of a run, readable on a
+//! slide. p_data black dotted, p_g green solid, D blue dashed, D* orange, and
+//! under it the z→x strip of Figure 1 with the optimal map as ghost lines.
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::path::Path;
+use std::sync::Once;
+
+/// The figure's pixel size: 16:10, legible on a projector.
+pub const SIZE: (u32, u32) = (1600, 1000);
+
+/// What the figure draws; plain numbers, filled from a trainer snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct FigureData {
+    pub title: String,
+    /// One line of metrics under the title.
+    pub subtitle: String,
+    /// Bin centres.
+    pub x: Vec<f64>,
+    pub p_data: Vec<f64>,
+    pub p_g: Vec<f64>,
+    /// D(x): a probability for the cross-entropy losses, else a raw score.
+    pub d: Vec<f64>,
+    /// D*(x), NaN where undefined (neither density has mass).
+    pub d_star: Vec<f64>,
+    /// Label of the D curve ("D(x)" or "critic f(x)" …) and of its optimum.
+    pub d_label: String,
+    pub d_star_label: String,
+    /// Whether D lives on [0, 1] (then its axis is fixed to [0, 1]).
+    pub d_is_probability: bool,
+    /// (z, G(z)) at evenly spaced z-quantiles.
+    pub z_map: Vec<(f64, f64)>,
+    /// (z, F_data⁻¹(F_z(z))) at the same z.
+    pub optimal_map: Vec<(f64, f64)>,
+}
+
+const D_BLUE: RGBColor = RGBColor(31, 90, 200);
+const G_GREEN: RGBColor = RGBColor(20, 140, 50);
+const STAR_ORANGE: RGBColor = RGBColor(230, 120, 10);
+
+fn fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Bundled so that the figure looks the same on every machine.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+        );
+    });
+}
+
+fn finite_max(v: &[f64]) -> f64 {
+    v.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+}
+
+/// Draw the figure into an RGB buffer of `SIZE`.
+pub fn render_rgb(fig: &FigureData) -> Result<Vec<u8>, String> {
+    fonts();
+    let (w, h) = SIZE;
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
+        draw(&root, fig).map_err(|e| format!("cannot draw the figure: {e}"))?;
+        root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
+    }
+    Ok(buf)
+}
+
+/// Draw the figure and write it as a PNG, whole or not at all.
+pub fn write_png(path: &Path, fig: &FigureData) -> Result<(), String> {
+    let buf = render_rgb(fig)?;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&buf, SIZE.0, SIZE.1, image::ColorType::Rgb8)
+        .map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
+    super::files::write_atomic(path, &png)
+}
+
+use image::ImageEncoder;
+
+type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+
+fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&WHITE)?;
+    let (top, bottom) = root.split_vertically(SIZE.1 as i32 * 72 / 100);
+    let top = top.titled(&fig.title, ("sans-serif", 40))?;
+
+    let (x0, x1) = match (fig.x.first(), fig.x.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (-1.0, 1.0),
+    };
+    let y_max = (finite_max(&fig.p_data).max(finite_max(&fig.p_g)) * 1.1).max(1e-6);
+    let (d_lo, d_hi) = if fig.d_is_probability {
+        (0.0, 1.0)
+    } else {
+        let lo = fig.d.iter().chain(&fig.d_star).copied().filter(|v| v.is_finite()).fold(0.0, f64::min);
+        let hi = fig.d.iter().chain(&fig.d_star).copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+        let pad = ((hi - lo) * 0.05).max(1e-6);
+        (lo - pad, hi + pad)
+    };
+
+    let mut chart = ChartBuilder::on(&top)
+        .margin(20)
+        .caption(&fig.subtitle, ("sans-serif", 26))
+        .x_label_area_size(50)
+        .y_label_area_size(90)
+        .right_y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..y_max)?
+        .set_secondary_coord(x0..x1, d_lo..d_hi);
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .x_desc("x")
+        .y_desc("density")
+        .label_style(("sans-serif", 24))
+        .axis_desc_style(("sans-serif", 26))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc(if fig.d_is_probability { "D(x)" } else { "critic" })
+        .label_style(("sans-serif", 24))
+        .axis_desc_style(("sans-serif", 26))
+        .draw()?;
+
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
+
+    // p_data: black dotted (drawn as dots along the curve, as in the paper).
+    let data_pts = pts(&fig.p_data);
+    chart
+        .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
+        .label("p_data")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], BLACK.stroke_width(4)));
+    chart
+        .draw_series(LineSeries::new(pts(&fig.p_g), G_GREEN.stroke_width(4)))?
+        .label("p_g")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
+
+    // D* has gaps where it is undefined: draw each finite run separately.
+    let runs = |ys: &[f64]| -> Vec<Vec<(f64, f64)>> {
+        let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (x, y) in fig.x.iter().zip(ys) {
+            if y.is_finite() {
+                out.last_mut().expect("non-empty").push((*x, y.clamp(d_lo, d_hi)));
+            } else if !out.last().expect("non-empty").is_empty() {
+                out.push(Vec::new());
+            }
+        }
+        out.retain(|r| r.len() > 1);
+        out
+    };
+    let mut first = true;
+    for run in runs(&fig.d_star) {
+        let s = chart.draw_secondary_series(LineSeries::new(run, STAR_ORANGE.stroke_width(3)))?;
+        if first {
+            s.label(fig.d_star_label.clone())
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], STAR_ORANGE.stroke_width(3)));
+            first = false;
+        }
+    }
+    let mut first = true;
+    for run in runs(&fig.d) {
+        let s = chart.draw_secondary_series(DashedLineSeries::new(run, 14, 8, D_BLUE.stroke_width(4)))?;
+        if first {
+            s.label(fig.d_label.clone())
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], D_BLUE.stroke_width(4)));
+            first = false;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", 26))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()?;
+
+    draw_strip(&bottom, fig, (x0, x1))?;
+    Ok(())
+}
+
+/// The z→x strip of Figure 1: the x line on top, the z line below, and a line
+/// from each z-quantile to G(z); the optimal map as grey ghost lines.
+fn draw_strip(area: &Area<'_>, fig: &FigureData, (x0, x1): (f64, f64)) -> Result<(), Box<dyn std::error::Error>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(20)
+        .margin_bottom(15)
+        .x_label_area_size(0)
+        .y_label_area_size(90)
+        .right_y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, -0.15..1.15)?;
+    let (z_lo, z_hi) = fig
+        .z_map
+        .iter()
+        .map(|p| p.0)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), z| (a.min(z), b.max(z)));
+    // The z line spans the middle half of the x axis.
+    let span = x1 - x0;
+    let z_to_pos = |z: f64| {
+        if z_hi > z_lo { x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo)) } else { x0 + 0.5 * span }
+    };
+    let grey = RGBColor(200, 200, 200);
+    for (z, x) in &fig.optimal_map {
+        if x.is_finite() {
+            chart.draw_series(LineSeries::new(vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)], grey.stroke_width(2)))?;
+        }
+    }
+    for (z, x) in &fig.z_map {
+        if x.is_finite() {
+            chart.draw_series(LineSeries::new(vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)], G_GREEN.stroke_width(2)))?;
+        }
+    }
+    chart.draw_series(LineSeries::new(vec![(x0, 1.0), (x1, 1.0)], BLACK.stroke_width(3)))?;
+    chart.draw_series(LineSeries::new(vec![(z_to_pos(z_lo), 0.0), (z_to_pos(z_hi), 0.0)], BLACK.stroke_width(3)))?;
+    let style = ("sans-serif", 26).into_font();
+    chart.draw_series(std::iter::once(Text::new("x", (x0 + 0.01 * span, 1.1), style.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(
+        format!("z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))"),
+        (z_to_pos(z_lo), -0.04),
+        style,
+    )))?;
+    Ok(())
+}

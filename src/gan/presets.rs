@@ -1,0 +1,111 @@
+//! The lessons: named configs with a one-line description and a short guided
+//! tour, stored as TOML in `assets/presets/` and compiled into the binary so
+//! that `ganscope` works from any directory.
+//!
+//! A preset file has two tables: `[lesson]` with `description` (one line) and
+//! `tour` (two to four sentences: what to watch, which slider to move), and
+//! `[config]` with any of the config keys (absent keys keep their defaults).
+
+use super::{Config, ConfigError};
+use std::sync::OnceLock;
+
+/// The lesson the window opens on.
+pub const DEFAULT: &str = "goodfellow";
+
+/// The lesson files, in teaching order.
+const FILES: &[(&str, &str)] = &[
+    ("goodfellow", include_str!("../../assets/presets/goodfellow.toml")),
+    ("vanishing-gradients", include_str!("../../assets/presets/vanishing-gradients.toml")),
+    ("mode-collapse", include_str!("../../assets/presets/mode-collapse.toml")),
+    ("mode-collapse-rescued", include_str!("../../assets/presets/mode-collapse-rescued.toml")),
+    ("wgan", include_str!("../../assets/presets/wgan.toml")),
+    ("instance-noise", include_str!("../../assets/presets/instance-noise.toml")),
+];
+
+/// One lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preset {
+    pub name: String,
+    pub description: String,
+    pub tour: String,
+    pub config: Config,
+}
+
+/// Parse one preset file.
+///
+/// # Errors
+/// Malformed TOML, a missing `[lesson]` description, or a config error.
+pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?;
+    let lesson = table.get("lesson").and_then(|v| v.as_table());
+    let get = |k: &str| lesson.and_then(|l| l.get(k)).and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+    let description = get("description").ok_or_else(|| ConfigError::Preset(format!("{name}: no [lesson] description")))?;
+    let tour = get("tour").unwrap_or_default();
+    let config_text = match table.get("config") {
+        Some(toml::Value::Table(t)) => toml::to_string(t).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?,
+        Some(_) => return Err(ConfigError::Preset(format!("{name}: [config] must be a table"))),
+        None => String::new(),
+    };
+    let config = Config::from_toml_str(&config_text)?;
+    config.validate()?;
+    Ok(Preset { name: name.to_string(), description, tour, config })
+}
+
+/// Every lesson, parsed once.
+pub fn all() -> &'static [Preset] {
+    static ALL: OnceLock<Vec<Preset>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        // The files ship with the binary and are tested; one that fails to
+        // parse is left out rather than taking the program down.
+        FILES.iter().filter_map(|(n, t)| parse(n, t).ok()).collect()
+    })
+}
+
+/// The lesson of this name.
+pub fn find(name: &str) -> Option<&'static Preset> {
+    all().iter().find(|p| p.name == name)
+}
+
+/// The names of every lesson.
+pub fn names() -> Vec<&'static str> {
+    FILES.iter().map(|(n, _)| *n).collect()
+}
+
+/// The lesson of this name, or an error listing the lessons.
+///
+/// # Errors
+/// [`ConfigError::Preset`] for an unknown name.
+pub fn load(name: &str) -> Result<Preset, ConfigError> {
+    find(name).cloned().ok_or_else(|| {
+        ConfigError::Preset(format!("unknown preset '{name}' (the lessons: {})", names().join(", ")))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_parses_and_validates() {
+        for (name, text) in FILES {
+            let p = parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!p.description.is_empty() && !p.description.contains('\n'), "{name}: one-line description");
+            let sentences = p.tour.matches(". ").count() + 1;
+            assert!((2..=5).contains(&sentences), "{name}: the tour has {sentences} sentences");
+        }
+        assert_eq!(all().len(), FILES.len());
+        assert!(find(DEFAULT).is_some());
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_lessons() {
+        let e = load("goodfelow").unwrap_err().to_string();
+        assert!(e.contains("unknown preset 'goodfelow'") && e.contains("goodfellow, vanishing-gradients"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_key_in_a_preset_is_an_error() {
+        let e = parse("x", "[lesson]\ndescription = \"d\"\n[config]\nlr = 1\n").unwrap_err().to_string();
+        assert!(e.contains("lr"), "{e}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Every exact quantity of one moment of training, computed together.
+//!
+//! # Formula
+//! From the bin masses P (p_data) and Q (p_g) on a grid and D's logits per bin:
+//! D* = P/(P+Q), V(G, D), C(G) = V(G, D*) = −ln 4 + 2·JSD, KL both ways, W1 and
+//! the critic f*, χ²_Pearson(P+Q ‖ 2Q) for LSGAN, and mode coverage; see the
+//! module of each quantity for its formula and non-finite rule.
+//!
+//! # Non-finite values
+//! As in each quantity's module: D* is NaN where P = Q = 0, an infinite KL is
+//! `None` (JSON `null`), `v` is `None` when no D was given, a NaN mass or logit
+//! propagates into the sums it enters.
+
+use super::divergence::{jsd, kl, pearson_chi2};
+use super::grid::Grid;
+use super::modes::{ModeCoverage, mode_coverage};
+use super::value::{c_of_g, d_star_into, value};
+use super::wasserstein::{critic_into, w1};
+use crate::density::Mode;
+use serde::{Deserialize, Serialize};
+
+/// The exact theory for one (p_data, p_g, D).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Theory {
+    /// D*ᵢ = Pᵢ/(Pᵢ+Qᵢ) per bin (n + 2 values; NaN where both are 0).
+    pub d_star: Vec<f64>,
+    /// The optimal 1-Lipschitz critic f* at the bin centres, 0 at the grid's left edge.
+    pub critic: Vec<f64>,
+    /// V(G, D) for the given logits; `None` without a D.
+    pub v: Option<f64>,
+    /// C(G) = V(G, D*).
+    pub c_g: f64,
+    /// JSD(p_data ‖ p_g), nats.
+    pub jsd: f64,
+    /// KL(p_data ‖ p_g); `None` = infinite.
+    pub kl_data_g: Option<f64>,
+    /// KL(p_g ‖ p_data); `None` = infinite.
+    pub kl_g_data: Option<f64>,
+    /// W1(p_data, p_g).
+    pub w1: f64,
+    /// χ²_Pearson(p_data + p_g ‖ 2 p_g), LSGAN's divergence.
+    pub pearson_chi2: f64,
+    /// Mode coverage of the target's modes (empty for no modes).
+    pub modes: ModeCoverage,
+}
+
+impl Theory {
+    /// Compute every quantity. `p`, `q` (and `logits` when given) have the
+    /// grid's n + 2 bins; `modes` are the target's (`Mixture::modes`).
+    ///
+    /// # Panics
+    /// A slice is not of length `grid.len()`.
+    pub fn compute(
+        grid: &Grid,
+        p: &[f64],
+        q: &[f64],
+        logits: Option<&[f64]>,
+        modes: &[Mode],
+    ) -> Theory {
+        let mut t = Theory::default();
+        t.compute_into(grid, p, q, logits, modes);
+        t
+    }
+
+    /// [`Theory::compute`] reusing this value's buffers.
+    ///
+    /// # Panics
+    /// A slice is not of length `grid.len()`.
+    pub fn compute_into(
+        &mut self,
+        grid: &Grid,
+        p: &[f64],
+        q: &[f64],
+        logits: Option<&[f64]>,
+        modes: &[Mode],
+    ) {
+        let len = grid.len();
+        assert!(p.len() == len && q.len() == len, "slice lengths");
+        self.d_star.resize(len, 0.0);
+        self.critic.resize(len, 0.0);
+        d_star_into(p, q, &mut self.d_star);
+        critic_into(grid, p, q, &mut self.critic);
+        self.v = logits.map(|l| value(p, q, l));
+        self.c_g = c_of_g(p, q);
+        self.jsd = jsd(p, q);
+        self.kl_data_g = kl(p, q);
+        self.kl_g_data = kl(q, p);
+        self.w1 = w1(grid, p, q);
+        self.pearson_chi2 = pearson_chi2(p, q);
+        self.modes = mode_coverage(grid, q, modes);
+    }
+
+    /// C(G) − V(G, D) ≥ 0: how far D is from optimal; `None` without a D.
+    pub fn gap(&self) -> Option<f64> {
+        self.v.map(|v| self.c_g - v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::density::parse_spec;
+    use crate::theory::{Prior, bin_masses, pushforward};
+
+    #[test]
+    fn snapshot_of_a_collapsed_generator() {
+        let target = parse_spec("modes(2, 4, 0.5)").unwrap();
+        let grid = Grid::for_target(&target, Some((1.9, 2.1)), 256);
+        let p = bin_masses(&grid, &target);
+        let q = pushforward(&grid, Prior::Uniform, 1024, |z| 2.0 + 0.1 * z);
+        let logits = vec![0.0; grid.len()];
+        let t = Theory::compute(&grid, &p, &q, Some(&logits), &target.modes());
+        assert_eq!((t.modes.covered, t.modes.total), (1, 2));
+        assert!((t.modes.kl_modes - 2f64.ln()).abs() < 1e-12);
+        assert!(t.kl_g_data.is_some() && t.kl_data_g.is_none());
+        assert!((t.c_g - (-(4f64.ln()) + 2.0 * t.jsd)).abs() < 1e-12);
+        assert!((t.v.unwrap() + 4f64.ln()).abs() < 1e-12);
+        assert!(t.gap().unwrap() >= 0.0);
+        // E|X - 2| under the target: 0.5*4 + 0.5*0.5*sqrt(2/pi) = 2.2, less G spread.
+        assert!((t.w1 - 2.16).abs() < 0.05, "{}", t.w1);
+    }
+}
