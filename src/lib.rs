@@ -1,8 +1,9 @@
 //! ganscope: GAN theory on 1-D distributions, computed exactly on a grid.
 //!
-//! The core — [`density`], [`theory`], [`nn`] — never prints and never
-//! depends on the window or the command line; the binary consumes it.
+//! The core — [`density`], [`theory`], [`nn`], [`gan`] — never prints and
+//! never depends on the window or the command line; the binary consumes it.
 
 pub mod density;
+pub mod gan;
 pub mod nn;
 pub mod theory;

@@ -1,0 +1,285 @@
+//! The configuration of one run: the lesson's target, the two networks, the
+//! loss with its tricks and the optimizers.
+//!
+//! The same key names serve the preset TOML files, `--set KEY=VALUE` (see
+//! [`Config::set`]) and `--grid`. A TOML file may give any subset of the keys;
+//! the rest keep their [`Default`]. [`Config::to_toml_string`] writes every
+//! key, so its output reproduces the run.
+//!
+//! # Ranges ([`Config::validate`])
+//!
+//! | key | range |
+//! |-----|-------|
+//! | `target` | a spec of the grammar (see [`crate::density::parse_spec`]) |
+//! | `latent_dim` | 1 ..= 64 |
+//! | `g_hidden`, `d_hidden` | at most 16 layers, widths 1 ..= 4096 |
+//! | `lr_d`, `lr_g` | positive and finite |
+//! | `beta1`, `beta2` | [0, 1) |
+//! | `k`, `k_g` | 0 ..= 1000 (0 freezes that network) |
+//! | `batch` | 1 ..= 1 048 576, and at least `pack` |
+//! | `seed` | 0 ..= 2⁶³ − 1 (TOML integers are signed) |
+//! | `instance_noise`, `r1`, `gp`, `clip` | finite and ≥ 0 (`clip = 0`: no clipping) |
+//! | `pack` | 1 ..= 64 |
+//! | `label_smoothing` | [0, 0.5) |
+
+use crate::density::{Mixture, parse_spec};
+use crate::nn::{Activation, OptimizerKind};
+pub use crate::theory::Prior;
+
+use super::{ConfigError, LossKind};
+
+/// Everything that defines a run; see the [module docs](self) for ranges.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The target density `p_data`, as a spec string.
+    pub target: String,
+    /// The noise prior `p_z`.
+    pub prior: Prior,
+    /// Dimension `m` of `z`.
+    pub latent_dim: usize,
+    /// Hidden widths of G: `[latent_dim, g_hidden…, 1]`.
+    pub g_hidden: Vec<usize>,
+    /// Hidden widths of D: `[pack, d_hidden…, 1]`.
+    pub d_hidden: Vec<usize>,
+    /// Hidden activation of both networks.
+    pub activation: Activation,
+    /// The objective.
+    pub loss: LossKind,
+    /// The optimizer of both networks.
+    pub optimizer: OptimizerKind,
+    /// D's learning rate.
+    pub lr_d: f64,
+    /// G's learning rate.
+    pub lr_g: f64,
+    /// Adam's β₁ (momentum's coefficient).
+    pub beta1: f64,
+    /// Adam's and RMSprop's β₂.
+    pub beta2: f64,
+    /// D steps per iteration (the paper's k).
+    pub k: usize,
+    /// G steps per iteration.
+    pub k_g: usize,
+    /// Samples per minibatch (real and fake each).
+    pub batch: usize,
+    /// Seed of the one random stream.
+    pub seed: u64,
+    /// Planned iterations (the horizon of the instance-noise annealing).
+    pub steps: u64,
+    /// Initial σ of instance noise, annealed linearly to 0 over `steps`.
+    pub instance_noise: f64,
+    /// γ of the R1 penalty `γ/2 E‖∇ₓ D(x_real)‖²` (0 = off).
+    pub r1: f64,
+    /// WGAN weight clipping c: D's parameters stay in [−c, c] (loss `wgan`; 0 = off).
+    pub clip: f64,
+    /// WGAN-GP λ (loss `wgan_gp`).
+    pub gp: f64,
+    /// PacGAN: D judges `pack` samples at once.
+    pub pack: usize,
+    /// One-sided label smoothing s: the real target is 1 − s.
+    pub label_smoothing: f64,
+}
+
+impl Default for Config {
+    /// The default lesson: a non-saturating GAN with small ReLU-family
+    /// networks learning `normal(2, 0.5)` from `uniform(−1, 1)` noise.
+    fn default() -> Self {
+        Config {
+            target: "normal(2, 0.5)".into(),
+            prior: Prior::Uniform,
+            latent_dim: 1,
+            g_hidden: vec![32, 32],
+            d_hidden: vec![32, 32],
+            activation: Activation::LeakyRelu,
+            loss: LossKind::NonSaturating,
+            optimizer: OptimizerKind::Adam,
+            lr_d: 1e-3,
+            lr_g: 1e-3,
+            beta1: 0.5,
+            beta2: 0.999,
+            k: 1,
+            k_g: 1,
+            batch: 256,
+            seed: 0,
+            steps: 5000,
+            instance_noise: 0.0,
+            r1: 0.0,
+            clip: 0.01,
+            gp: 10.0,
+            pack: 1,
+            label_smoothing: 0.0,
+        }
+    }
+}
+
+/// 1-based line of a byte offset in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A TOML error as "line N: message" (the message on one line).
+fn toml_error(text: &str, e: &toml::de::Error) -> ConfigError {
+    let line = e.span().map_or(1, |s| line_of(text, s.start));
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    ConfigError::Toml { line, message }
+}
+
+impl Config {
+    /// Every key, in the order of the struct (and of `to_toml_string`).
+    pub const KEYS: &'static [&'static str] = &[
+        "target",
+        "prior",
+        "latent_dim",
+        "g_hidden",
+        "d_hidden",
+        "activation",
+        "loss",
+        "optimizer",
+        "lr_d",
+        "lr_g",
+        "beta1",
+        "beta2",
+        "k",
+        "k_g",
+        "batch",
+        "seed",
+        "steps",
+        "instance_noise",
+        "r1",
+        "clip",
+        "gp",
+        "pack",
+        "label_smoothing",
+    ];
+
+    /// Reads a config from TOML; absent keys keep their default. The result
+    /// is not validated: call [`validate`](Self::validate).
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownKey`] naming the key and its line,
+    /// [`ConfigError::Toml`] naming the line of a syntax or type error.
+    pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        if let Some(key) = table.keys().find(|k| !Config::KEYS.contains(&k.as_str())) {
+            // The first occurrence of the key at the start of a line.
+            let line = text
+                .lines()
+                .position(|l| {
+                    let l = l.trim_start().trim_start_matches(['"', '\'']);
+                    l.strip_prefix(key.as_str()).is_some_and(|rest| {
+                        rest.trim_start_matches(['"', '\''])
+                            .trim_start()
+                            .starts_with('=')
+                    })
+                })
+                .map(|i| i + 1);
+            return Err(ConfigError::UnknownKey {
+                key: key.clone(),
+                line,
+                valid: Config::KEYS.join(", "),
+            });
+        }
+        toml::from_str(text).map_err(|e| toml_error(text, &e))
+    }
+
+    /// The whole config as TOML, every key written: reading it back gives
+    /// the same config.
+    ///
+    /// # Errors
+    /// Only for a config that [`validate`](Self::validate) rejects (a seed
+    /// above 2⁶³ − 1 has no TOML integer).
+    pub fn to_toml_string(&self) -> Result<String, ConfigError> {
+        toml::to_string(self).map_err(|e| ConfigError::Serialize(e.to_string()))
+    }
+
+    /// The parsed target.
+    ///
+    /// # Errors
+    /// The spec's own error, with its column.
+    pub fn target_mixture(&self) -> Result<Mixture, ConfigError> {
+        Ok(parse_spec(&self.target)?)
+    }
+
+    /// Checks every value against its range (see the [module docs](self)).
+    ///
+    /// # Errors
+    /// The first offending key, in one line: `"lr_d must be positive and
+    /// finite, got -1"`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |m: String| Err(ConfigError::OutOfRange(m));
+        self.target_mixture()?;
+        if !(1..=64).contains(&self.latent_dim) {
+            return fail(format!(
+                "latent_dim must be in 1..=64, got {}",
+                self.latent_dim
+            ));
+        }
+        for (key, widths) in [("g_hidden", &self.g_hidden), ("d_hidden", &self.d_hidden)] {
+            if widths.len() > 16 {
+                return fail(format!("{key} has at most 16 layers, got {}", widths.len()));
+            }
+            if let Some(w) = widths.iter().find(|w| !(1..=4096).contains(*w)) {
+                return fail(format!("{key} widths must be in 1..=4096, got {w}"));
+            }
+        }
+        for (key, lr) in [("lr_d", self.lr_d), ("lr_g", self.lr_g)] {
+            if !(lr.is_finite() && lr > 0.0) {
+                return fail(format!("{key} must be positive and finite, got {lr}"));
+            }
+        }
+        for (key, b) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&b) {
+                return fail(format!("{key} must be in [0, 1), got {b}"));
+            }
+        }
+        for (key, k) in [("k", self.k), ("k_g", self.k_g)] {
+            if k > 1000 {
+                return fail(format!("{key} must be at most 1000, got {k}"));
+            }
+        }
+        if self.batch == 0 {
+            return fail("batch must be at least 1, got 0".into());
+        }
+        if self.batch > 1_048_576 {
+            return fail(format!("batch must be at most 1048576, got {}", self.batch));
+        }
+        if self.seed > i64::MAX as u64 {
+            return fail(format!(
+                "seed must be at most {}, got {}",
+                i64::MAX,
+                self.seed
+            ));
+        }
+        for (key, v) in [
+            ("instance_noise", self.instance_noise),
+            ("r1", self.r1),
+            ("clip", self.clip),
+            ("gp", self.gp),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return fail(format!("{key} must be finite and at least 0, got {v}"));
+            }
+        }
+        if !(1..=64).contains(&self.pack) {
+            return fail(format!("pack must be in 1..=64, got {}", self.pack));
+        }
+        if self.batch < self.pack {
+            return fail(format!(
+                "batch must be at least pack ({}), got {}",
+                self.pack, self.batch
+            ));
+        }
+        if !(0.0..0.5).contains(&self.label_smoothing) {
+            return fail(format!(
+                "label_smoothing must be in [0, 0.5), got {}",
+                self.label_smoothing
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! The GAN of Goodfellow et al. (2014) on 1-D targets: configuration, the
+//! losses and their tricks, and a trainer that runs Algorithm 1 step by step.
+//!
+//! # Files, one concept each
+//!
+//! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
+//! - `overrides` — [`Config::set`], the `--set KEY=VALUE` parser.
+//! - [`loss`] — [`LossKind`] and the six losses on D's raw outputs
+//!   (log-sum-exp forms), with what D's output means and its optimum.
+//! - [`objective`] — the D and G objectives on fixed batches: packing,
+//!   instance noise, R1 and WGAN-GP penalties, and their gradients
+//!   (generic over f32/f64, so the gradient check runs the same code).
+//! - [`trainer`] — [`Trainer`]: Algorithm 1 as a stepper, one seeded random
+//!   stream, divergence detection.
+//! - `backup` — the last finite state, kept without per-step copies.
+//! - `live` — settings that change while training.
+//! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
+//! - [`error`] — [`ConfigError`], [`GanError`].
+//!
+//! The module never prints; numbers flow out through [`StepStats`].
+//!
+//! # Example
+//!
+//! ```
+//! use ganscope::gan::{Config, State, Trainer};
+//!
+//! let mut config = Config::default();
+//! config.set("batch", "64")?;
+//! let mut trainer = Trainer::new(config)?;
+//! let stats = trainer.run(10);
+//! assert_eq!(stats.step, 10);
+//! assert_eq!(trainer.state(), State::Running);
+//! # Ok::<(), ganscope::gan::GanError>(())
+//! ```
+
+mod backup;
+pub mod config;
+pub mod error;
+mod eval;
+mod live;
+pub mod loss;
+pub mod objective;
+mod overrides;
+pub mod trainer;
+
+pub use config::{Config, Prior};
+pub use error::{ConfigError, GanError};
+pub use loss::LossKind;
+pub use objective::{DEval, Draws, GEval, Objective, Scratch};
+pub use trainer::{State, StepStats, Trainer};

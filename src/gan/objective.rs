@@ -1,0 +1,301 @@
+//! The D step's and the G step's objectives and their parameter gradients on
+//! fixed batches: packing, instance noise, the loss, and the R1 and WGAN-GP
+//! penalties. Generic over the scalar, so that the gradient check runs the
+//! very same code on `f64` networks that the trainer runs on `f32`.
+//!
+//! # Batches and packing
+//!
+//! A step uses `m = n · pack` samples: `n` packs of `pack` consecutive
+//! samples. Networks take one column per sample, so a flat slice of `m`
+//! scalars *is* `n` packed inputs of width `pack` for D (in_dim = pack):
+//! real packs come from real samples and fake packs from fake samples, and D
+//! has `n` outputs. Losses are means over those `n` outputs.
+//!
+//! # The D step (parameters of D; G fixed)
+//!
+//! ```text
+//! x_r = real + ν_r               x_f = G(z) + ν_f            (ν: instance noise, N(0, σ_t²))
+//! L   = L_D(D(x_r), D(x_f))                                  (see super::loss)
+//!     + γ/2 · mean_packs ‖∇ₓ D(x_r)‖²                        (R1, when γ > 0)
+//!     + λ · mean_packs (‖∇ₓ D(x̂)‖ − 1)²                       (WGAN-GP, loss wgan_gp, λ > 0)
+//! x̂  = ε x_r + (1 − ε) x_f,     ε ~ U(0, 1) per pack
+//! ```
+//!
+//! The penalties are functions of `g = ∇ₓ D`; their parameter gradient is
+//! [`Mlp::double_backward`] with `u = ∂P/∂g`:
+//! R1 `u = γ/n · g`; GP `u = 2λ/n · (‖g‖ − 1) · g/‖g‖` (0 where `‖g‖ = 0`).
+//!
+//! # The G step (parameters of G; D fixed)
+//!
+//! ```text
+//! x_f = G(z) + ν_f,   L_G = mean ℓ_G(D(x_f)),   ∂L_G/∂x_i = ℓ_G'(l_p)/n · ∂l_p/∂x_i   (i in pack p)
+//! ```
+//!
+//! and `∂L_G/∂x` flows into G's backward pass; noise is additive, so
+//! `∂x_f/∂G(z) = 1`.
+
+use nalgebra::RealField;
+
+use super::LossKind;
+use super::loss::{d_loss, g_loss};
+use crate::nn::{Grads, Mlp, Workspace};
+
+/// The loss and its tricks, as the objectives need them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Objective {
+    /// The loss.
+    pub loss: LossKind,
+    /// One-sided label smoothing s (cross-entropy losses only).
+    pub label_smoothing: f64,
+    /// R1 γ (0 = off).
+    pub r1: f64,
+    /// WGAN-GP λ (used by `wgan_gp` only; 0 = off).
+    pub gp: f64,
+    /// Samples per D input.
+    pub pack: usize,
+}
+
+/// The random inputs of one step, fixed so that its loss is a deterministic
+/// function of the parameters. Lengths: `real`, `noise_real`, `noise_fake`:
+/// `m`; `z`: `m · latent_dim`; `eps`: `m / pack` (or empty without GP).
+/// Noise already includes σ_t (all zeros when off).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draws<T> {
+    /// Real samples.
+    pub real: Vec<T>,
+    /// Noise fed to G.
+    pub z: Vec<T>,
+    /// Instance noise added to the real samples.
+    pub noise_real: Vec<T>,
+    /// Instance noise added to the fake samples.
+    pub noise_fake: Vec<T>,
+    /// Interpolation coefficients ε per pack (WGAN-GP).
+    pub eps: Vec<T>,
+}
+
+impl<T: RealField + Copy> Draws<T> {
+    /// Zeroed buffers for `m` samples.
+    pub fn zeros(m: usize, latent_dim: usize, pack: usize) -> Self {
+        Draws {
+            real: vec![T::zero(); m],
+            z: vec![T::zero(); m * latent_dim],
+            noise_real: vec![T::zero(); m],
+            noise_fake: vec![T::zero(); m],
+            eps: vec![T::zero(); m / pack.max(1)],
+        }
+    }
+
+    /// Samples per step.
+    pub fn len(&self) -> usize {
+        self.real.len()
+    }
+
+    /// `true` for an empty batch.
+    pub fn is_empty(&self) -> bool {
+        self.real.is_empty()
+    }
+}
+
+/// Preallocated buffers of the two objectives (resized only when `m` changes).
+#[derive(Clone, Debug)]
+pub struct Scratch<T: RealField + Copy> {
+    ws_g: Workspace<T>,
+    ws_real: Workspace<T>,
+    ws_fake: Workspace<T>,
+    ws_interp: Workspace<T>,
+    real_in: Vec<T>,
+    fake_in: Vec<T>,
+    interp: Vec<T>,
+    dout_real: Vec<T>,
+    dout_fake: Vec<T>,
+    dx: Vec<T>,
+    u: Vec<T>,
+}
+
+impl<T: RealField + Copy> Scratch<T> {
+    /// Buffers for `m` samples of these networks (`m` a multiple of D's in_dim).
+    pub fn new(g: &Mlp<T>, d: &Mlp<T>, m: usize) -> Self {
+        let n = m / d.in_dim();
+        Scratch {
+            ws_g: g.workspace(m),
+            ws_real: d.workspace(n),
+            ws_fake: d.workspace(n),
+            ws_interp: d.workspace(n),
+            real_in: vec![T::zero(); m],
+            fake_in: vec![T::zero(); m],
+            interp: vec![T::zero(); m],
+            dout_real: vec![T::zero(); n],
+            dout_fake: vec![T::zero(); n],
+            dx: vec![T::zero(); m],
+            u: vec![T::zero(); m],
+        }
+    }
+
+    /// The fake samples G produced in the last step, with their noise.
+    pub fn fake(&self) -> &[T] {
+        &self.fake_in
+    }
+}
+
+/// What a D step measured, besides its gradient.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DEval<T> {
+    /// The total objective: loss plus penalties.
+    pub loss: T,
+    /// The penalties alone (R1 + GP).
+    pub penalty: T,
+    /// Mean raw output of D on the real packs.
+    pub mean_real: T,
+    /// Mean raw output of D on the fake packs.
+    pub mean_fake: T,
+}
+
+/// What a G step measured, besides its gradient.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GEval<T> {
+    /// `L_G`.
+    pub loss: T,
+    /// Mean raw output of D on the fake packs.
+    pub mean_fake: T,
+}
+
+fn cast<T: RealField + Copy>(x: f64) -> T {
+    nalgebra::convert(x)
+}
+
+fn mean<T: RealField + Copy>(v: &[T]) -> T {
+    let s = v.iter().fold(T::zero(), |a, &b| a + b);
+    s / cast::<T>(v.len().max(1) as f64)
+}
+
+/// `x_f = G(z) + ν` into `out`.
+fn generate<T: RealField + Copy>(
+    g: &Mlp<T>,
+    ws: &mut Workspace<T>,
+    z: &[T],
+    noise: &[T],
+    out: &mut [T],
+) {
+    let gz = g.forward(ws, z);
+    for ((o, &x), &nu) in out.iter_mut().zip(gz).zip(noise) {
+        *o = x + nu;
+    }
+}
+
+impl Objective {
+    /// The D step: overwrites `grads` with `∂L/∂θ_D` and returns the loss.
+    ///
+    /// # Panics
+    /// If the draws, the scratch and the networks disagree in size.
+    pub fn d_step_grad<T: RealField + Copy>(
+        &self,
+        g: &Mlp<T>,
+        d: &Mlp<T>,
+        draws: &Draws<T>,
+        s: &mut Scratch<T>,
+        grads: &mut Grads<T>,
+    ) -> DEval<T> {
+        let m = draws.len();
+        assert_eq!(s.real_in.len(), m, "scratch was built for another batch");
+        let pack = d.in_dim();
+        let n = m / pack;
+        grads.zero();
+
+        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+        for ((o, &x), &nu) in s.real_in.iter_mut().zip(&draws.real).zip(&draws.noise_real) {
+            *o = x + nu;
+        }
+        let out_r = d.forward(&mut s.ws_real, &s.real_in);
+        let out_f = d.forward(&mut s.ws_fake, &s.fake_in);
+        let smoothing = cast::<T>(self.label_smoothing);
+        let loss = d_loss(
+            self.loss,
+            out_r,
+            out_f,
+            smoothing,
+            &mut s.dout_real,
+            &mut s.dout_fake,
+        );
+        let (mean_real, mean_fake) = (mean(out_r), mean(out_f));
+        d.backward(&mut s.ws_real, &s.dout_real, grads, None);
+        d.backward(&mut s.ws_fake, &s.dout_fake, grads, None);
+
+        let inv_n = T::one() / cast::<T>(n as f64);
+        let mut penalty = T::zero();
+        if self.r1 > 0.0 {
+            // P = γ/2 · mean ‖g‖², ∂P/∂g = γ/n · g.
+            let gamma = cast::<T>(self.r1);
+            d.input_grad(&mut s.ws_real, &mut s.dx);
+            let sq = s.dx.iter().fold(T::zero(), |a, &v| a + v * v);
+            penalty += gamma * cast::<T>(0.5) * sq * inv_n;
+            for (u, &gx) in s.u.iter_mut().zip(&s.dx) {
+                *u = gamma * inv_n * gx;
+            }
+            d.double_backward(&mut s.ws_real, &s.u, grads);
+        }
+        if self.loss == LossKind::WganGp && self.gp > 0.0 {
+            let lambda = cast::<T>(self.gp);
+            for (i, x) in s.interp.iter_mut().enumerate() {
+                let e = draws.eps[i / pack];
+                *x = e * s.real_in[i] + (T::one() - e) * s.fake_in[i];
+            }
+            d.forward(&mut s.ws_interp, &s.interp);
+            d.input_grad(&mut s.ws_interp, &mut s.dx);
+            for (gp, up) in s.dx.chunks_exact(pack).zip(s.u.chunks_exact_mut(pack)) {
+                let norm = gp.iter().fold(T::zero(), |a, &v| a + v * v).sqrt();
+                let dev = norm - T::one();
+                penalty += lambda * dev * dev * inv_n;
+                // ∂/∂g (‖g‖ − 1)² = 2 (‖g‖ − 1) g/‖g‖; 0 at g = 0 (a subgradient).
+                let scale = if norm > T::zero() {
+                    cast::<T>(2.0) * lambda * inv_n * dev / norm
+                } else {
+                    T::zero()
+                };
+                for (u, &gx) in up.iter_mut().zip(gp) {
+                    *u = scale * gx;
+                }
+            }
+            d.double_backward(&mut s.ws_interp, &s.u, grads);
+        }
+        DEval {
+            loss: loss + penalty,
+            penalty,
+            mean_real,
+            mean_fake,
+        }
+    }
+
+    /// The G step: overwrites `grads` with `∂L_G/∂θ_G` and returns the loss.
+    ///
+    /// Only `draws.z` and `draws.noise_fake` are used.
+    ///
+    /// # Panics
+    /// If the draws, the scratch and the networks disagree in size.
+    pub fn g_step_grad<T: RealField + Copy>(
+        &self,
+        g: &Mlp<T>,
+        d: &Mlp<T>,
+        draws: &Draws<T>,
+        s: &mut Scratch<T>,
+        grads: &mut Grads<T>,
+    ) -> GEval<T> {
+        let m = draws.len();
+        assert_eq!(s.fake_in.len(), m, "scratch was built for another batch");
+        let pack = d.in_dim();
+        grads.zero();
+        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+        let out_f = d.forward(&mut s.ws_fake, &s.fake_in);
+        let loss = g_loss(self.loss, out_f, &mut s.dout_fake);
+        let mean_fake = mean(out_f);
+        // Samples of different packs do not interact, so ∂L/∂x_i is the
+        // pack's ∂L/∂l times ∂l/∂x_i.
+        d.input_grad(&mut s.ws_fake, &mut s.dx);
+        for (dxp, &dl) in s.dx.chunks_exact_mut(pack).zip(&s.dout_fake) {
+            for v in dxp {
+                *v *= dl;
+            }
+        }
+        g.backward(&mut s.ws_g, &s.dx, grads, None);
+        GEval { loss, mean_fake }
+    }
+}

@@ -1,0 +1,436 @@
+//! The trainer: Algorithm 1 of the paper as a stepper.
+//!
+//! ```text
+//! for each iteration (one `step()`):
+//!     repeat k times:    sample real x₁…x_m ~ p_data, noise z₁…z_m ~ p_z; descend L_D in θ_D
+//!     repeat k_g times:  sample noise z₁…z_m ~ p_z;                        descend L_G in θ_G
+//! ```
+//!
+//! # One random stream
+//!
+//! A single [`Pcg64Mcg`] seeded with `seed` draws, in this order: G's initial
+//! weights, D's initial weights (both layer by layer, weights then biases),
+//! then per D step: the `m` real samples, the `m · latent_dim` noise values
+//! (sample-major), if σ_t > 0 the `m` instance-noise values for the real and
+//! then the `m` for the fake samples, and for `wgan_gp` with λ > 0 the
+//! `m / pack` interpolation coefficients; per G step: the noise values, then,
+//! if σ_t > 0, the `m` instance-noise values. The same config and seed give
+//! the same run, bit for bit.
+//!
+//! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
+//! whole packs.
+//!
+//! # Divergence
+//!
+//! After every D or G update the loss, the gradient and the new parameters
+//! are checked. The first non-finite one stops the trainer in
+//! [`State::Diverged`], naming the iteration (counted from 1); further steps
+//! do nothing. [`Trainer::restore`] puts back the last finite state: the
+//! networks and optimizers as they were just before the failing update (see
+//! `backup`), keeping the current settings, so the user can lower a learning
+//! rate and go on.
+//!
+//! Nothing is allocated per step while the batch size stays the same.
+
+use rand::{Rng, RngExt, SeedableRng};
+use rand_distr::StandardNormal;
+use rand_pcg::Pcg64Mcg;
+
+use super::backup::{Backup, clip_weights};
+use super::objective::{Draws, Objective, Scratch};
+use super::{Config, GanError, LossKind, Prior};
+use crate::density::{Mixture, Univariate};
+use crate::nn::{Grads, Init, Mlp, Optimizer, OptimizerConfig};
+
+/// Whether the trainer can go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Training normally.
+    Running,
+    /// A loss or parameter stopped being finite during iteration `step`
+    /// (counted from 1).
+    Diverged {
+        /// The failing iteration.
+        step: u64,
+    },
+}
+
+/// What one call of a stepper measured. Losses are those of the last D step
+/// and the last G step of the call (`None` when none ran, e.g. `k = 0`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    /// Completed iterations after the call.
+    pub step: u64,
+    /// D's objective, penalties included.
+    pub loss_d: Option<f64>,
+    /// G's loss.
+    pub loss_g: Option<f64>,
+    /// ‖∂L_D/∂θ_D‖ of the last D step.
+    pub grad_norm_d: Option<f64>,
+    /// ‖∂L_G/∂θ_G‖ of the last G step.
+    pub grad_norm_g: Option<f64>,
+    /// The R1 and GP penalties of the last D step.
+    pub penalty: Option<f64>,
+    /// Mean raw output of D on the real inputs of the last D step.
+    pub d_real: Option<f64>,
+    /// Mean raw output of D on the fake inputs of the last step.
+    pub d_fake: Option<f64>,
+    /// The instance-noise σ used in the call.
+    pub sigma: f64,
+    /// The state after the call.
+    pub state: State,
+}
+
+/// Which network an update changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Net {
+    G,
+    D,
+}
+
+/// A GAN in training; see the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    pub(super) config: Config,
+    pub(super) target: Mixture,
+    pub(super) objective: Objective,
+    pub(super) g: Mlp<f32>,
+    pub(super) d: Mlp<f32>,
+    pub(super) opt_g: Optimizer<f32>,
+    pub(super) opt_d: Optimizer<f32>,
+    rng: Pcg64Mcg,
+    pub(super) draws: Draws<f32>,
+    pub(super) scratch: Scratch<f32>,
+    grads_g: Grads<f32>,
+    grads_d: Grads<f32>,
+    backup_g: Backup,
+    backup_d: Backup,
+    step: u64,
+    state: State,
+    /// Which network must be rolled back by `restore` (None: the failing
+    /// update was never applied).
+    rollback: Option<Net>,
+}
+
+/// `m = ⌊batch / pack⌋ · pack`.
+pub(super) fn samples_per_step(config: &Config) -> usize {
+    (config.batch / config.pack) * config.pack
+}
+
+pub(super) fn objective_of(c: &Config) -> Objective {
+    Objective {
+        loss: c.loss,
+        label_smoothing: c.label_smoothing,
+        r1: c.r1,
+        gp: c.gp,
+        pack: c.pack,
+    }
+}
+
+fn opt_config(c: &Config, lr: f64) -> OptimizerConfig {
+    OptimizerConfig {
+        kind: c.optimizer,
+        lr,
+        beta1: c.beta1,
+        beta2: c.beta2,
+        eps: 1e-8,
+    }
+}
+
+/// One draw of the prior.
+pub(super) fn sample_prior<R: Rng + ?Sized>(prior: Prior, rng: &mut R) -> f64 {
+    match prior {
+        Prior::Uniform => rng.random_range(-1.0..1.0),
+        Prior::Normal => rng.sample(StandardNormal),
+    }
+}
+
+impl Trainer {
+    /// Builds G, D and their optimizers from a validated config.
+    ///
+    /// # Errors
+    /// The config's first invalid value.
+    pub fn new(config: Config) -> Result<Trainer, GanError> {
+        config.validate()?;
+        let target = config.target_mixture()?;
+        let mut rng = Pcg64Mcg::seed_from_u64(config.seed);
+        let act = config.activation;
+        let sizes = |first: usize, hidden: &[usize]| {
+            let mut s = vec![first];
+            s.extend_from_slice(hidden);
+            s.push(1);
+            s
+        };
+        let g = Mlp::new(
+            &sizes(config.latent_dim, &config.g_hidden),
+            act,
+            Init::Default,
+            &mut rng,
+        )?;
+        let d = Mlp::new(
+            &sizes(config.pack, &config.d_hidden),
+            act,
+            Init::Default,
+            &mut rng,
+        )?;
+        let opt_g = Optimizer::new(opt_config(&config, config.lr_g), &g)?;
+        let opt_d = Optimizer::new(opt_config(&config, config.lr_d), &d)?;
+        let m = samples_per_step(&config);
+        Ok(Trainer {
+            objective: objective_of(&config),
+            draws: Draws::zeros(m, config.latent_dim, config.pack),
+            scratch: Scratch::new(&g, &d, m),
+            grads_g: g.zero_grads(),
+            grads_d: d.zero_grads(),
+            backup_g: Backup::new(&g, &opt_g),
+            backup_d: Backup::new(&d, &opt_d),
+            config,
+            target,
+            g,
+            d,
+            opt_g,
+            opt_d,
+            rng,
+            step: 0,
+            state: State::Running,
+            rollback: None,
+        })
+    }
+
+    /// Running or diverged.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Completed iterations.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// `true` once the configured `steps` iterations are done (training may go on).
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.config.steps
+    }
+
+    /// The instance-noise σ for the current iteration:
+    /// `σ_t = σ₀ · max(0, 1 − t / steps)`.
+    pub fn sigma(&self) -> f64 {
+        let c = &self.config;
+        if c.instance_noise == 0.0 || c.steps == 0 {
+            return 0.0;
+        }
+        c.instance_noise * (1.0 - self.step as f64 / c.steps as f64).max(0.0)
+    }
+
+    fn fill_noise(&mut self) {
+        let prior = self.config.prior;
+        for z in &mut self.draws.z {
+            *z = sample_prior(prior, &mut self.rng) as f32;
+        }
+    }
+
+    fn fill_instance_noise(rng: &mut Pcg64Mcg, buf: &mut [f32], sigma: f64) {
+        if sigma > 0.0 {
+            for v in buf {
+                let e: f64 = rng.sample(StandardNormal);
+                *v = (sigma * e) as f32;
+            }
+        } else {
+            buf.fill(0.0);
+        }
+    }
+
+    fn diverge(&mut self, rollback: Option<Net>) {
+        self.state = State::Diverged {
+            step: self.step + 1,
+        };
+        self.rollback = rollback;
+    }
+
+    /// One D update (no iteration is counted).
+    fn d_update(&mut self, stats: &mut StepStats) {
+        let sigma = stats.sigma;
+        for x in &mut self.draws.real {
+            *x = self.target.sample(&mut self.rng) as f32;
+        }
+        self.fill_noise();
+        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_real, sigma);
+        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
+        if self.config.loss == LossKind::WganGp && self.config.gp > 0.0 {
+            for e in &mut self.draws.eps {
+                *e = self.rng.random::<f32>();
+            }
+        }
+        let ev = self.objective.d_step_grad(
+            &self.g,
+            &self.d,
+            &self.draws,
+            &mut self.scratch,
+            &mut self.grads_d,
+        );
+        stats.loss_d = Some(ev.loss as f64);
+        stats.penalty = Some(ev.penalty as f64);
+        stats.d_real = Some(ev.mean_real as f64);
+        stats.d_fake = Some(ev.mean_fake as f64);
+        stats.grad_norm_d = Some(self.grads_d.norm() as f64);
+        if !(ev.loss.is_finite() && self.grads_d.is_finite()) {
+            return self.diverge(None);
+        }
+        let clip = (self.config.loss == LossKind::Wgan && self.config.clip > 0.0)
+            .then_some(self.config.clip as f32);
+        self.backup_d.catch_up();
+        self.backup_d.record(&self.grads_d, self.config.lr_d, clip);
+        self.opt_d.step(&mut self.d, &self.grads_d);
+        if let Some(c) = clip {
+            clip_weights(&mut self.d, c);
+        }
+        if !self.d.is_finite() {
+            self.diverge(Some(Net::D));
+        }
+    }
+
+    /// One G update (no iteration is counted).
+    fn g_update(&mut self, stats: &mut StepStats) {
+        let sigma = stats.sigma;
+        self.fill_noise();
+        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
+        let ev = self.objective.g_step_grad(
+            &self.g,
+            &self.d,
+            &self.draws,
+            &mut self.scratch,
+            &mut self.grads_g,
+        );
+        stats.loss_g = Some(ev.loss as f64);
+        stats.d_fake = Some(ev.mean_fake as f64);
+        stats.grad_norm_g = Some(self.grads_g.norm() as f64);
+        if !(ev.loss.is_finite() && self.grads_g.is_finite()) {
+            return self.diverge(None);
+        }
+        self.backup_g.catch_up();
+        self.backup_g.record(&self.grads_g, self.config.lr_g, None);
+        self.opt_g.step(&mut self.g, &self.grads_g);
+        if !self.g.is_finite() {
+            self.diverge(Some(Net::G));
+        }
+    }
+
+    fn empty_stats(&self) -> StepStats {
+        StepStats {
+            step: self.step,
+            loss_d: None,
+            loss_g: None,
+            grad_norm_d: None,
+            grad_norm_g: None,
+            penalty: None,
+            d_real: None,
+            d_fake: None,
+            sigma: self.sigma(),
+            state: self.state,
+        }
+    }
+
+    fn run_updates(&mut self, d_steps: usize, g_steps: usize, count: bool) -> StepStats {
+        let mut stats = self.empty_stats();
+        if self.state != State::Running {
+            return stats;
+        }
+        for _ in 0..d_steps {
+            self.d_update(&mut stats);
+            if self.state != State::Running {
+                stats.state = self.state;
+                return stats;
+            }
+        }
+        for _ in 0..g_steps {
+            self.g_update(&mut stats);
+            if self.state != State::Running {
+                stats.state = self.state;
+                return stats;
+            }
+        }
+        if count {
+            self.step += 1;
+        }
+        stats.step = self.step;
+        stats
+    }
+
+    /// One D update on fresh batches, outside the iteration count (the
+    /// window's "step D" button). Does nothing once diverged.
+    pub fn step_d(&mut self) -> StepStats {
+        self.run_updates(1, 0, false)
+    }
+
+    /// One G update on a fresh noise batch, outside the iteration count.
+    pub fn step_g(&mut self) -> StepStats {
+        self.run_updates(0, 1, false)
+    }
+
+    /// One iteration of Algorithm 1: `k` D updates, then `k_g` G updates;
+    /// advances [`step_count`](Self::step_count). Does nothing once diverged.
+    pub fn step(&mut self) -> StepStats {
+        self.run_updates(self.config.k, self.config.k_g, true)
+    }
+
+    /// Up to `n` iterations, stopping early on divergence; returns the stats
+    /// of the last one.
+    pub fn run(&mut self, n: u64) -> StepStats {
+        let mut last = self.empty_stats();
+        for _ in 0..n {
+            last = self.step();
+            if self.state != State::Running {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Goes back to the last finite state after a divergence (see the
+    /// [module docs](self)); returns `false` if there was nothing to undo.
+    /// The random stream goes on from where it is.
+    pub fn restore(&mut self) -> bool {
+        if self.state == State::Running {
+            return false;
+        }
+        match self.rollback.take() {
+            Some(Net::D) => {
+                self.backup_d
+                    .restore_into(&mut self.d, &mut self.opt_d, self.config.lr_d)
+            }
+            Some(Net::G) => {
+                self.backup_g
+                    .restore_into(&mut self.g, &mut self.opt_g, self.config.lr_g)
+            }
+            None => {}
+        }
+        self.state = State::Running;
+        true
+    }
+
+    /// The generator `G: R^latent_dim → R`.
+    pub fn generator(&self) -> &Mlp<f32> {
+        &self.g
+    }
+
+    /// The discriminator (or critic) `D: R^pack → R`, raw output.
+    pub fn discriminator(&self) -> &Mlp<f32> {
+        &self.d
+    }
+
+    /// The target `p_data`.
+    pub fn target(&self) -> &Mixture {
+        &self.target
+    }
+
+    /// The current settings (live changes included).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The fake samples of the last step (with their instance noise), for
+    /// the faint histogram under p_g.
+    pub fn last_fake_batch(&self) -> &[f32] {
+        self.scratch.fake()
+    }
+}

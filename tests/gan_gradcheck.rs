@@ -1,0 +1,192 @@
+//! Gradient check of every GAN loss and trick against central finite
+//! differences, on f64 networks.
+//!
+//! The objectives of `ganscope::gan::objective` are generic over the scalar;
+//! the trainer runs them on f32, this test on f64. With fixed draws (real
+//! samples, z, instance noise, interpolation coefficients) each loss is a
+//! deterministic function of the parameters, so
+//! `∂L/∂θ_i ≈ (L(θ + h e_i) − L(θ − h e_i)) / 2h` for EVERY parameter of D
+//! (D step, penalties included) and of G (G step, through D's input).
+
+use ganscope::gan::{Draws, LossKind, Objective, Scratch};
+use ganscope::nn::{Activation, Grads, Init, Mlp};
+use proptest::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64;
+
+const H: f64 = 1e-6;
+const TOL: f64 = 1e-5;
+
+struct Case {
+    obj: Objective,
+    g: Mlp<f64>,
+    d: Mlp<f64>,
+    draws: Draws<f64>,
+}
+
+fn build(
+    seed: u64,
+    obj: Objective,
+    act: Activation,
+    latent: usize,
+    g_hidden: &[usize],
+    d_hidden: &[usize],
+    packs: usize,
+) -> Case {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let sizes = |first: usize, hidden: &[usize]| {
+        let mut s = vec![first];
+        s.extend_from_slice(hidden);
+        s.push(1);
+        s
+    };
+    let g = Mlp::new(&sizes(latent, g_hidden), act, Init::Default, &mut rng).unwrap();
+    let d = Mlp::new(&sizes(obj.pack, d_hidden), act, Init::Default, &mut rng).unwrap();
+    let m = packs * obj.pack;
+    let mut draws = Draws::zeros(m, latent, obj.pack);
+    let mut fill = |v: &mut Vec<f64>, lo: f64, hi: f64| {
+        for x in v.iter_mut() {
+            *x = rng.random_range(lo..hi);
+        }
+    };
+    fill(&mut draws.real, -2.0, 3.0);
+    fill(&mut draws.z, -1.0, 1.0);
+    fill(&mut draws.noise_real, -0.3, 0.3);
+    fill(&mut draws.noise_fake, -0.3, 0.3);
+    fill(&mut draws.eps, 0.0, 1.0);
+    Case { obj, g, d, draws }
+}
+
+fn d_loss(c: &Case, d: &Mlp<f64>) -> (f64, Grads<f64>) {
+    let mut s = Scratch::new(&c.g, d, c.draws.len());
+    let mut grads = d.zero_grads();
+    let ev = c.obj.d_step_grad(&c.g, d, &c.draws, &mut s, &mut grads);
+    (ev.loss, grads)
+}
+
+fn g_loss(c: &Case, g: &Mlp<f64>) -> (f64, Grads<f64>) {
+    let mut s = Scratch::new(g, &c.d, c.draws.len());
+    let mut grads = g.zero_grads();
+    let ev = c.obj.g_step_grad(g, &c.d, &c.draws, &mut s, &mut grads);
+    (ev.loss, grads)
+}
+
+/// Worst relative error `|a − f| / max(|a|, |f|, 1e-3)` over all parameters.
+fn check(net: &Mlp<f64>, f: impl Fn(&Mlp<f64>) -> (f64, Grads<f64>)) -> Result<(), String> {
+    let (_, grads) = f(net);
+    let analytic = grads.to_flat();
+    let theta = net.params_flat();
+    let mut worst = (0.0, 0);
+    for i in 0..theta.len() {
+        let mut p = theta.clone();
+        p[i] = theta[i] + H;
+        let up = f(&Mlp::from_params(net.sizes(), net.activation(), &p).unwrap()).0;
+        p[i] = theta[i] - H;
+        let down = f(&Mlp::from_params(net.sizes(), net.activation(), &p).unwrap()).0;
+        let fd = (up - down) / (2.0 * H);
+        let a = analytic[i];
+        let err = (a - fd).abs() / a.abs().max(fd.abs()).max(1e-3);
+        if err > worst.0 {
+            worst = (err, i);
+        }
+        if !(err < TOL) {
+            return Err(format!(
+                "param {i}: analytic {a:e}, finite difference {fd:e}, rel err {err:e}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn obj(loss: LossKind, s: f64, r1: f64, gp: f64, pack: usize) -> Objective {
+    Objective {
+        loss,
+        label_smoothing: s,
+        r1,
+        gp,
+        pack,
+    }
+}
+
+fn smooth_activation() -> impl Strategy<Value = Activation> {
+    prop_oneof![
+        Just(Activation::Tanh),
+        Just(Activation::Softplus),
+        Just(Activation::Sigmoid)
+    ]
+}
+
+fn hidden() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(1usize..6, 0..3)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_loss_and_trick_matches_finite_differences(
+        seed in any::<u64>(),
+        loss in prop::sample::select(LossKind::ALL.to_vec()),
+        act in smooth_activation(),
+        latent in 1usize..3,
+        pack in 1usize..4,
+        packs in 1usize..5,
+        g_hidden in hidden(),
+        d_hidden in hidden(),
+        smoothing in 0.0f64..0.45,
+        r1 in prop_oneof![Just(0.0), 0.1f64..5.0],
+        gp in 0.5f64..12.0,
+    ) {
+        let c = build(seed, obj(loss, smoothing, r1, gp, pack), act, latent, &g_hidden, &d_hidden, packs);
+        check(&c.d, |d| d_loss(&c, d)).map_err(|e| TestCaseError::fail(format!("D step: {e}")))?;
+        check(&c.g, |g| g_loss(&c, g)).map_err(|e| TestCaseError::fail(format!("G step: {e}")))?;
+    }
+}
+
+/// Each loss and each trick, one by one, with a fixed network: a failure
+/// names the term at fault.
+#[test]
+fn each_term_alone() {
+    let act = Activation::Tanh;
+    let cases = [
+        ("minimax", obj(LossKind::Minimax, 0.0, 0.0, 0.0, 1)),
+        (
+            "non_saturating",
+            obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 1),
+        ),
+        ("wgan", obj(LossKind::Wgan, 0.0, 0.0, 0.0, 1)),
+        ("wgan_gp", obj(LossKind::WganGp, 0.0, 0.0, 10.0, 1)),
+        ("lsgan", obj(LossKind::Lsgan, 0.0, 0.0, 0.0, 1)),
+        ("hinge", obj(LossKind::Hinge, 0.0, 0.0, 0.0, 1)),
+        ("label smoothing", obj(LossKind::Minimax, 0.3, 0.0, 0.0, 1)),
+        ("r1", obj(LossKind::NonSaturating, 0.0, 2.0, 0.0, 1)),
+        ("pack 3", obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 3)),
+        ("gp + r1 + pack", obj(LossKind::WganGp, 0.0, 1.0, 5.0, 2)),
+    ];
+    for (name, o) in cases {
+        let c = build(11, o, act, 2, &[5, 4], &[6, 5], 4);
+        check(&c.d, |d| d_loss(&c, d)).unwrap_or_else(|e| panic!("{name}, D step: {e}"));
+        check(&c.g, |g| g_loss(&c, g)).unwrap_or_else(|e| panic!("{name}, G step: {e}"));
+    }
+}
+
+/// The check can fail: a gradient that misses the R1 term is caught.
+#[test]
+fn the_check_notices_a_missing_term() {
+    let c = build(
+        3,
+        obj(LossKind::NonSaturating, 0.0, 4.0, 0.0, 1),
+        Activation::Tanh,
+        1,
+        &[4],
+        &[4],
+        3,
+    );
+    let without = Case {
+        obj: obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 1),
+        ..build(3, c.obj, Activation::Tanh, 1, &[4], &[4], 3)
+    };
+    // Loss with R1, gradient without it.
+    let wrong = |d: &Mlp<f64>| (d_loss(&c, d).0, d_loss(&without, d).1);
+    assert!(check(&c.d, wrong).is_err());
+}
