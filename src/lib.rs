@@ -4,3 +4,4 @@
 //! window or the command line; the binary consumes it.
 
 pub mod density;
+pub mod theory;

@@ -1,0 +1,3 @@
+//! Exact 1-D quantities of the theory.
+
+pub mod exact;
