@@ -16,7 +16,7 @@
 //! so no mass is ever dropped. Each module states its own rule in detail.
 
 pub mod divergence;
-// pub mod exact;  (added by the exact-divergence work)
+pub mod exact;
 pub mod grid;
 pub mod masses;
 pub mod modes;
