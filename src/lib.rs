@@ -3,6 +3,7 @@
 //! The core — [`density`], [`theory`], [`nn`], [`gan`] — never prints and
 //! never depends on the window or the command line; the binary consumes it.
 
+pub mod cli;
 pub mod density;
 pub mod gan;
 pub mod nn;

@@ -68,14 +68,19 @@ pub fn render_rgb(fig: &FigureData) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
-/// Draw the figure and write it as a PNG, whole or not at all.
-pub fn write_png(path: &Path, fig: &FigureData) -> Result<(), String> {
+/// Draw the figure as PNG bytes.
+pub fn render_png(fig: &FigureData) -> Result<Vec<u8>, String> {
     let buf = render_rgb(fig)?;
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new(&mut png)
         .write_image(&buf, SIZE.0, SIZE.1, image::ColorType::Rgb8)
-        .map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
-    super::files::write_atomic(path, &png)
+        .map_err(|e| format!("cannot encode the figure: {e}"))?;
+    Ok(png)
+}
+
+/// Draw the figure and write it as a PNG, whole or not at all.
+pub fn write_png(path: &Path, fig: &FigureData) -> Result<(), String> {
+    super::files::write_atomic(path, &render_png(fig)?)
 }
 
 use image::ImageEncoder;

@@ -5,9 +5,12 @@
 //! adds a caret under the offending column.
 
 mod error;
+pub mod figure;
+mod files;
 mod theory;
 
 pub use error::{CliError, CliResult, Kind};
+pub use files::write_atomic;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -49,8 +52,14 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> u8 {
             }
             // clap's first line names the problem; the usage block after it is noise here.
             let text = e.render().to_string();
-            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: bad arguments");
-            eprintln!("{first} (see 'ganscope --help')");
+            let head: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .collect();
+            let line = if head.is_empty() { "error: bad arguments".to_string() } else { head.join(" ") };
+            eprintln!("{line} (see 'ganscope --help')");
             return 2;
         }
     };

@@ -1,0 +1,315 @@
+//! `ganscope train`: a headless run that writes `metrics.csv`, `summary.json`,
+//! `config.toml` (the resolved config, which reproduces the run) and
+//! `figure.png` into its output directory.
+//!
+//! Every file is written whole at the end of the run, through a temporary
+//! file and a rename: a run that fails leaves no partial output.
+
+use super::figure::FigureData;
+use super::{CliError, CliResult, write_atomic};
+use crate::gan::{Config, LossKind, Snapshot, State, StepStats, Trainer, presets};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where the config comes from, and what overrides it.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    pub preset: Option<String>,
+    pub config: Option<PathBuf>,
+    pub set: Vec<String>,
+    pub steps: Option<u64>,
+    pub seed: Option<u64>,
+}
+
+impl ConfigSource {
+    /// The resolved, validated config, and a name for the run.
+    ///
+    /// # Errors
+    /// Bad input (exit 2): unknown preset, unreadable or malformed TOML, an
+    /// unknown key, a value out of range.
+    pub fn resolve(&self) -> CliResult<(Config, String)> {
+        let (mut cfg, name) = match (&self.preset, &self.config) {
+            (Some(_), Some(_)) => return Err(CliError::bad_input("give --preset or --config, not both")),
+            (Some(p), None) => {
+                let preset = presets::load(p).map_err(|e| CliError::bad_input(e.to_string()))?;
+                (preset.config, p.clone())
+            }
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", path.display())))?;
+                let cfg = Config::from_toml_str(&text)
+                    .map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+                (cfg, stem)
+            }
+            (None, None) => {
+                let p = presets::load(presets::DEFAULT).map_err(|e| CliError::failure(e.to_string()))?;
+                (p.config, presets::DEFAULT.to_string())
+            }
+        };
+        for pair in &self.set {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(CliError::bad_input(format!("--set {pair:?}: expected KEY=VALUE")));
+            };
+            cfg.set(k.trim(), v.trim()).map_err(|e| CliError::bad_input(format!("--set {pair}: {e}")))?;
+        }
+        if let Some(s) = self.steps {
+            cfg.steps = s;
+        }
+        if let Some(s) = self.seed {
+            cfg.seed = s;
+        }
+        cfg.validate().map_err(|e| CliError::bad_input(e.to_string()))?;
+        Ok((cfg, name))
+    }
+}
+
+/// The final numbers of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    pub name: String,
+    pub backend: String,
+    pub steps: u64,
+    pub seconds: f64,
+    /// Training iterations per second, excluding the time spent computing
+    /// the metrics rows.
+    pub steps_per_sec: f64,
+    pub diverged: bool,
+    pub diverged_at: Option<u64>,
+    pub p_g_exact: bool,
+    pub r#final: Final,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Final {
+    pub jsd: f64,
+    pub c_g: f64,
+    /// V(G, D); null for losses whose D is not a probability.
+    pub v: Option<f64>,
+    /// null: infinite.
+    pub kl_data_g: Option<f64>,
+    pub kl_g_data: Option<f64>,
+    pub w1: f64,
+    pub pearson_chi2: f64,
+    pub modes_covered: usize,
+    pub modes_total: usize,
+    pub high_quality: f64,
+    pub kl_modes: Option<f64>,
+    /// max |D(x) − ½| over the bins where p_data has density ≥ 5% of its peak
+    /// (the paper's "D = ½ everywhere" at the optimum); null for losses whose D
+    /// is not a probability.
+    pub d_max_dev: Option<f64>,
+    pub loss_d: Option<f64>,
+    pub loss_g: Option<f64>,
+}
+
+/// Rows of the metrics table: one every `every` iterations, plus the last.
+fn csv_header() -> &'static str {
+    "step,loss_d,loss_g,grad_norm_d,grad_norm_g,jsd,c_g,v,gap,kl_data_g,kl_g_data,w1,modes_covered,high_quality\n"
+}
+
+fn num(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v}"),
+        Some(v) if v.is_infinite() => if v > 0.0 { "inf".into() } else { "-inf".into() },
+        Some(_) => "nan".into(),
+        None => String::new(),
+    }
+}
+
+fn csv_row(out: &mut String, s: &StepStats, snap: &Snapshot) {
+    let t = &snap.theory;
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        snap.step,
+        num(s.loss_d),
+        num(s.loss_g),
+        num(s.grad_norm_d),
+        num(s.grad_norm_g),
+        num(Some(t.jsd)),
+        num(Some(t.c_g)),
+        num(t.v),
+        num(t.gap()),
+        t.kl_data_g.map_or("inf".into(), |v| num(Some(v))),
+        t.kl_g_data.map_or("inf".into(), |v| num(Some(v))),
+        num(Some(t.w1)),
+        t.modes.covered,
+        num(Some(t.modes.high_quality)),
+    );
+}
+
+/// max |D − ½| where p_data is at least 5% of its peak.
+pub fn d_max_dev(snap: &Snapshot) -> Option<f64> {
+    if !snap.loss.is_cross_entropy() {
+        return None;
+    }
+    let peak = snap.p_data.iter().copied().fold(0.0, f64::max);
+    let dev = snap
+        .p_data
+        .iter()
+        .zip(&snap.d)
+        .filter(|(p, _)| **p >= 0.05 * peak)
+        .map(|(_, d)| (d - 0.5).abs())
+        .fold(0.0, f64::max);
+    Some(dev)
+}
+
+fn finals(snap: &Snapshot, last: &StepStats) -> Final {
+    let t = &snap.theory;
+    Final {
+        jsd: t.jsd,
+        c_g: t.c_g,
+        v: t.v,
+        kl_data_g: t.kl_data_g,
+        kl_g_data: t.kl_g_data,
+        w1: t.w1,
+        pearson_chi2: t.pearson_chi2,
+        modes_covered: t.modes.covered,
+        modes_total: t.modes.total,
+        high_quality: t.modes.high_quality,
+        kl_modes: Some(t.modes.kl_modes).filter(|v| v.is_finite()),
+        d_max_dev: d_max_dev(snap),
+        loss_d: last.loss_d,
+        loss_g: last.loss_g,
+    }
+}
+
+/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
+pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = match snap.loss {
+        LossKind::Minimax | LossKind::NonSaturating => ("D(x)", "D*(x) = p_data/(p_data+p_g)"),
+        LossKind::Lsgan => ("D(x) (LSGAN, raw)", "D*(x) = p_data/(p_data+p_g)"),
+        LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
+        LossKind::Hinge => ("critic f(x)", ""),
+    };
+    let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
+    let mut subtitle = format!(
+        "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
+        snap.step,
+        t.jsd,
+        t.c_g,
+        t.w1,
+        kl(t.kl_data_g)
+    );
+    if t.modes.total > 1 {
+        let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
+    }
+    if !snap.p_g_exact {
+        subtitle.push_str("   (p_g estimated)");
+    }
+    FigureData {
+        title: title.to_string(),
+        subtitle,
+        x: snap.x[inner.clone()].to_vec(),
+        p_data: snap.p_data[inner.clone()].to_vec(),
+        p_g: snap.p_g[inner.clone()].to_vec(),
+        d: snap.d[inner.clone()].to_vec(),
+        d_star: snap.optimum().map(|o| o[inner.clone()].to_vec()).unwrap_or_default(),
+        d_label: d_label.to_string(),
+        d_star_label: star_label.to_string(),
+        d_is_probability: snap.loss.is_cross_entropy(),
+        z_map: snap.map_z.iter().copied().zip(snap.map_x.iter().copied()).collect(),
+        optimal_map: snap.map_z.iter().copied().zip(snap.map_optimal.iter().copied()).collect(),
+    }
+}
+
+/// Check that `dir` exists (creating it) and takes files, before any work.
+fn prepare_dir(dir: &Path) -> CliResult {
+    std::fs::create_dir_all(dir).map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
+    let probe = dir.join(format!(".ganscope-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| CliError::failure(format!("cannot write into {}: {e}", dir.display())))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Run `train`.
+pub fn run(source: &ConfigSource, out_dir: &Path, backend: &str, progress: bool) -> CliResult<Summary> {
+    let (cfg, name) = source.resolve()?;
+    prepare_dir(out_dir)?;
+    let config_toml = cfg.to_toml_string().map_err(|e| CliError::bad_input(e.to_string()))?;
+    let mut trainer = Trainer::new(cfg.clone()).map_err(|e| CliError::bad_input(e.to_string()))?;
+
+    let steps = cfg.steps;
+    // About 500 rows whatever the length of the run.
+    let every = steps.div_ceil(500).max(1);
+    let bar = progress.then(|| {
+        let b = indicatif::ProgressBar::new(steps);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+
+    let t0 = Instant::now();
+    let mut train_secs = 0.0;
+    let mut csv = String::from(csv_header());
+    let first = trainer.snapshot();
+    let mut last = StepStats {
+        step: 0,
+        loss_d: None,
+        loss_g: None,
+        grad_norm_d: None,
+        grad_norm_g: None,
+        penalty: None,
+        d_real: None,
+        d_fake: None,
+        sigma: trainer.sigma(),
+        state: trainer.state(),
+    };
+    csv_row(&mut csv, &last, &first);
+    while trainer.step_count() < steps {
+        let chunk = every.min(steps - trainer.step_count());
+        let t = Instant::now();
+        last = trainer.run(chunk);
+        train_secs += t.elapsed().as_secs_f64();
+        let snap = trainer.snapshot();
+        csv_row(&mut csv, &last, &snap);
+        if let Some(b) = &bar {
+            b.set_position(trainer.step_count());
+            b.set_message(format!("JSD {:.4}", snap.theory.jsd));
+        }
+        if trainer.state() != State::Running {
+            break;
+        }
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let snap = trainer.snapshot();
+    let diverged_at = match trainer.state() {
+        State::Diverged { step } => Some(step),
+        _ => None,
+    };
+    let done = trainer.step_count();
+    let summary = Summary {
+        name: name.clone(),
+        backend: backend.to_string(),
+        steps: done,
+        seconds: t0.elapsed().as_secs_f64(),
+        steps_per_sec: if train_secs > 0.0 { done as f64 / train_secs } else { 0.0 },
+        diverged: diverged_at.is_some(),
+        diverged_at,
+        p_g_exact: snap.p_g_exact,
+        r#final: finals(&snap, &last),
+    };
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| CliError::failure(e.to_string()))?;
+    let title = format!("ganscope — {name}, seed {}, {} loss", cfg.seed, cfg.loss);
+    // Render before writing anything, so that a failure leaves no files.
+    let fig = figure_data(&snap, &title);
+    let png = super::figure::render_png(&fig).map_err(CliError::failure)?;
+    for (file, bytes) in [
+        ("metrics.csv", csv.as_bytes()),
+        ("config.toml", config_toml.as_bytes()),
+        ("figure.png", png.as_slice()),
+        ("summary.json", json.as_bytes()),
+    ] {
+        write_atomic(&out_dir.join(file), bytes).map_err(CliError::failure)?;
+    }
+    Ok(summary)
+}
