@@ -89,7 +89,7 @@ fn check(net: &Mlp<f64>, f: impl Fn(&Mlp<f64>) -> (f64, Grads<f64>)) -> Result<(
         if err > worst.0 {
             worst = (err, i);
         }
-        if !(err < TOL) {
+        if err.is_nan() || err >= TOL {
             return Err(format!(
                 "param {i}: analytic {a:e}, finite difference {fd:e}, rel err {err:e}"
             ));

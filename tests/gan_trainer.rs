@@ -71,7 +71,7 @@ fn an_absurd_learning_rate_diverges_at_a_named_step_and_restores() {
     let State::Diverged { step } = t.state() else {
         panic!("did not diverge: {last:?}");
     };
-    assert!(step >= 1 && step <= 1000);
+    assert!((1..=1000).contains(&step));
     assert_eq!(last.state, t.state());
     assert_eq!(
         t.step_count(),

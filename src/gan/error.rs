@@ -50,6 +50,10 @@ pub enum ConfigError {
     #[error("target: {0}")]
     Target(#[from] SpecError),
 
+    /// A preset file that is not a lesson (for `presets`, which names it).
+    #[error("preset {0}")]
+    Preset(String),
+
     /// The resolved config cannot be written as TOML.
     #[error("cannot write the config as TOML: {0}")]
     Serialize(String),

@@ -9,6 +9,7 @@
 //! [`GanError::NeedsReset`].
 
 use super::objective::{Draws, Scratch};
+use super::snapshot::LatentPoints;
 use super::trainer::{objective_of, samples_per_step};
 use super::{Config, GanError, LossKind, Prior, Trainer};
 use crate::nn::OptimizerKind;
@@ -50,6 +51,9 @@ impl Trainer {
             let m = samples_per_step(&new);
             self.draws = Draws::zeros(m, new.latent_dim, new.pack);
             self.scratch = Scratch::new(&self.g, &self.d, m);
+        }
+        if new.prior != self.config.prior {
+            self.latent_points = LatentPoints::new(new.prior, new.latent_dim);
         }
         self.objective = objective_of(&new);
         self.config = new;

@@ -15,6 +15,8 @@
 //! - `backup` — the last finite state, kept without per-step copies.
 //! - `live` — settings that change while training.
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
+//! - [`snapshot`] — [`Snapshot`]: p_data, p_g, D, D*, f*, the exact theory
+//!   and the z → x map on a grid, when asked.
 //! - [`error`] — [`ConfigError`], [`GanError`].
 //!
 //! The module never prints; numbers flow out through [`StepStats`].
@@ -41,10 +43,12 @@ mod live;
 pub mod loss;
 pub mod objective;
 mod overrides;
+pub mod snapshot;
 pub mod trainer;
 
 pub use config::{Config, Prior};
 pub use error::{ConfigError, GanError};
 pub use loss::LossKind;
 pub use objective::{DEval, Draws, GEval, Objective, Scratch};
+pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};

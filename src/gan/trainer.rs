@@ -38,6 +38,7 @@ use rand_pcg::Pcg64Mcg;
 
 use super::backup::{Backup, clip_weights};
 use super::objective::{Draws, Objective, Scratch};
+use super::snapshot::LatentPoints;
 use super::{Config, GanError, LossKind, Prior};
 use crate::density::{Mixture, Univariate};
 use crate::nn::{Grads, Init, Mlp, Optimizer, OptimizerConfig};
@@ -110,6 +111,8 @@ pub struct Trainer {
     /// Which network must be rolled back by `restore` (None: the failing
     /// update was never applied).
     rollback: Option<Net>,
+    /// Where the snapshot measures p_g (fixed per prior and latent_dim).
+    pub(super) latent_points: LatentPoints,
 }
 
 /// `m = ⌊batch / pack⌋ · pack`.
@@ -176,6 +179,7 @@ impl Trainer {
         let opt_g = Optimizer::new(opt_config(&config, config.lr_g), &g)?;
         let opt_d = Optimizer::new(opt_config(&config, config.lr_d), &d)?;
         let m = samples_per_step(&config);
+        let latent_points = LatentPoints::new(config.prior, config.latent_dim);
         Ok(Trainer {
             objective: objective_of(&config),
             draws: Draws::zeros(m, config.latent_dim, config.pack),
@@ -194,6 +198,7 @@ impl Trainer {
             step: 0,
             state: State::Running,
             rollback: None,
+            latent_points,
         })
     }
 

@@ -1,0 +1,226 @@
+//! What the window draws and the CLI summarises, at one moment of training:
+//! p_data, p_g, D, D* and the critic f* on a grid, the exact theory
+//! quantities, the z → x map and the generator's force.
+//!
+//! # How p_g is obtained
+//!
+//! - `latent_dim = 1`: exactly, as the pushforward of the prior through G
+//!   ([`crate::theory::pushforward_masses`]) on the prior's z-points, which are
+//!   computed once per trainer ([`Prior::z_points`] with
+//!   [`Z_SEGMENTS`] segments). `p_g_exact = true`.
+//! - `latent_dim > 1`: estimated, as the histogram of G on a fixed
+//!   quasi-random sample of [`QMC_POINTS`] z (a Halton sequence, one prime
+//!   base per coordinate, mapped through the prior's quantile), drawn once
+//!   when the trainer is built and never from the training stream.
+//!   `p_g_exact = false`.
+//!
+//! # The grid
+//!
+//! [`Grid::for_target`] over the target's central range, widened to G's
+//! range, with [`GRID_BINS`] interior bins and an overflow bin on each side.
+//! Densities are masses over the bin width (an overflow bin's mass is read as
+//! sitting in one bin width at its centre).
+//!
+//! # D and its optimum, per loss
+//!
+//! - minimax, non-saturating: `d` is the probability `σ(l)`; the optimum is
+//!   `D* = p_data/(p_data + p_g)`, and `V(G, D)` is computed from the logits.
+//! - lsgan (a = 0, b = 1): `d` is the raw output; the optimum is the same `D*`
+//!   and its divergence is Pearson χ²(p_data + p_g ‖ 2 p_g).
+//! - wgan, wgan-gp: `d` is the raw critic; the optimum is the 1-Lipschitz
+//!   `f*(x) = ∫ sign(F_g − F_data)`, defined up to a constant (0 at the grid's
+//!   left edge), and its value is W1.
+//! - hinge: `d` is the raw critic; no closed-form optimum is drawn.
+//!
+//! `theory.v` (and so the gap `C(G) − V(G, D)`) is only given for the
+//! cross-entropy losses, whose D is a probability.
+
+use crate::density::Univariate;
+use crate::theory::{
+    Grid, Prior, Theory, ZPoints, bin_masses, pushforward_masses, pushforward_samples,
+};
+
+use super::loss::display_d;
+use super::{LossKind, State, Trainer};
+
+/// Interior bins of the snapshot's grid.
+pub const GRID_BINS: usize = 1024;
+/// Equal-mass segments of the prior for the exact pushforward.
+pub const Z_SEGMENTS: usize = 4096;
+/// Quasi-random z for `latent_dim > 1`.
+pub const QMC_POINTS: usize = 16_384;
+/// z-quantiles of the z → x map.
+pub const MAP_LINES: usize = 40;
+
+/// The z at which p_g is evaluated, fixed for a trainer's life.
+#[derive(Clone, Debug)]
+pub(super) enum LatentPoints {
+    /// 1-D latent: the prior's segments.
+    Exact(ZPoints),
+    /// m-D latent: quasi-random points, `latent_dim` values each.
+    Sample(Vec<f64>),
+}
+
+/// The first 64 primes: one Halton base per latent coordinate.
+const PRIMES: [u64; 64] = [
+    2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+    101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193,
+    197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293, 307,
+    311,
+];
+
+/// The radical inverse of `i` in base `b`, in (0, 1) for `i ≥ 1`.
+fn radical_inverse(mut i: u64, b: u64) -> f64 {
+    let (mut f, mut r) = (1.0, 0.0);
+    while i > 0 {
+        f /= b as f64;
+        r += f * (i % b) as f64;
+        i /= b;
+    }
+    r
+}
+
+impl LatentPoints {
+    pub(super) fn new(prior: Prior, latent_dim: usize) -> Self {
+        if latent_dim == 1 {
+            return LatentPoints::Exact(prior.z_points(Z_SEGMENTS));
+        }
+        let mut z = Vec::with_capacity(QMC_POINTS * latent_dim);
+        for i in 1..=QMC_POINTS as u64 {
+            for &b in PRIMES.iter().take(latent_dim) {
+                z.push(prior.quantile(radical_inverse(i, b)));
+            }
+        }
+        LatentPoints::Sample(z)
+    }
+}
+
+/// One frame of the theory; see the [module docs](self).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// Completed iterations.
+    pub step: u64,
+    /// Running or diverged.
+    pub state: State,
+    /// The loss (it decides what `d` and the optimum mean).
+    pub loss: LossKind,
+    /// The grid: `n + 2` bins, overflow bins first and last.
+    pub grid: Grid,
+    /// Bin centres (`n + 2`).
+    pub x: Vec<f64>,
+    /// p_data per bin as a density (mass / width).
+    pub p_data: Vec<f64>,
+    /// p_g per bin as a density.
+    pub p_g: Vec<f64>,
+    /// p_data's bin masses.
+    pub p_data_mass: Vec<f64>,
+    /// p_g's bin masses.
+    pub p_g_mass: Vec<f64>,
+    /// `true` when p_g is the exact pushforward (latent_dim = 1), `false`
+    /// when it is a histogram estimate.
+    pub p_g_exact: bool,
+    /// D at the bin centres: a probability for the cross-entropy losses,
+    /// raw otherwise.
+    pub d: Vec<f64>,
+    /// D's raw output (logit or critic) at the bin centres.
+    pub d_raw: Vec<f64>,
+    /// Every exact quantity: D*, f*, V, C(G), JSD, KL both ways (infinite
+    /// as `None`), W1, Pearson χ², mode coverage.
+    pub theory: Theory,
+    /// The z-quantiles of the map, `F_z⁻¹((j + ½)/40)` (the first latent
+    /// coordinate; the others at 0 when latent_dim > 1).
+    pub map_z: Vec<f64>,
+    /// G at `map_z`.
+    pub map_x: Vec<f64>,
+    /// The optimal (monotone) map at the same quantiles, `F_data⁻¹(F_z(z))`.
+    pub map_optimal: Vec<f64>,
+    /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
+    pub force: Vec<f64>,
+}
+
+impl Snapshot {
+    /// The optimum to draw against `d`: D* for minimax, non-saturating and
+    /// lsgan, the critic f* for wgan and wgan-gp, none for hinge.
+    pub fn optimum(&self) -> Option<&[f64]> {
+        match self.loss {
+            LossKind::Minimax | LossKind::NonSaturating | LossKind::Lsgan => {
+                Some(&self.theory.d_star)
+            }
+            LossKind::Wgan | LossKind::WganGp => Some(&self.theory.critic),
+            LossKind::Hinge => None,
+        }
+    }
+}
+
+fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {
+    let r = xs
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    (r.0 <= r.1).then_some(r)
+}
+
+impl Trainer {
+    /// Computes the snapshot of the current G and D (allocates; not for
+    /// every step of a fast run).
+    pub fn snapshot(&self) -> Snapshot {
+        let prior = self.config.prior;
+        let latent = self.config.latent_dim;
+        let loss = self.config.loss;
+
+        // G where p_g is measured.
+        let (g_x, exact) = match &self.latent_points {
+            LatentPoints::Exact(zp) => (self.generate(&zp.z), true),
+            LatentPoints::Sample(z) => (self.generate(z), false),
+        };
+        let grid = Grid::for_target(&self.target, finite_range(&g_x), GRID_BINS);
+        let p_mass = bin_masses(&grid, &self.target);
+        let q_mass = match &self.latent_points {
+            LatentPoints::Exact(zp) => {
+                let mut q = vec![0.0; grid.len()];
+                pushforward_masses(&grid, &g_x, &zp.seg_mass, &mut q);
+                q
+            }
+            LatentPoints::Sample(_) => pushforward_samples(&grid, &g_x),
+        };
+        let x = grid.centres();
+        let d_raw = self.d_raw(&x);
+        let d = d_raw.iter().map(|&l| display_d(loss, l)).collect();
+        let logits = loss.is_cross_entropy().then_some(d_raw.as_slice());
+        let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &self.target.modes());
+
+        let u: Vec<f64> = (0..MAP_LINES)
+            .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
+            .collect();
+        let map_z: Vec<f64> = u.iter().map(|&u| prior.quantile(u)).collect();
+        let mut z_in = vec![0.0; MAP_LINES * latent];
+        for (j, &z) in map_z.iter().enumerate() {
+            z_in[j * latent] = z;
+        }
+        let map_x = self.generate(&z_in);
+        let map_optimal = u.iter().map(|&u| self.target.quantile(u)).collect();
+
+        let inv_w = 1.0 / grid.width();
+        Snapshot {
+            step: self.step_count(),
+            state: self.state(),
+            loss,
+            p_data: p_mass.iter().map(|m| m * inv_w).collect(),
+            p_g: q_mass.iter().map(|m| m * inv_w).collect(),
+            p_data_mass: p_mass,
+            p_g_mass: q_mass,
+            p_g_exact: exact,
+            force: self.generator_force(&x),
+            grid,
+            x,
+            d,
+            d_raw,
+            theory,
+            map_z,
+            map_x,
+            map_optimal,
+        }
+    }
+}
