@@ -136,7 +136,13 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
         .label("p_data")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], BLACK.stroke_width(4)));
+        .legend(|(x, y)| {
+            EmptyElement::at((x, y))
+                + Circle::new((0, 0), 2, BLACK.filled())
+                + Circle::new((10, 0), 2, BLACK.filled())
+                + Circle::new((20, 0), 2, BLACK.filled())
+                + Circle::new((30, 0), 2, BLACK.filled())
+        });
     chart
         .draw_series(LineSeries::new(pts(&fig.p_g), G_GREEN.stroke_width(4)))?
         .label("p_g")

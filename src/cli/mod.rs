@@ -8,6 +8,7 @@ mod error;
 pub mod figure;
 mod files;
 mod theory;
+pub mod train;
 
 pub use error::{CliError, CliResult, Kind};
 pub use files::write_atomic;
@@ -37,6 +38,29 @@ pub enum Command {
         /// Print one JSON object (infinite values are null).
         #[arg(long)]
         json: bool,
+    },
+    /// The lessons, one line each.
+    Presets,
+    /// Train headless and write metrics.csv, summary.json, config.toml and figure.png.
+    Train {
+        /// Start from this lesson (see 'ganscope presets').
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Start from this TOML config (the keys of README's config table).
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        config: Option<std::path::PathBuf>,
+        /// Override one config key; repeatable, applied in order.
+        #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+        set: Vec<String>,
+        /// Number of iterations of Algorithm 1.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// Seed of the one random stream.
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "ganscope-run")]
+        out: std::path::PathBuf,
     },
 }
 
@@ -78,6 +102,39 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> u8 {
 fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
     match cli.command {
         Some(Command::Theory { p, q, json }) => theory::run(&p, &q, json, out),
+        Some(Command::Presets) => {
+            let lessons = crate::gan::presets::all();
+            let width = lessons.iter().map(|p| p.name.len()).max().unwrap_or(0);
+            for p in lessons {
+                writeln!(out, "{:<width$}  {}", p.name, p.description)
+                    .map_err(|e| CliError::failure(format!("cannot write: {e}")))?;
+            }
+            Ok(())
+        }
+        Some(Command::Train { preset, config, set, steps, seed, out: dir }) => {
+            use std::io::IsTerminal;
+            let source = train::ConfigSource { preset, config, set, steps, seed };
+            let progress = std::io::stderr().is_terminal();
+            let s = train::run(&source, &dir, "native", progress)?;
+            let f = &s.r#final;
+            let mut line = format!(
+                "{}: {} steps in {:.1} s ({:.0} steps/s); JSD {:.4}, W1 {:.4}",
+                dir.display(),
+                s.steps,
+                s.seconds,
+                s.steps_per_sec,
+                f.jsd,
+                f.w1
+            );
+            if f.modes_total > 1 {
+                line.push_str(&format!(", modes {}/{}", f.modes_covered, f.modes_total));
+            }
+            writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))?;
+            if let Some(step) = s.diverged_at {
+                eprintln!("note: the run diverged at step {step}; the last finite state was kept and summarised");
+            }
+            Ok(())
+        }
         None => Err(CliError::failure("the window is not available yet; run 'ganscope --help' for the commands")),
     }
 }

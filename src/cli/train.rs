@@ -214,7 +214,7 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
         z_map: snap.map_z.iter().copied().zip(snap.map_x.iter().copied()).collect(),
-        optimal_map: snap.map_z.iter().copied().zip(snap.map_optimal.iter().copied()).collect(),
+        optimal_map: optimal_map_like_g(snap),
     }
 }
 
@@ -312,4 +312,20 @@ pub fn run(source: &ConfigSource, out_dir: &Path, backend: &str, progress: bool)
         write_atomic(&out_dir.join(file), bytes).map_err(CliError::failure)?;
     }
     Ok(summary)
+}
+
+/// The optimal monotone map at the map's z, oriented like G: when G reverses
+/// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
+/// is just as optimal a transport, and it is the one to compare with.
+pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
+    let reversed = match (snap.map_x.first(), snap.map_x.last()) {
+        (Some(a), Some(b)) => b < a,
+        _ => false,
+    };
+    let n = snap.map_optimal.len();
+    snap.map_z
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (*z, if reversed { snap.map_optimal[n - 1 - i] } else { snap.map_optimal[i] }))
+        .collect()
 }

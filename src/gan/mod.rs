@@ -42,6 +42,7 @@ mod eval;
 mod live;
 pub mod loss;
 pub mod objective;
+pub mod presets;
 mod overrides;
 pub mod snapshot;
 pub mod trainer;
