@@ -3,6 +3,8 @@
 //! The core — [`density`], [`theory`], [`nn`], [`gan`] — never prints and
 //! never depends on the window or the command line; the binary consumes it.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod cli;
 pub mod density;
 pub mod gan;

@@ -39,7 +39,10 @@ pub struct Draft {
 }
 
 fn widths_text(w: &[usize]) -> String {
-    w.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+    w.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_widths(s: &str) -> Result<Vec<usize>, String> {
@@ -50,9 +53,10 @@ fn parse_widths(s: &str) -> Result<Vec<usize>, String> {
     s.split(',')
         .map(|p| {
             let p = p.trim();
-            p.parse::<usize>().ok().filter(|v| (1..=4096).contains(v)).ok_or_else(|| {
-                format!("'{p}' is not a width from 1 to 4096")
-            })
+            p.parse::<usize>()
+                .ok()
+                .filter(|v| (1..=4096).contains(v))
+                .ok_or_else(|| format!("'{p}' is not a width from 1 to 4096"))
         })
         .collect()
 }
@@ -72,9 +76,20 @@ impl Draft {
 }
 
 /// A slider on a log scale, for learning rates and penalty weights.
-fn log_slider(ui: &mut Ui, value: &mut f64, range: std::ops::RangeInclusive<f64>, label: &str, tip: &str) {
-    ui.add(Slider::new(value, range).logarithmic(true).text(label).custom_formatter(|v, _| format!("{v:.1e}")))
-        .on_hover_text(tip);
+fn log_slider(
+    ui: &mut Ui,
+    value: &mut f64,
+    range: std::ops::RangeInclusive<f64>,
+    label: &str,
+    tip: &str,
+) {
+    ui.add(
+        Slider::new(value, range)
+            .logarithmic(true)
+            .text(label)
+            .custom_formatter(|v, _| format!("{v:.1e}")),
+    )
+    .on_hover_text(tip);
 }
 
 impl App {
@@ -84,17 +99,27 @@ impl App {
         let before = self.draft.cfg.clone();
 
         ui.heading("Target");
-        let current = self.settings.lesson.clone().unwrap_or_else(|| "custom".to_string());
-        egui::ComboBox::from_label("lesson").selected_text(current).show_ui(ui, |ui| {
-            for p in presets::all() {
-                if ui.selectable_label(self.settings.lesson.as_deref() == Some(p.name.as_str()), &p.name)
-                    .on_hover_text(&p.description)
-                    .clicked()
-                {
-                    actions.push(Action::Lesson(p.name.clone(), Box::new(p.config.clone())));
+        let current = self
+            .settings
+            .lesson
+            .clone()
+            .unwrap_or_else(|| "custom".to_string());
+        egui::ComboBox::from_label("lesson")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for p in presets::all() {
+                    if ui
+                        .selectable_label(
+                            self.settings.lesson.as_deref() == Some(p.name.as_str()),
+                            &p.name,
+                        )
+                        .on_hover_text(&p.description)
+                        .clicked()
+                    {
+                        actions.push(Action::Lesson(p.name.clone(), Box::new(p.config.clone())));
+                    }
                 }
-            }
-        });
+            });
         ui.label("spec");
         let resp = ui.add(
             egui::TextEdit::singleline(&mut self.draft.spec)
@@ -118,34 +143,68 @@ impl App {
         ui.separator();
         ui.heading("Algorithm 1");
         let c = &mut self.draft.cfg;
-        ui.add(Slider::new(&mut c.k, 0..=50).text("k")).on_hover_text("D updates per iteration (the paper's k)");
-        ui.add(Slider::new(&mut c.k_g, 1..=20).text("k_g")).on_hover_text("G updates per iteration");
-        log_slider(ui, &mut c.lr_d, 1e-6..=1.0, "lr_d", "D's learning rate (log scale)");
-        log_slider(ui, &mut c.lr_g, 1e-6..=1.0, "lr_g", "G's learning rate (log scale)");
-        ui.add(Slider::new(&mut c.batch, 1..=4096).logarithmic(true).text("batch")).on_hover_text("minibatch size m");
-        egui::ComboBox::from_label("optimizer").selected_text(c.optimizer.to_string()).show_ui(ui, |ui| {
-            for o in crate::nn::OptimizerKind::ALL {
-                ui.selectable_value(&mut c.optimizer, *o, o.to_string());
-            }
-        });
-        ui.add(Slider::new(&mut c.beta1, 0.0..=0.999).text("beta1")).on_hover_text("Adam β₁ / momentum");
-        ui.add(Slider::new(&mut c.beta2, 0.9..=0.9999).text("beta2")).on_hover_text("Adam β₂ / RMSprop decay");
+        ui.add(Slider::new(&mut c.k, 0..=50).text("k"))
+            .on_hover_text("D updates per iteration (the paper's k)");
+        ui.add(Slider::new(&mut c.k_g, 1..=20).text("k_g"))
+            .on_hover_text("G updates per iteration");
+        log_slider(
+            ui,
+            &mut c.lr_d,
+            1e-6..=1.0,
+            "lr_d",
+            "D's learning rate (log scale)",
+        );
+        log_slider(
+            ui,
+            &mut c.lr_g,
+            1e-6..=1.0,
+            "lr_g",
+            "G's learning rate (log scale)",
+        );
+        ui.add(
+            Slider::new(&mut c.batch, 1..=4096)
+                .logarithmic(true)
+                .text("batch"),
+        )
+        .on_hover_text("minibatch size m");
+        egui::ComboBox::from_label("optimizer")
+            .selected_text(c.optimizer.to_string())
+            .show_ui(ui, |ui| {
+                for o in crate::nn::OptimizerKind::ALL {
+                    ui.selectable_value(&mut c.optimizer, *o, o.to_string());
+                }
+            });
+        ui.add(Slider::new(&mut c.beta1, 0.0..=0.999).text("beta1"))
+            .on_hover_text("Adam β₁ / momentum");
+        ui.add(Slider::new(&mut c.beta2, 0.9..=0.9999).text("beta2"))
+            .on_hover_text("Adam β₂ / RMSprop decay");
 
         ui.separator();
         ui.heading("Loss and tricks");
-        egui::ComboBox::from_label("loss").selected_text(c.loss.to_string()).show_ui(ui, |ui| {
-            for l in crate::gan::LossKind::ALL {
-                ui.selectable_value(&mut c.loss, *l, l.to_string());
-            }
-        });
+        egui::ComboBox::from_label("loss")
+            .selected_text(c.loss.to_string())
+            .show_ui(ui, |ui| {
+                for l in crate::gan::LossKind::ALL {
+                    ui.selectable_value(&mut c.loss, *l, l.to_string());
+                }
+            });
         ui.add(Slider::new(&mut c.instance_noise, 0.0..=2.0).text("instance_noise"))
             .on_hover_text("σ of the noise added to D's inputs, annealed to 0 over the run");
-        ui.add(Slider::new(&mut c.r1, 0.0..=100.0).text("r1")).on_hover_text("R1 penalty γ/2·E‖∇D(x_real)‖²");
+        ui.add(Slider::new(&mut c.r1, 0.0..=100.0).text("r1"))
+            .on_hover_text("R1 penalty γ/2·E‖∇D(x_real)‖²");
         ui.add(Slider::new(&mut c.label_smoothing, 0.0..=0.45).text("label_smoothing"))
             .on_hover_text("one-sided: real label 1 − s");
-        ui.add(Slider::new(&mut c.pack, 1..=8).text("pack")).on_hover_text("PacGAN: D judges this many samples at once");
-        log_slider(ui, &mut c.clip, 1e-4..=1.0, "clip", "WGAN weight clipping c");
-        ui.add(Slider::new(&mut c.gp, 0.0..=100.0).text("gp")).on_hover_text("WGAN-GP penalty λ");
+        ui.add(Slider::new(&mut c.pack, 1..=8).text("pack"))
+            .on_hover_text("PacGAN: D judges this many samples at once");
+        log_slider(
+            ui,
+            &mut c.clip,
+            1e-4..=1.0,
+            "clip",
+            "WGAN weight clipping c",
+        );
+        ui.add(Slider::new(&mut c.gp, 0.0..=100.0).text("gp"))
+            .on_hover_text("WGAN-GP penalty λ");
 
         ui.separator();
         ui.heading("Networks");
@@ -157,7 +216,10 @@ impl App {
             ui.label("D hidden");
             ui.add(egui::TextEdit::singleline(&mut self.draft.d_hidden).desired_width(90.0));
         });
-        match (parse_widths(&self.draft.g_hidden), parse_widths(&self.draft.d_hidden)) {
+        match (
+            parse_widths(&self.draft.g_hidden),
+            parse_widths(&self.draft.d_hidden),
+        ) {
             (Ok(g), Ok(d)) => {
                 self.draft.widths_error = None;
                 self.draft.cfg.g_hidden = g;
@@ -169,16 +231,20 @@ impl App {
             ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().error_fg_color));
         }
         let c = &mut self.draft.cfg;
-        egui::ComboBox::from_label("activation").selected_text(c.activation.to_string()).show_ui(ui, |ui| {
-            for a in crate::nn::Activation::ALL {
-                ui.selectable_value(&mut c.activation, *a, a.to_string());
-            }
-        });
-        egui::ComboBox::from_label("prior").selected_text(c.prior.to_string()).show_ui(ui, |ui| {
-            for p in crate::theory::Prior::ALL {
-                ui.selectable_value(&mut c.prior, *p, p.to_string());
-            }
-        });
+        egui::ComboBox::from_label("activation")
+            .selected_text(c.activation.to_string())
+            .show_ui(ui, |ui| {
+                for a in crate::nn::Activation::ALL {
+                    ui.selectable_value(&mut c.activation, *a, a.to_string());
+                }
+            });
+        egui::ComboBox::from_label("prior")
+            .selected_text(c.prior.to_string())
+            .show_ui(ui, |ui| {
+                for p in crate::theory::Prior::ALL {
+                    ui.selectable_value(&mut c.prior, *p, p.to_string());
+                }
+            });
         ui.add(Slider::new(&mut c.latent_dim, 1..=8).text("latent_dim"))
             .on_hover_text("above 1, p_g is estimated from a fixed sample");
         ui.add(egui::DragValue::new(&mut c.seed).prefix("seed "));
@@ -224,16 +290,32 @@ impl App {
             if ui.button(play).on_hover_text("space").clicked() {
                 actions.push(Action::TogglePlay);
             }
-            if ui.button("Step D").on_hover_text("d: one update of D, G frozen").clicked() {
+            if ui
+                .button("Step D")
+                .on_hover_text("d: one update of D, G frozen")
+                .clicked()
+            {
                 actions.push(Action::StepD);
             }
-            if ui.button("Step G").on_hover_text("g: one update of G, D frozen").clicked() {
+            if ui
+                .button("Step G")
+                .on_hover_text("g: one update of G, D frozen")
+                .clicked()
+            {
                 actions.push(Action::StepG);
             }
-            if ui.button("Step").on_hover_text("s: one iteration of Algorithm 1 (k D updates, k_g G updates)").clicked() {
+            if ui
+                .button("Step")
+                .on_hover_text("s: one iteration of Algorithm 1 (k D updates, k_g G updates)")
+                .clicked()
+            {
                 actions.push(Action::Step);
             }
-            if ui.button("Reset").on_hover_text("r: new networks from the seed").clicked() {
+            if ui
+                .button("Reset")
+                .on_hover_text("r: new networks from the seed")
+                .clicked()
+            {
                 actions.push(Action::Reset);
             }
             ui.separator();
@@ -243,7 +325,13 @@ impl App {
                 actions.push(Action::Speed(if max { None } else { Some(rate) }));
             }
             if !max
-                && ui.add(Slider::new(&mut rate, 1.0..=20_000.0).logarithmic(true).text("steps/s")).changed()
+                && ui
+                    .add(
+                        Slider::new(&mut rate, 1.0..=20_000.0)
+                            .logarithmic(true)
+                            .text("steps/s"),
+                    )
+                    .changed()
             {
                 actions.push(Action::Speed(Some(rate)));
             }

@@ -35,7 +35,12 @@ impl Default for History {
 
 impl History {
     pub fn with_capacity(capacity: usize) -> Self {
-        History { points: Vec::with_capacity(capacity), capacity: capacity.max(2), stride: 1, seen: 0 }
+        History {
+            points: Vec::with_capacity(capacity),
+            capacity: capacity.max(2),
+            stride: 1,
+            seen: 0,
+        }
     }
 
     pub fn push(&mut self, p: HistoryPoint) {
@@ -69,7 +74,11 @@ impl History {
 
     /// (step, value) pairs of one series, skipping non-finite values.
     pub fn series(&self, f: impl Fn(&HistoryPoint) -> f64) -> Vec<[f64; 2]> {
-        self.points.iter().map(|p| [p.step as f64, f(p)]).filter(|p| p[1].is_finite()).collect()
+        self.points
+            .iter()
+            .map(|p| [p.step as f64, f(p)])
+            .filter(|p| p[1].is_finite())
+            .collect()
     }
 }
 
@@ -81,7 +90,10 @@ mod tests {
     fn stays_bounded_and_keeps_the_ends() {
         let mut h = History::with_capacity(100);
         for s in 0..10_000u64 {
-            h.push(HistoryPoint { step: s, ..Default::default() });
+            h.push(HistoryPoint {
+                step: s,
+                ..Default::default()
+            });
         }
         assert!(h.points().len() <= 100);
         assert_eq!(h.points()[0].step, 0);
@@ -93,9 +105,15 @@ mod tests {
     fn going_back_drops_the_future() {
         let mut h = History::with_capacity(100);
         for s in 0..50u64 {
-            h.push(HistoryPoint { step: s, ..Default::default() });
+            h.push(HistoryPoint {
+                step: s,
+                ..Default::default()
+            });
         }
-        h.push(HistoryPoint { step: 10, ..Default::default() });
+        h.push(HistoryPoint {
+            step: 10,
+            ..Default::default()
+        });
         assert_eq!(h.points().last().unwrap().step, 10);
         assert!(h.points().iter().all(|p| p.step <= 10));
     }

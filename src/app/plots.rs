@@ -15,20 +15,65 @@ pub const STAR_ORANGE: Color32 = Color32::from_rgb(230, 120, 10);
 pub const FORCE_PURPLE: Color32 = Color32::from_rgb(150, 60, 170);
 
 /// The curves over steps: name, colour, the formula for the tooltip, the value.
-type Curve = (&'static str, Color32, &'static str, fn(&super::history::HistoryPoint) -> f64);
+type Curve = (
+    &'static str,
+    Color32,
+    &'static str,
+    fn(&super::history::HistoryPoint) -> f64,
+);
 
 const DIVERGENCE_CURVES: [Curve; 5] = [
-    ("JSD", Color32::from_rgb(200, 40, 40), "JSD(p_data ‖ p_g) = ½KL(p_data‖m) + ½KL(p_g‖m), m = ½(p_data+p_g); exact on the grid", |p| p.jsd),
-    ("C(G)", STAR_ORANGE, "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g)", |p| p.c_g),
-    ("V(G,D)", D_BLUE, "V(G, D) = E_data[log D(x)] + E_g[log(1 − D(x))], exact on the grid", |p| p.v),
-    ("gap", Color32::from_rgb(120, 120, 120), "C(G) − V(G, D) ≥ 0: how far D is from the optimal D*", |p| p.gap),
-    ("W1", Color32::from_rgb(0, 150, 150), "W1 = ∫ |F_data − F_g| dx, the earth mover's distance", |p| p.w1),
+    (
+        "JSD",
+        Color32::from_rgb(200, 40, 40),
+        "JSD(p_data ‖ p_g) = ½KL(p_data‖m) + ½KL(p_g‖m), m = ½(p_data+p_g); exact on the grid",
+        |p| p.jsd,
+    ),
+    (
+        "C(G)",
+        STAR_ORANGE,
+        "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g)",
+        |p| p.c_g,
+    ),
+    (
+        "V(G,D)",
+        D_BLUE,
+        "V(G, D) = E_data[log D(x)] + E_g[log(1 − D(x))], exact on the grid",
+        |p| p.v,
+    ),
+    (
+        "gap",
+        Color32::from_rgb(120, 120, 120),
+        "C(G) − V(G, D) ≥ 0: how far D is from the optimal D*",
+        |p| p.gap,
+    ),
+    (
+        "W1",
+        Color32::from_rgb(0, 150, 150),
+        "W1 = ∫ |F_data − F_g| dx, the earth mover's distance",
+        |p| p.w1,
+    ),
 ];
 
 const LOSS_CURVES: [Curve; 3] = [
-    ("loss D", D_BLUE, "the discriminator's minibatch loss, averaged since the last point", |p| p.loss_d),
-    ("loss G", G_GREEN, "the generator's minibatch loss, averaged since the last point", |p| p.loss_g),
-    ("modes covered", Color32::from_rgb(200, 40, 40), "modes with at least 10% of their own mass under p_g within 3σ", |p| p.modes_covered),
+    (
+        "loss D",
+        D_BLUE,
+        "the discriminator's minibatch loss, averaged since the last point",
+        |p| p.loss_d,
+    ),
+    (
+        "loss G",
+        G_GREEN,
+        "the generator's minibatch loss, averaged since the last point",
+        |p| p.loss_g,
+    ),
+    (
+        "modes covered",
+        Color32::from_rgb(200, 40, 40),
+        "modes with at least 10% of their own mass under p_g within 3σ",
+        |p| p.modes_covered,
+    ),
 ];
 
 impl App {
@@ -43,12 +88,18 @@ impl App {
             });
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("controls").default_size(300.0).resizable(true).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| actions.extend(self.controls_ui(ui)));
-        });
-        egui::Panel::right("lesson").default_size(290.0).resizable(true).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.side_ui(ui));
-        });
+        egui::Panel::left("controls")
+            .default_size(300.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| actions.extend(self.controls_ui(ui)));
+            });
+        egui::Panel::right("lesson")
+            .default_size(290.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.side_ui(ui));
+            });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if let Some(step) = self.status.diverged_at {
                 actions.extend(diverged_banner(ui, step));
@@ -122,7 +173,11 @@ impl App {
             .show(ui, |plot| {
                 let xs = &v.x;
                 let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> PlotPoints<'static> {
-                    xs.iter().zip(ys).filter(|(_, y)| y.is_finite()).map(|(x, y)| [*x, f(*y)]).collect()
+                    xs.iter()
+                        .zip(ys)
+                        .filter(|(_, y)| y.is_finite())
+                        .map(|(x, y)| [*x, f(*y)])
+                        .collect()
                 };
                 if t.p_data {
                     plot.line(
@@ -133,12 +188,21 @@ impl App {
                     );
                 }
                 if t.p_g {
-                    plot.line(Line::new("p_g", line(&v.p_g, &|y| y)).color(G_GREEN).width(2.5));
+                    plot.line(
+                        Line::new("p_g", line(&v.p_g, &|y| y))
+                            .color(G_GREEN)
+                            .width(2.5),
+                    );
                 }
                 if t.d_star {
                     for run in runs(xs, &v.d_star) {
-                        let pts: PlotPoints = run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
-                        plot.line(Line::new(v.d_star_label.clone(), pts).color(STAR_ORANGE).width(2.0));
+                        let pts: PlotPoints =
+                            run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
+                        plot.line(
+                            Line::new(v.d_star_label.clone(), pts)
+                                .color(STAR_ORANGE)
+                                .width(2.0),
+                        );
                     }
                 }
                 if t.d {
@@ -151,22 +215,38 @@ impl App {
                 }
                 if t.force && !v.force.is_empty() {
                     // The force on a fake sample at x, scaled to a tenth of the plot.
-                    let fmax = v.force.iter().copied().filter(|f| f.is_finite()).fold(0.0, |a: f64, f| a.max(f.abs()));
+                    let fmax = v
+                        .force
+                        .iter()
+                        .copied()
+                        .filter(|f| f.is_finite())
+                        .fold(0.0, |a: f64, f| a.max(f.abs()));
                     if fmax > 0.0 {
                         let mid = 0.5 * y_max;
                         plot.line(
-                            Line::new("G's gradient along x", line(&v.force, &|f| mid + f / fmax * 0.25 * y_max))
-                                .color(FORCE_PURPLE)
-                                .width(1.5),
+                            Line::new(
+                                "G's gradient along x",
+                                line(&v.force, &|f| mid + f / fmax * 0.25 * y_max),
+                            )
+                            .color(FORCE_PURPLE)
+                            .width(1.5),
                         );
                     }
                 }
                 if t.fake_batch && !v.fake_hist.is_empty() {
                     for (x0, x1, h) in &v.fake_hist {
                         plot.polygon(
-                            Polygon::new("fake batch", PlotPoints::from(vec![[*x0, 0.0], [*x1, 0.0], [*x1, *h], [*x0, *h]]))
-                                .fill_color(G_GREEN.gamma_multiply(0.15))
-                                .stroke(egui::Stroke::NONE),
+                            Polygon::new(
+                                "fake batch",
+                                PlotPoints::from(vec![
+                                    [*x0, 0.0],
+                                    [*x1, 0.0],
+                                    [*x1, *h],
+                                    [*x0, *h],
+                                ]),
+                            )
+                            .fill_color(G_GREEN.gamma_multiply(0.15))
+                            .stroke(egui::Stroke::NONE),
                         );
                     }
                 }
@@ -178,7 +258,13 @@ impl App {
         let (x0, x1) = v.x_range();
         let (z_lo, z_hi) = v.z_range();
         let span = x1 - x0;
-        let zpos = move |z: f64| if z_hi > z_lo { x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo)) } else { x0 + 0.5 * span };
+        let zpos = move |z: f64| {
+            if z_hi > z_lo {
+                x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
+            } else {
+                x0 + 0.5 * span
+            }
+        };
         let show_ghost = self.settings.toggles.ghost_map;
         Plot::new("strip")
             .height(height)
@@ -196,19 +282,46 @@ impl App {
                 if show_ghost {
                     for (z, x) in &v.optimal_map {
                         if x.is_finite() {
-                            plot.line(Line::new("optimal map", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]]).color(grey).width(1.5));
+                            plot.line(
+                                Line::new(
+                                    "optimal map",
+                                    vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]],
+                                )
+                                .color(grey)
+                                .width(1.5),
+                            );
                         }
                     }
                 }
                 for (z, x) in &v.z_map {
                     if x.is_finite() {
-                        plot.line(Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]]).color(G_GREEN).width(1.5));
+                        plot.line(
+                            Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
+                                .color(G_GREEN)
+                                .width(1.5),
+                        );
                     }
                 }
-                plot.line(Line::new("x", vec![[x0, 1.0], [x1, 1.0]]).color(DATA_BLACK).width(2.0));
-                plot.line(Line::new("z", vec![[zpos(z_lo), 0.0], [zpos(z_hi), 0.0]]).color(DATA_BLACK).width(2.0));
-                plot.text(egui_plot::Text::new("xlabel", [x0 + 0.01 * span, 1.12].into(), "x"));
-                plot.text(egui_plot::Text::new("zlabel", [zpos(z_lo) - 0.02 * span, 0.0].into(), "z"));
+                plot.line(
+                    Line::new("x", vec![[x0, 1.0], [x1, 1.0]])
+                        .color(DATA_BLACK)
+                        .width(2.0),
+                );
+                plot.line(
+                    Line::new("z", vec![[zpos(z_lo), 0.0], [zpos(z_hi), 0.0]])
+                        .color(DATA_BLACK)
+                        .width(2.0),
+                );
+                plot.text(egui_plot::Text::new(
+                    "xlabel",
+                    [x0 + 0.01 * span, 1.12].into(),
+                    "x",
+                ));
+                plot.text(egui_plot::Text::new(
+                    "zlabel",
+                    [zpos(z_lo) - 0.02 * span, 0.0].into(),
+                    "z",
+                ));
             });
     }
 
@@ -217,15 +330,34 @@ impl App {
         let mixture = self.view.as_deref().is_some_and(|v| v.modes.is_some());
         let h = ui.available_height() - 24.0;
         ui.columns(2, |cols| {
-            curve_plot(&mut cols[0], "divergences", &DIVERGENCE_CURVES, &self.history, h, &mut self.curve_hidden.0);
+            curve_plot(
+                &mut cols[0],
+                "divergences",
+                &DIVERGENCE_CURVES,
+                &self.history,
+                h,
+                &mut self.curve_hidden.0,
+            );
             let n = if mixture { 3 } else { 2 };
-            curve_plot(&mut cols[1], "losses", &LOSS_CURVES[..n], &self.history, h, &mut self.curve_hidden.1);
+            curve_plot(
+                &mut cols[1],
+                "losses",
+                &LOSS_CURVES[..n],
+                &self.history,
+                h,
+                &mut self.curve_hidden.1,
+            );
         });
     }
 
     /// The right panel: the lesson's text, the exact numbers, mode coverage.
     fn side_ui(&self, ui: &mut Ui) {
-        if let Some(lesson) = self.settings.lesson.as_deref().and_then(crate::gan::presets::find) {
+        if let Some(lesson) = self
+            .settings
+            .lesson
+            .as_deref()
+            .and_then(crate::gan::presets::find)
+        {
             ui.heading(&lesson.name);
             ui.label(RichText::new(&lesson.description).strong());
             if !lesson.tour.is_empty() {
@@ -263,14 +395,21 @@ impl App {
             ui.heading("Mode coverage");
             ui.label(format!("{covered} of {total} modes covered"))
                 .on_hover_text("a mode is covered when p_g puts at least 10% of the mode's own mass within 3σ of its centre");
-            ui.label(format!("high-quality mass {:.1}%", hq * 100.0)).on_hover_text("p_g's mass within 3σ of any mode");
+            ui.label(format!("high-quality mass {:.1}%", hq * 100.0))
+                .on_hover_text("p_g's mass within 3σ of any mode");
             if let Some(modes) = &v.modes {
                 for (i, (mass, target)) in modes.iter().enumerate() {
-                    let frac = if *target > 0.0 { (mass / target).min(2.0) / 2.0 } else { 0.0 };
-                    ui.add(
-                        egui::ProgressBar::new(frac as f32)
-                            .text(format!("mode {}: {:.1}% (target {:.1}%)", i + 1, mass * 100.0, target * 100.0)),
-                    );
+                    let frac = if *target > 0.0 {
+                        (mass / target).min(2.0) / 2.0
+                    } else {
+                        0.0
+                    };
+                    ui.add(egui::ProgressBar::new(frac as f32).text(format!(
+                        "mode {}: {:.1}% (target {:.1}%)",
+                        i + 1,
+                        mass * 100.0,
+                        target * 100.0
+                    )));
                 }
             }
         }
@@ -293,22 +432,37 @@ fn runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<[f64; 2]>> {
     out
 }
 
-fn curve_plot(ui: &mut Ui, id: &str, curves: &[Curve], history: &super::history::History, height: f32, hidden: &mut u32) {
+fn curve_plot(
+    ui: &mut Ui,
+    id: &str,
+    curves: &[Curve],
+    history: &super::history::History,
+    height: f32,
+    hidden: &mut u32,
+) {
     ui.horizontal_wrapped(|ui| {
         for (i, (name, color, formula, _)) in curves.iter().enumerate() {
             let mut on = *hidden & (1 << i) == 0;
-            if ui.checkbox(&mut on, RichText::new(*name).color(*color)).on_hover_text(*formula).changed() {
+            if ui
+                .checkbox(&mut on, RichText::new(*name).color(*color))
+                .on_hover_text(*formula)
+                .changed()
+            {
                 *hidden ^= 1 << i;
             }
         }
     });
-    Plot::new(id).height(height.max(60.0)).x_axis_label("step").allow_scroll(false).show(ui, |plot| {
-        for (i, (name, color, _, f)) in curves.iter().enumerate() {
-            if *hidden & (1 << i) == 0 {
-                plot.line(Line::new(*name, history.series(f)).color(*color).width(1.8));
+    Plot::new(id)
+        .height(height.max(60.0))
+        .x_axis_label("step")
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (i, (name, color, _, f)) in curves.iter().enumerate() {
+                if *hidden & (1 << i) == 0 {
+                    plot.line(Line::new(*name, history.series(f)).color(*color).width(1.8));
+                }
             }
-        }
-    });
+        });
 }
 
 fn diverged_banner(ui: &mut Ui, step: u64) -> Vec<Action> {

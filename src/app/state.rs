@@ -26,7 +26,15 @@ pub struct Toggles {
 
 impl Default for Toggles {
     fn default() -> Self {
-        Toggles { p_data: true, p_g: true, d: true, d_star: true, force: false, fake_batch: false, ghost_map: true }
+        Toggles {
+            p_data: true,
+            p_g: true,
+            d: true,
+            d_star: true,
+            force: false,
+            fake_batch: false,
+            ghost_map: true,
+        }
     }
 }
 
@@ -45,8 +53,16 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         let lesson = crate::gan::presets::DEFAULT.to_string();
-        let config = crate::gan::presets::load(&lesson).map(|p| p.config).unwrap_or_default();
-        Settings { config, lesson: Some(lesson), toggles: Toggles::default(), dark: false, speed: None }
+        let config = crate::gan::presets::load(&lesson)
+            .map(|p| p.config)
+            .unwrap_or_default();
+        Settings {
+            config,
+            lesson: Some(lesson),
+            toggles: Toggles::default(),
+            dark: false,
+            speed: None,
+        }
     }
 }
 
@@ -92,10 +108,18 @@ impl Fps {
             let dt = now - last;
             if dt > 0.0 {
                 let inst = 1.0 / dt;
-                self.fps = if self.fps == 0.0 { inst } else { 0.9 * self.fps + 0.1 * inst };
+                self.fps = if self.fps == 0.0 {
+                    inst
+                } else {
+                    0.9 * self.fps + 0.1 * inst
+                };
             }
         }
-        self.ui_ms = if self.ui_ms == 0.0 { ui_secs * 1e3 } else { 0.9 * self.ui_ms + 0.1 * ui_secs * 1e3 };
+        self.ui_ms = if self.ui_ms == 0.0 {
+            ui_secs * 1e3
+        } else {
+            0.9 * self.ui_ms + 0.1 * ui_secs * 1e3
+        };
         self.last = Some(now);
     }
 }
@@ -108,7 +132,9 @@ impl App {
         options: GuiOptions,
         outcome: Arc<Mutex<Option<Result<(), String>>>>,
     ) -> App {
-        let mut settings: Settings = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let mut settings: Settings = storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default();
         if let Some(cfg) = options.config {
             settings.config = cfg;
             settings.lesson = options.lesson;
@@ -117,7 +143,12 @@ impl App {
         if settings.config.validate().is_err() {
             settings = Settings::default();
         }
-        ctx.set_visuals(if settings.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        ctx.set_visuals(if settings.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
+        });
+        style_for_a_classroom(ctx);
         let trainer = Trainer::new(settings.config.clone())
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
@@ -126,7 +157,13 @@ impl App {
         worker.send(Command::Speed(settings.speed));
         let screenshot = options.screenshot.map(|(path, steps)| {
             worker.send(Command::RunTo(steps));
-            ScreenshotJob { path, steps, requested: false, frames_after: 0, image: Arc::new(Mutex::new(None)) }
+            ScreenshotJob {
+                path,
+                steps,
+                requested: false,
+                frames_after: 0,
+                image: Arc::new(Mutex::new(None)),
+            }
         });
         App {
             draft: Draft::from_config(&settings.config),
@@ -154,7 +191,11 @@ impl App {
         App::new(
             ctx,
             None,
-            GuiOptions { config: Some(config), lesson: None, screenshot: None },
+            GuiOptions {
+                config: Some(config),
+                lesson: None,
+                screenshot: None,
+            },
             Arc::new(Mutex::new(None)),
         )
     }
@@ -216,7 +257,11 @@ impl App {
         for a in actions {
             match a {
                 Action::TogglePlay => {
-                    self.worker.send(if self.status.playing { Command::Pause } else { Command::Play });
+                    self.worker.send(if self.status.playing {
+                        Command::Pause
+                    } else {
+                        Command::Play
+                    });
                     self.status.playing = !self.status.playing;
                 }
                 Action::StepD => self.worker.send(Command::StepD),
@@ -224,7 +269,8 @@ impl App {
                 Action::Step => self.worker.send(Command::Step),
                 Action::Reset => {
                     self.history.clear();
-                    self.worker.send(Command::Reset(Box::new(self.settings.config.clone())));
+                    self.worker
+                        .send(Command::Reset(Box::new(self.settings.config.clone())));
                 }
                 Action::Restore => self.worker.send(Command::Restore),
                 Action::Apply(cfg) => {
@@ -244,7 +290,11 @@ impl App {
                 }
                 Action::Dark(dark) => {
                     self.settings.dark = dark;
-                    ctx.set_visuals(if dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+                    ctx.set_visuals(if dark {
+                        egui::Visuals::dark()
+                    } else {
+                        egui::Visuals::light()
+                    });
                 }
             }
         }
@@ -276,8 +326,11 @@ impl App {
     }
 
     fn screenshot_frame(&mut self, ctx: &egui::Context) {
-        let Some(job) = self.screenshot.as_mut() else { return };
-        let done = self.status.step >= job.steps && !self.status.playing || self.status.diverged_at.is_some();
+        let Some(job) = self.screenshot.as_mut() else {
+            return;
+        };
+        let done = self.status.step >= job.steps && !self.status.playing
+            || self.status.diverged_at.is_some();
         if !done || self.view.as_ref().is_none_or(|v| v.step < self.status.step) {
             ctx.request_repaint();
             return;
@@ -352,4 +405,47 @@ impl eframe::App for App {
             eframe::set_value(storage, STORAGE_KEY, &self.settings);
         }
     }
+}
+
+/// Larger text than egui's defaults, so that the back row can read it, and
+/// DejaVu Sans as a fallback for the symbols of the theory (‖, →, ∞, ≥).
+fn style_for_a_classroom(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu".to_owned(),
+        Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/DejaVuSans.ttf"
+        ))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("dejavu".to_owned());
+    }
+    ctx.set_fonts(fonts);
+    ctx.all_styles_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(20.0, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(15.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(15.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(14.0, FontFamily::Monospace),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(12.0, FontFamily::Proportional),
+            ),
+        ]
+        .into();
+    });
 }

@@ -51,7 +51,12 @@ pub struct View {
 
 impl View {
     pub fn density_max(&self) -> f64 {
-        self.p_data.iter().chain(&self.p_g).copied().filter(|v| v.is_finite()).fold(0.0, f64::max)
+        self.p_data
+            .iter()
+            .chain(&self.p_g)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
     }
 
     /// The range D is drawn over: [0, 1] for probabilities, else its span.
@@ -65,8 +70,14 @@ impl View {
             .chain(&self.d_star)
             .copied()
             .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        if lo.is_finite() && hi > lo { (lo, hi) } else { (lo.min(0.0) - 1.0, hi.max(0.0) + 1.0) }
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        if lo.is_finite() && hi > lo {
+            (lo, hi)
+        } else {
+            (lo.min(0.0) - 1.0, hi.max(0.0) + 1.0)
+        }
     }
 
     pub fn x_range(&self) -> (f64, f64) {
@@ -77,12 +88,79 @@ impl View {
     }
 
     pub fn z_range(&self) -> (f64, f64) {
-        self.z_map.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| (a.min(*z), b.max(*z)))
+        self.z_map
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| {
+                (a.min(*z), b.max(*z))
+            })
     }
 
-    /// Build from the trainer's snapshot.
-    pub fn from_trainer(t: &Trainer) -> View {
-        let _ = t;
-        todo!("filled in once the snapshot lands")
+    /// Build from the trainer's snapshot and the last minibatch losses.
+    pub fn from_trainer(t: &Trainer, loss_d: f64, loss_g: f64) -> View {
+        let snap = t.snapshot();
+        let fig = crate::cli::train::figure_data(&snap, "");
+        let th = &snap.theory;
+        let n = snap.grid.n();
+        let modes = (th.modes.total > 1).then(|| {
+            let weights: Vec<f64> = t.target().modes().iter().map(|m| m.weight).collect();
+            th.modes.per_mode.iter().copied().zip(weights).collect()
+        });
+        // A faint histogram of the fake batch: 60 bins over the grid.
+        let fake = t.last_fake_batch();
+        let (x0, x1) = (snap.grid.lo(), snap.grid.hi());
+        let bins = 60usize;
+        let w = (x1 - x0) / bins as f64;
+        let mut counts = vec![0usize; bins];
+        for &x in fake {
+            let i = ((x as f64 - x0) / w).floor();
+            if i >= 0.0 && (i as usize) < bins {
+                counts[i as usize] += 1;
+            }
+        }
+        let total = fake.len().max(1) as f64;
+        let fake_hist = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| {
+                (
+                    x0 + i as f64 * w,
+                    x0 + (i + 1) as f64 * w,
+                    *c as f64 / total / w,
+                )
+            })
+            .collect();
+        View {
+            step: snap.step,
+            force: snap.force[1..=n].to_vec(),
+            fake_hist,
+            metrics: Metrics {
+                jsd: th.jsd,
+                c_g: th.c_g,
+                v: th.v.unwrap_or(f64::NAN),
+                kl_data_g: th.kl_data_g,
+                kl_g_data: th.kl_g_data,
+                w1: th.w1,
+                loss_d,
+                loss_g,
+                modes: (th.modes.total > 1).then_some((
+                    th.modes.covered,
+                    th.modes.total,
+                    th.modes.high_quality,
+                )),
+            },
+            modes,
+            estimated: !snap.p_g_exact,
+            x: fig.x,
+            p_data: fig.p_data,
+            p_g: fig.p_g,
+            d: fig.d,
+            d_star: fig.d_star,
+            d_label: fig.d_label,
+            d_star_label: fig.d_star_label,
+            d_is_probability: fig.d_is_probability,
+            z_map: fig.z_map,
+            optimal_map: fig.optimal_map,
+        }
     }
 }

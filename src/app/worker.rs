@@ -4,7 +4,7 @@
 
 use super::history::HistoryPoint;
 use super::view::View;
-use crate::gan::{Config, State, Trainer};
+use crate::gan::{Config, GanError, State, Trainer};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -83,7 +83,11 @@ impl Worker {
     /// Take what was published since the last call.
     pub fn take(&self) -> (Option<Arc<View>>, Option<Status>, Vec<HistoryPoint>) {
         match self.shared.lock() {
-            Ok(mut s) => (s.view.take(), s.status.take(), std::mem::take(&mut s.history)),
+            Ok(mut s) => (
+                s.view.take(),
+                s.status.take(),
+                std::mem::take(&mut s.history),
+            ),
             Err(_) => (None, None, Vec::new()),
         }
     }
@@ -121,13 +125,19 @@ struct Loop {
     rate_s0: u64,
     steps_per_sec: f64,
     last_publish: Instant,
-    // Losses since the last history point, averaged.
+    // Losses since the last history point, averaged, and the latest ones.
     loss_acc: (f64, f64, u32),
+    last_loss: (f64, f64),
     dirty: bool,
 }
 
 impl Loop {
-    fn new(trainer: Trainer, rx: Receiver<Command>, shared: Arc<Mutex<Shared>>, repaint: Box<dyn Fn() + Send>) -> Self {
+    fn new(
+        trainer: Trainer,
+        rx: Receiver<Command>,
+        shared: Arc<Mutex<Shared>>,
+        repaint: Box<dyn Fn() + Send>,
+    ) -> Self {
         let s0 = trainer.step_count();
         Loop {
             trainer,
@@ -144,6 +154,7 @@ impl Loop {
             steps_per_sec: 0.0,
             last_publish: Instant::now() - PUBLISH_EVERY,
             loss_acc: (0.0, 0.0, 0),
+            last_loss: (f64::NAN, f64::NAN),
             dirty: true,
         }
     }
@@ -216,7 +227,10 @@ impl Loop {
             Command::Reset(cfg) => self.rebuild(*cfg, None),
             Command::Restore => {
                 self.trainer.restore();
-                self.note = Some(format!("restored the last finite state (step {})", self.trainer.step_count()));
+                self.note = Some(format!(
+                    "restored the last finite state (step {})",
+                    self.trainer.step_count()
+                ));
             }
             Command::Speed(s) => self.speed = s.filter(|v| v.is_finite() && *v > 0.0),
             Command::RunTo(n) => {
@@ -229,12 +243,14 @@ impl Loop {
         true
     }
 
-    fn record(&mut self, loss_d: f64, loss_g: f64) {
-        if loss_d.is_finite() {
-            self.loss_acc.0 += loss_d;
+    fn record(&mut self, loss_d: Option<f64>, loss_g: Option<f64>) {
+        if let Some(l) = loss_d.filter(|l| l.is_finite()) {
+            self.loss_acc.0 += l;
+            self.last_loss.0 = l;
         }
-        if loss_g.is_finite() {
-            self.loss_acc.1 += loss_g;
+        if let Some(l) = loss_g.filter(|l| l.is_finite()) {
+            self.loss_acc.1 += l;
+            self.last_loss.1 = l;
         }
         self.loss_acc.2 += 1;
     }
@@ -242,9 +258,10 @@ impl Loop {
     /// New settings: what the trainer can change live takes effect at the next
     /// step; anything else needs new networks.
     fn apply(&mut self, cfg: Config) {
-        match self.trainer.apply_live(&cfg) {
+        match self.trainer.apply_live(cfg.clone()) {
             Ok(()) => self.note = None,
-            Err(why) => self.rebuild(cfg, Some(why)),
+            Err(GanError::NeedsReset { key }) => self.rebuild(cfg, Some(format!("{key} changed"))),
+            Err(e) => self.note = Some(format!("not applied: {e}")),
         }
     }
 
@@ -256,6 +273,7 @@ impl Loop {
                 self.rate_s0 = self.trainer.step_count();
                 self.rate_t0 = Instant::now();
                 self.loss_acc = (0.0, 0.0, 0);
+                self.last_loss = (f64::NAN, f64::NAN);
                 self.note = why.map(|w| format!("{w}: networks rebuilt, training restarted"));
             }
             Err(e) => self.note = Some(format!("not applied: {e}")),
@@ -305,7 +323,7 @@ impl Loop {
     }
 
     fn publish(&mut self) {
-        let view = View::from_trainer(&self.trainer);
+        let view = View::from_trainer(&self.trainer, self.last_loss.0, self.last_loss.1);
         let n = self.loss_acc.2.max(1) as f64;
         let point = HistoryPoint {
             step: self.trainer.step_count(),
@@ -314,14 +332,26 @@ impl Loop {
             v: view.metrics.v,
             gap: view.metrics.c_g - view.metrics.v,
             w1: view.metrics.w1,
-            loss_d: if self.loss_acc.2 > 0 { self.loss_acc.0 / n } else { f64::NAN },
-            loss_g: if self.loss_acc.2 > 0 { self.loss_acc.1 / n } else { f64::NAN },
+            loss_d: if self.loss_acc.2 > 0 {
+                self.loss_acc.0 / n
+            } else {
+                f64::NAN
+            },
+            loss_g: if self.loss_acc.2 > 0 {
+                self.loss_acc.1 / n
+            } else {
+                f64::NAN
+            },
             modes_covered: view.metrics.modes.map_or(f64::NAN, |m| m.0 as f64),
         };
         self.loss_acc = (0.0, 0.0, 0);
         let status = Status {
             step: self.trainer.step_count(),
-            steps_per_sec: if self.playing { self.steps_per_sec } else { 0.0 },
+            steps_per_sec: if self.playing {
+                self.steps_per_sec
+            } else {
+                0.0
+            },
             playing: self.playing,
             diverged_at: self.diverged(),
             note: self.note.clone(),

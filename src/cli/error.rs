@@ -24,16 +24,28 @@ pub struct CliError {
 
 impl CliError {
     pub fn bad_input(message: impl Into<String>) -> Self {
-        CliError { kind: Kind::BadInput, message: message.into(), detail: None }
+        CliError {
+            kind: Kind::BadInput,
+            message: message.into(),
+            detail: None,
+        }
     }
 
     pub fn failure(message: impl Into<String>) -> Self {
-        CliError { kind: Kind::Failure, message: message.into(), detail: None }
+        CliError {
+            kind: Kind::Failure,
+            message: message.into(),
+            detail: None,
+        }
     }
 
     /// A spec error for the option `what` (e.g. `--p`), with its caret.
     pub fn spec(what: &str, e: &SpecError) -> Self {
-        CliError { kind: Kind::BadInput, message: format!("{what}: {e}"), detail: Some(e.caret()) }
+        CliError {
+            kind: Kind::BadInput,
+            message: format!("{what}: {e}"),
+            detail: Some(e.caret()),
+        }
     }
 
     pub fn exit_code(&self) -> u8 {

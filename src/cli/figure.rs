@@ -52,7 +52,10 @@ fn fonts() {
 }
 
 fn finite_max(v: &[f64]) -> f64 {
-    v.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+    v.iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max)
 }
 
 /// Draw the figure into an RGB buffer of `SIZE`.
@@ -63,7 +66,8 @@ pub fn render_rgb(fig: &FigureData) -> Result<Vec<u8>, String> {
     {
         let root = BitMapBackend::with_buffer(&mut buf, SIZE).into_drawing_area();
         draw(&root, fig).map_err(|e| format!("cannot draw the figure: {e}"))?;
-        root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
+        root.present()
+            .map_err(|e| format!("cannot draw the figure: {e}"))?;
     }
     Ok(buf)
 }
@@ -100,8 +104,20 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     let (d_lo, d_hi) = if fig.d_is_probability {
         (0.0, 1.0)
     } else {
-        let lo = fig.d.iter().chain(&fig.d_star).copied().filter(|v| v.is_finite()).fold(0.0, f64::min);
-        let hi = fig.d.iter().chain(&fig.d_star).copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+        let lo = fig
+            .d
+            .iter()
+            .chain(&fig.d_star)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::min);
+        let hi = fig
+            .d
+            .iter()
+            .chain(&fig.d_star)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
         let pad = ((hi - lo) * 0.05).max(1e-6);
         (lo - pad, hi + pad)
     };
@@ -124,12 +140,17 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .draw()?;
     chart
         .configure_secondary_axes()
-        .y_desc(if fig.d_is_probability { "D(x)" } else { "critic" })
+        .y_desc(if fig.d_is_probability {
+            "D(x)"
+        } else {
+            "critic"
+        })
         .label_style(("sans-serif", 24))
         .axis_desc_style(("sans-serif", 26))
         .draw()?;
 
-    let pts = |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
+    let pts =
+        |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
 
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
     let data_pts = pts(&fig.p_data);
@@ -153,7 +174,9 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for (x, y) in fig.x.iter().zip(ys) {
             if y.is_finite() {
-                out.last_mut().expect("non-empty").push((*x, y.clamp(d_lo, d_hi)));
+                out.last_mut()
+                    .expect("non-empty")
+                    .push((*x, y.clamp(d_lo, d_hi)));
             } else if !out.last().expect("non-empty").is_empty() {
                 out.push(Vec::new());
             }
@@ -165,17 +188,24 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     for run in runs(&fig.d_star) {
         let s = chart.draw_secondary_series(LineSeries::new(run, STAR_ORANGE.stroke_width(3)))?;
         if first {
-            s.label(fig.d_star_label.clone())
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], STAR_ORANGE.stroke_width(3)));
+            s.label(fig.d_star_label.clone()).legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], STAR_ORANGE.stroke_width(3))
+            });
             first = false;
         }
     }
     let mut first = true;
     for run in runs(&fig.d) {
-        let s = chart.draw_secondary_series(DashedLineSeries::new(run, 14, 8, D_BLUE.stroke_width(4)))?;
+        let s = chart.draw_secondary_series(DashedLineSeries::new(
+            run,
+            14,
+            8,
+            D_BLUE.stroke_width(4),
+        ))?;
         if first {
-            s.label(fig.d_label.clone())
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], D_BLUE.stroke_width(4)));
+            s.label(fig.d_label.clone()).legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], D_BLUE.stroke_width(4))
+            });
             first = false;
         }
     }
@@ -193,7 +223,11 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
 
 /// The z→x strip of Figure 1: the x line on top, the z line below, and a line
 /// from each z-quantile to G(z); the optimal map as grey ghost lines.
-fn draw_strip(area: &Area<'_>, fig: &FigureData, (x0, x1): (f64, f64)) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_strip(
+    area: &Area<'_>,
+    fig: &FigureData,
+    (x0, x1): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut chart = ChartBuilder::on(area)
         .margin_left(20)
         .margin_right(20)
@@ -206,27 +240,49 @@ fn draw_strip(area: &Area<'_>, fig: &FigureData, (x0, x1): (f64, f64)) -> Result
         .z_map
         .iter()
         .map(|p| p.0)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), z| (a.min(z), b.max(z)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), z| {
+            (a.min(z), b.max(z))
+        });
     // The z line spans the middle half of the x axis.
     let span = x1 - x0;
     let z_to_pos = |z: f64| {
-        if z_hi > z_lo { x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo)) } else { x0 + 0.5 * span }
+        if z_hi > z_lo {
+            x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
+        } else {
+            x0 + 0.5 * span
+        }
     };
     let grey = RGBColor(200, 200, 200);
     for (z, x) in &fig.optimal_map {
         if x.is_finite() {
-            chart.draw_series(LineSeries::new(vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)], grey.stroke_width(2)))?;
+            chart.draw_series(LineSeries::new(
+                vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)],
+                grey.stroke_width(2),
+            ))?;
         }
     }
     for (z, x) in &fig.z_map {
         if x.is_finite() {
-            chart.draw_series(LineSeries::new(vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)], G_GREEN.stroke_width(2)))?;
+            chart.draw_series(LineSeries::new(
+                vec![(z_to_pos(*z), 0.0), (x.clamp(x0, x1), 1.0)],
+                G_GREEN.stroke_width(2),
+            ))?;
         }
     }
-    chart.draw_series(LineSeries::new(vec![(x0, 1.0), (x1, 1.0)], BLACK.stroke_width(3)))?;
-    chart.draw_series(LineSeries::new(vec![(z_to_pos(z_lo), 0.0), (z_to_pos(z_hi), 0.0)], BLACK.stroke_width(3)))?;
+    chart.draw_series(LineSeries::new(
+        vec![(x0, 1.0), (x1, 1.0)],
+        BLACK.stroke_width(3),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        vec![(z_to_pos(z_lo), 0.0), (z_to_pos(z_hi), 0.0)],
+        BLACK.stroke_width(3),
+    ))?;
     let style = ("sans-serif", 26).into_font();
-    chart.draw_series(std::iter::once(Text::new("x", (x0 + 0.01 * span, 1.1), style.clone())))?;
+    chart.draw_series(std::iter::once(Text::new(
+        "x",
+        (x0 + 0.01 * span, 1.1),
+        style.clone(),
+    )))?;
     chart.draw_series(std::iter::once(Text::new(
         format!("z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))"),
         (z_to_pos(z_lo), -0.04),

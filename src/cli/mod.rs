@@ -39,6 +39,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open the window (the default when no command is given).
+    Gui {
+        /// Open on this lesson (see 'ganscope presets').
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Open on this TOML config.
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        config: Option<std::path::PathBuf>,
+        /// Train --steps iterations, save a screenshot of the window here, and exit.
+        #[arg(long, value_name = "PNG", requires = "steps")]
+        screenshot: Option<std::path::PathBuf>,
+        /// With --screenshot: how many iterations to train first.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+    },
     /// The lessons, one line each.
     Presets,
     /// Train headless and write metrics.csv, summary.json, config.toml and figure.png.
@@ -82,7 +97,11 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> u8 {
                 .map(str::trim)
                 .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
                 .collect();
-            let line = if head.is_empty() { "error: bad arguments".to_string() } else { head.join(" ") };
+            let line = if head.is_empty() {
+                "error: bad arguments".to_string()
+            } else {
+                head.join(" ")
+            };
             eprintln!("{line} (see 'ganscope --help')");
             return 2;
         }
@@ -111,9 +130,22 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             }
             Ok(())
         }
-        Some(Command::Train { preset, config, set, steps, seed, out: dir }) => {
+        Some(Command::Train {
+            preset,
+            config,
+            set,
+            steps,
+            seed,
+            out: dir,
+        }) => {
             use std::io::IsTerminal;
-            let source = train::ConfigSource { preset, config, set, steps, seed };
+            let source = train::ConfigSource {
+                preset,
+                config,
+                set,
+                steps,
+                seed,
+            };
             let progress = std::io::stderr().is_terminal();
             let s = train::run(&source, &dir, "native", progress)?;
             let f = &s.r#final;
@@ -131,10 +163,66 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             }
             writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))?;
             if let Some(step) = s.diverged_at {
-                eprintln!("note: the run diverged at step {step}; the last finite state was kept and summarised");
+                eprintln!(
+                    "note: the run diverged at step {step}; the last finite state was kept and summarised"
+                );
             }
             Ok(())
         }
-        None => Err(CliError::failure("the window is not available yet; run 'ganscope --help' for the commands")),
+        Some(Command::Gui {
+            preset,
+            config,
+            screenshot,
+            steps,
+        }) => gui(preset, config, screenshot, steps),
+        None => gui(None, None, None, None),
     }
+}
+
+#[cfg(feature = "gui")]
+fn gui(
+    preset: Option<String>,
+    config: Option<std::path::PathBuf>,
+    screenshot: Option<std::path::PathBuf>,
+    steps: Option<u64>,
+) -> CliResult {
+    let (config, lesson) = if preset.is_some() || config.is_some() {
+        let source = train::ConfigSource {
+            preset: preset.clone(),
+            config,
+            ..Default::default()
+        };
+        let (cfg, name) = source.resolve()?;
+        (
+            Some(cfg),
+            preset
+                .or(Some(name))
+                .filter(|n| crate::gan::presets::find(n).is_some()),
+        )
+    } else if screenshot.is_some() {
+        // A screenshot run is reproducible: the default lesson, not saved settings.
+        let p = crate::gan::presets::load(crate::gan::presets::DEFAULT)
+            .map_err(|e| CliError::failure(e.to_string()))?;
+        (Some(p.config), Some(p.name))
+    } else {
+        (None, None)
+    };
+    let options = crate::app::GuiOptions {
+        config,
+        lesson,
+        screenshot: screenshot.zip(steps),
+    };
+    crate::app::run(options).map_err(CliError::failure)
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui(
+    _preset: Option<String>,
+    _config: Option<std::path::PathBuf>,
+    _screenshot: Option<std::path::PathBuf>,
+    _steps: Option<u64>,
+) -> CliResult {
+    Err(CliError::failure(
+        "this ganscope was built without the window (cargo feature 'gui'); the headless commands are in 'ganscope --help'",
+    ))
 }

@@ -11,7 +11,11 @@ pub fn run(p: &str, q: &str, json: bool, out: &mut dyn Write) -> CliResult {
     let pd = parse_spec(p).map_err(|e| CliError::spec("--p", &e))?;
     let qd = parse_spec(q).map_err(|e| CliError::spec("--q", &e))?;
     let d = divergences(&pd, &qd);
-    let text = if json { to_json(&pd.to_string(), &qd.to_string(), &d) } else { table(&pd.to_string(), &qd.to_string(), &d) };
+    let text = if json {
+        to_json(&pd.to_string(), &qd.to_string(), &d)
+    } else {
+        table(&pd.to_string(), &qd.to_string(), &d)
+    };
     writeln!(out, "{text}").map_err(|e| CliError::failure(format!("cannot write the result: {e}")))
 }
 
@@ -37,11 +41,19 @@ fn show(v: Option<f64>) -> String {
 
 fn table(p: &str, q: &str, d: &Divergences) -> String {
     let rows = [
-        ("JSD(p‖q)", show(Some(d.jsd)), "Jensen–Shannon divergence, 0 … ln 2"),
+        (
+            "JSD(p‖q)",
+            show(Some(d.jsd)),
+            "Jensen–Shannon divergence, 0 … ln 2",
+        ),
         ("KL(p‖q)", show(d.kl_pq), "∫ p ln(p/q)"),
         ("KL(q‖p)", show(d.kl_qp), "∫ q ln(q/p)"),
         ("W1(p, q)", show(d.w1), "∫ |F_p − F_q| dx"),
-        ("C(G)", show(Some(d.c_g)), "−ln 4 + 2·JSD, the GAN value at the optimal D with p_g = q"),
+        (
+            "C(G)",
+            show(Some(d.c_g)),
+            "−ln 4 + 2·JSD, the GAN value at the optimal D with p_g = q",
+        ),
     ];
     let mut s = format!("p = {p}\nq = {q}\n");
     for (name, value, what) in rows {

@@ -30,29 +30,39 @@ impl ConfigSource {
     /// unknown key, a value out of range.
     pub fn resolve(&self) -> CliResult<(Config, String)> {
         let (mut cfg, name) = match (&self.preset, &self.config) {
-            (Some(_), Some(_)) => return Err(CliError::bad_input("give --preset or --config, not both")),
+            (Some(_), Some(_)) => {
+                return Err(CliError::bad_input("give --preset or --config, not both"));
+            }
             (Some(p), None) => {
                 let preset = presets::load(p).map_err(|e| CliError::bad_input(e.to_string()))?;
                 (preset.config, p.clone())
             }
             (None, Some(path)) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| CliError::bad_input(format!("cannot read {}: {e}", path.display())))?;
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    CliError::bad_input(format!("cannot read {}: {e}", path.display()))
+                })?;
                 let cfg = Config::from_toml_str(&text)
                     .map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
-                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "run".into());
                 (cfg, stem)
             }
             (None, None) => {
-                let p = presets::load(presets::DEFAULT).map_err(|e| CliError::failure(e.to_string()))?;
+                let p = presets::load(presets::DEFAULT)
+                    .map_err(|e| CliError::failure(e.to_string()))?;
                 (p.config, presets::DEFAULT.to_string())
             }
         };
         for pair in &self.set {
             let Some((k, v)) = pair.split_once('=') else {
-                return Err(CliError::bad_input(format!("--set {pair:?}: expected KEY=VALUE")));
+                return Err(CliError::bad_input(format!(
+                    "--set {pair:?}: expected KEY=VALUE"
+                )));
             };
-            cfg.set(k.trim(), v.trim()).map_err(|e| CliError::bad_input(format!("--set {pair}: {e}")))?;
+            cfg.set(k.trim(), v.trim())
+                .map_err(|e| CliError::bad_input(format!("--set {pair}: {e}")))?;
         }
         if let Some(s) = self.steps {
             cfg.steps = s;
@@ -60,7 +70,8 @@ impl ConfigSource {
         if let Some(s) = self.seed {
             cfg.seed = s;
         }
-        cfg.validate().map_err(|e| CliError::bad_input(e.to_string()))?;
+        cfg.validate()
+            .map_err(|e| CliError::bad_input(e.to_string()))?;
         Ok((cfg, name))
     }
 }
@@ -112,7 +123,13 @@ fn csv_header() -> &'static str {
 fn num(v: Option<f64>) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{v}"),
-        Some(v) if v.is_infinite() => if v > 0.0 { "inf".into() } else { "-inf".into() },
+        Some(v) if v.is_infinite() => {
+            if v > 0.0 {
+                "inf".into()
+            } else {
+                "-inf".into()
+            }
+        }
         Some(_) => "nan".into(),
         None => String::new(),
     }
@@ -209,29 +226,46 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
         d: snap.d[inner.clone()].to_vec(),
-        d_star: snap.optimum().map(|o| o[inner.clone()].to_vec()).unwrap_or_default(),
+        d_star: snap
+            .optimum()
+            .map(|o| o[inner.clone()].to_vec())
+            .unwrap_or_default(),
         d_label: d_label.to_string(),
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
-        z_map: snap.map_z.iter().copied().zip(snap.map_x.iter().copied()).collect(),
+        z_map: snap
+            .map_z
+            .iter()
+            .copied()
+            .zip(snap.map_x.iter().copied())
+            .collect(),
         optimal_map: optimal_map_like_g(snap),
     }
 }
 
 /// Check that `dir` exists (creating it) and takes files, before any work.
 fn prepare_dir(dir: &Path) -> CliResult {
-    std::fs::create_dir_all(dir).map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
     let probe = dir.join(format!(".ganscope-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| CliError::failure(format!("cannot write into {}: {e}", dir.display())))?;
+    std::fs::write(&probe, b"")
+        .map_err(|e| CliError::failure(format!("cannot write into {}: {e}", dir.display())))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 /// Run `train`.
-pub fn run(source: &ConfigSource, out_dir: &Path, backend: &str, progress: bool) -> CliResult<Summary> {
+pub fn run(
+    source: &ConfigSource,
+    out_dir: &Path,
+    backend: &str,
+    progress: bool,
+) -> CliResult<Summary> {
     let (cfg, name) = source.resolve()?;
     prepare_dir(out_dir)?;
-    let config_toml = cfg.to_toml_string().map_err(|e| CliError::bad_input(e.to_string()))?;
+    let config_toml = cfg
+        .to_toml_string()
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
     let mut trainer = Trainer::new(cfg.clone()).map_err(|e| CliError::bad_input(e.to_string()))?;
 
     let steps = cfg.steps;
@@ -240,8 +274,10 @@ pub fn run(source: &ConfigSource, out_dir: &Path, backend: &str, progress: bool)
     let bar = progress.then(|| {
         let b = indicatif::ProgressBar::new(steps);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -292,13 +328,18 @@ pub fn run(source: &ConfigSource, out_dir: &Path, backend: &str, progress: bool)
         backend: backend.to_string(),
         steps: done,
         seconds: t0.elapsed().as_secs_f64(),
-        steps_per_sec: if train_secs > 0.0 { done as f64 / train_secs } else { 0.0 },
+        steps_per_sec: if train_secs > 0.0 {
+            done as f64 / train_secs
+        } else {
+            0.0
+        },
         diverged: diverged_at.is_some(),
         diverged_at,
         p_g_exact: snap.p_g_exact,
         r#final: finals(&snap, &last),
     };
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| CliError::failure(e.to_string()))?;
+    let json =
+        serde_json::to_string_pretty(&summary).map_err(|e| CliError::failure(e.to_string()))?;
     let title = format!("ganscope — {name}, seed {}, {} loss", cfg.seed, cfg.loss);
     // Render before writing anything, so that a failure leaves no files.
     let fig = figure_data(&snap, &title);
@@ -326,6 +367,15 @@ pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
     snap.map_z
         .iter()
         .enumerate()
-        .map(|(i, z)| (*z, if reversed { snap.map_optimal[n - 1 - i] } else { snap.map_optimal[i] }))
+        .map(|(i, z)| {
+            (
+                *z,
+                if reversed {
+                    snap.map_optimal[n - 1 - i]
+                } else {
+                    snap.map_optimal[i]
+                },
+            )
+        })
         .collect()
 }

@@ -42,8 +42,8 @@ mod eval;
 mod live;
 pub mod loss;
 pub mod objective;
-pub mod presets;
 mod overrides;
+pub mod presets;
 pub mod snapshot;
 pub mod trainer;
 

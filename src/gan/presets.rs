@@ -14,12 +14,27 @@ pub const DEFAULT: &str = "goodfellow";
 
 /// The lesson files, in teaching order.
 const FILES: &[(&str, &str)] = &[
-    ("goodfellow", include_str!("../../assets/presets/goodfellow.toml")),
-    ("vanishing-gradients", include_str!("../../assets/presets/vanishing-gradients.toml")),
-    ("mode-collapse", include_str!("../../assets/presets/mode-collapse.toml")),
-    ("mode-collapse-rescued", include_str!("../../assets/presets/mode-collapse-rescued.toml")),
+    (
+        "goodfellow",
+        include_str!("../../assets/presets/goodfellow.toml"),
+    ),
+    (
+        "vanishing-gradients",
+        include_str!("../../assets/presets/vanishing-gradients.toml"),
+    ),
+    (
+        "mode-collapse",
+        include_str!("../../assets/presets/mode-collapse.toml"),
+    ),
+    (
+        "mode-collapse-rescued",
+        include_str!("../../assets/presets/mode-collapse-rescued.toml"),
+    ),
     ("wgan", include_str!("../../assets/presets/wgan.toml")),
-    ("instance-noise", include_str!("../../assets/presets/instance-noise.toml")),
+    (
+        "instance-noise",
+        include_str!("../../assets/presets/instance-noise.toml"),
+    ),
 ];
 
 /// One lesson.
@@ -36,19 +51,37 @@ pub struct Preset {
 /// # Errors
 /// Malformed TOML, a missing `[lesson]` description, or a config error.
 pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?;
     let lesson = table.get("lesson").and_then(|v| v.as_table());
-    let get = |k: &str| lesson.and_then(|l| l.get(k)).and_then(|v| v.as_str()).map(|s| s.trim().to_string());
-    let description = get("description").ok_or_else(|| ConfigError::Preset(format!("{name}: no [lesson] description")))?;
+    let get = |k: &str| {
+        lesson
+            .and_then(|l| l.get(k))
+            .and_then(|v| v.as_str())
+            .map(|s| s.trim().to_string())
+    };
+    let description = get("description")
+        .ok_or_else(|| ConfigError::Preset(format!("{name}: no [lesson] description")))?;
     let tour = get("tour").unwrap_or_default();
     let config_text = match table.get("config") {
-        Some(toml::Value::Table(t)) => toml::to_string(t).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?,
-        Some(_) => return Err(ConfigError::Preset(format!("{name}: [config] must be a table"))),
+        Some(toml::Value::Table(t)) => {
+            toml::to_string(t).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?
+        }
+        Some(_) => {
+            return Err(ConfigError::Preset(format!(
+                "{name}: [config] must be a table"
+            )));
+        }
         None => String::new(),
     };
     let config = Config::from_toml_str(&config_text)?;
     config.validate()?;
-    Ok(Preset { name: name.to_string(), description, tour, config })
+    Ok(Preset {
+        name: name.to_string(),
+        description,
+        tour,
+        config,
+    })
 }
 
 /// Every lesson, parsed once.
@@ -77,7 +110,10 @@ pub fn names() -> Vec<&'static str> {
 /// [`ConfigError::Preset`] for an unknown name.
 pub fn load(name: &str) -> Result<Preset, ConfigError> {
     find(name).cloned().ok_or_else(|| {
-        ConfigError::Preset(format!("unknown preset '{name}' (the lessons: {})", names().join(", ")))
+        ConfigError::Preset(format!(
+            "unknown preset '{name}' (the lessons: {})",
+            names().join(", ")
+        ))
     })
 }
 
@@ -89,9 +125,15 @@ mod tests {
     fn every_lesson_parses_and_validates() {
         for (name, text) in FILES {
             let p = parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(!p.description.is_empty() && !p.description.contains('\n'), "{name}: one-line description");
+            assert!(
+                !p.description.is_empty() && !p.description.contains('\n'),
+                "{name}: one-line description"
+            );
             let sentences = p.tour.matches(". ").count() + 1;
-            assert!((2..=5).contains(&sentences), "{name}: the tour has {sentences} sentences");
+            assert!(
+                (2..=5).contains(&sentences),
+                "{name}: the tour has {sentences} sentences"
+            );
         }
         assert_eq!(all().len(), FILES.len());
         assert!(find(DEFAULT).is_some());
@@ -100,12 +142,18 @@ mod tests {
     #[test]
     fn unknown_preset_lists_the_lessons() {
         let e = load("goodfelow").unwrap_err().to_string();
-        assert!(e.contains("unknown preset 'goodfelow'") && e.contains("goodfellow, vanishing-gradients"), "{e}");
+        assert!(
+            e.contains("unknown preset 'goodfelow'")
+                && e.contains("goodfellow, vanishing-gradients"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_bad_key_in_a_preset_is_an_error() {
-        let e = parse("x", "[lesson]\ndescription = \"d\"\n[config]\nlr = 1\n").unwrap_err().to_string();
+        let e = parse("x", "[lesson]\ndescription = \"d\"\n[config]\nlr = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("lr"), "{e}");
     }
 }

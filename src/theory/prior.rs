@@ -76,6 +76,9 @@ pub struct ZPoints {
 }
 
 impl Prior {
+    /// Both priors.
+    pub const ALL: &'static [Prior] = &[Prior::Uniform, Prior::Normal];
+
     /// The z-points of M segments (M is raised to 1 for the uniform prior and
     /// to 2 for the normal one); see the module doc.
     pub fn z_points(self, m: usize) -> ZPoints {
