@@ -120,12 +120,14 @@ impl App {
                     }
                 }
             });
-        ui.label("spec");
-        let resp = ui.add(
-            egui::TextEdit::singleline(&mut self.draft.spec)
-                .hint_text("0.5*normal(-2, 0.5) + 0.5*normal(2, 0.5)")
-                .desired_width(f32::INFINITY),
-        );
+        let spec_label = ui.label("spec");
+        let resp = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.draft.spec)
+                    .hint_text("0.5*normal(-2, 0.5) + 0.5*normal(2, 0.5)")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(spec_label.id);
         if resp.changed() {
             match parse_spec(&self.draft.spec) {
                 Ok(m) => {
@@ -209,12 +211,14 @@ impl App {
         ui.separator();
         ui.heading("Networks");
         ui.horizontal(|ui| {
-            ui.label("G hidden");
-            ui.add(egui::TextEdit::singleline(&mut self.draft.g_hidden).desired_width(90.0));
+            let label = ui.label("G hidden");
+            ui.add(egui::TextEdit::singleline(&mut self.draft.g_hidden).desired_width(90.0))
+                .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
-            ui.label("D hidden");
-            ui.add(egui::TextEdit::singleline(&mut self.draft.d_hidden).desired_width(90.0));
+            let label = ui.label("D hidden");
+            ui.add(egui::TextEdit::singleline(&mut self.draft.d_hidden).desired_width(90.0))
+                .labelled_by(label.id);
         });
         match (
             parse_widths(&self.draft.g_hidden),

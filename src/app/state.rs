@@ -167,9 +167,6 @@ impl App {
         });
         App {
             draft: Draft::from_config(&settings.config),
-            settings,
-            worker,
-            view: None,
             status: Status {
                 step: 0,
                 steps_per_sec: 0.0,
@@ -177,7 +174,12 @@ impl App {
                 diverged_at: None,
                 note: None,
                 generation: 0,
+                revision: 0,
+                config: settings.config.clone(),
             },
+            settings,
+            worker,
+            view: None,
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0),
@@ -198,6 +200,11 @@ impl App {
             },
             Arc::new(Mutex::new(None)),
         )
+    }
+
+    /// Ask the worker for one iteration, as the Step button does (tests).
+    pub fn act_for_test_step(&mut self) {
+        self.worker.send(Command::Step);
     }
 
     /// The newest status the worker published.

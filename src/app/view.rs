@@ -47,6 +47,9 @@ pub struct View {
     pub metrics: Metrics,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
+    /// The networks' parameters, flattened (for tests and exports).
+    pub g_params: Vec<f32>,
+    pub d_params: Vec<f32>,
 }
 
 impl View {
@@ -161,6 +164,8 @@ impl View {
             d_is_probability: fig.d_is_probability,
             z_map: fig.z_map,
             optimal_map: fig.optimal_map,
+            g_params: t.generator().params_flat(),
+            d_params: t.discriminator().params_flat(),
         }
     }
 }

@@ -46,6 +46,10 @@ pub struct Status {
     pub note: Option<String>,
     /// Bumped at each reset, so the window can clear its curves.
     pub generation: u64,
+    /// Bumped at each publication.
+    pub revision: u64,
+    /// The settings the trainer runs on now.
+    pub config: Config,
 }
 
 /// What the worker publishes for the window.
@@ -120,6 +124,7 @@ struct Loop {
     run_to: Option<u64>,
     note: Option<String>,
     generation: u64,
+    revision: u64,
     // Speed measurement.
     rate_t0: Instant,
     rate_s0: u64,
@@ -149,6 +154,7 @@ impl Loop {
             run_to: None,
             note: None,
             generation: 0,
+            revision: 0,
             rate_t0: Instant::now(),
             rate_s0: s0,
             steps_per_sec: 0.0,
@@ -356,7 +362,10 @@ impl Loop {
             diverged_at: self.diverged(),
             note: self.note.clone(),
             generation: self.generation,
+            revision: self.revision,
+            config: self.trainer.config().clone(),
         };
+        self.revision += 1;
         if let Ok(mut s) = self.shared.lock() {
             s.view = Some(Arc::new(view));
             s.status = Some(status);

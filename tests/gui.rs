@@ -1,0 +1,252 @@
+//! The window, driven through its accessibility tree with egui_kittest: no
+//! GPU and no display needed. Training runs on the real worker thread, so
+//! the tests wait (with a deadline) for the worker to publish.
+#![cfg(feature = "gui")]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ganscope::app::App;
+use ganscope::gan::{Config, presets};
+use std::time::{Duration, Instant};
+
+fn harness(config: Config) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_eframe(move |cc| App::for_test(&cc.egui_ctx, config))
+}
+
+fn goodfellow() -> Config {
+    presets::load("goodfellow")
+        .expect("the lesson exists")
+        .config
+}
+
+/// Step frames until `cond` holds; false on timeout.
+fn wait(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
+    let t0 = Instant::now();
+    while !cond(h.state()) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn revision(app: &App) -> u64 {
+    app.status().revision
+}
+
+#[test]
+fn the_controls_are_there_by_label() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    for b in ["Play", "Step D", "Step G", "Step", "Reset"] {
+        h.get_by_role_and_label(Role::Button, b);
+    }
+    for s in ["k", "k_g", "lr_d", "lr_g", "batch"] {
+        h.get_by_role_and_label(Role::Slider, s);
+    }
+}
+
+#[test]
+fn step_d_changes_d_and_not_g() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    let before = h.state().view().unwrap().clone();
+    let r = revision(h.state());
+    h.get_by_role_and_label(Role::Button, "Step D").click();
+    wait(&mut h, "a view after Step D", |a| revision(a) > r);
+    let after = h.state().view().unwrap().clone();
+    assert!(before.d_params != after.d_params, "D must change");
+    assert!(before.g_params == after.g_params, "G must not change");
+
+    let r = revision(h.state());
+    h.get_by_role_and_label(Role::Button, "Step G").click();
+    wait(&mut h, "a view after Step G", |a| revision(a) > r);
+    let g = h.state().view().unwrap().clone();
+    assert!(after.g_params != g.g_params, "G must change");
+    assert!(after.d_params == g.d_params, "D must not change");
+}
+
+#[test]
+fn moving_k_and_the_learning_rates_reaches_the_trainer_without_a_reset() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    h.get_by_role_and_label(Role::Button, "Step").click();
+    wait(&mut h, "one step", |a| a.status().step == 1);
+    h.get_by_role_and_label(Role::Slider, "k")
+        .set_value_accesskit(5.0);
+    h.get_by_role_and_label(Role::Slider, "lr_g")
+        .set_value_accesskit(3e-4);
+    h.run_steps(2);
+    let r = revision(h.state());
+    h.get_by_role_and_label(Role::Button, "Step").click();
+    wait(&mut h, "the trainer's k", |a| {
+        revision(a) > r && a.status().step == 2
+    });
+    assert_eq!(h.state().status().config.k, 5);
+    let s = h.state().status();
+    assert!(
+        (s.config.lr_g - 3e-4).abs() < 1e-12,
+        "lr_g = {}",
+        s.config.lr_g
+    );
+    assert_eq!(
+        s.step, 2,
+        "the change applied live: the step counter went on"
+    );
+    assert_eq!(s.generation, 0, "no reset");
+}
+
+#[test]
+fn a_bad_spec_shows_its_error_and_training_goes_on() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    let target = h.state().status().config.target.clone();
+    h.get_by_role_and_label(Role::Button, "Play").click();
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(Role::TextInput, "spec");
+    field.focus();
+    field.type_text(" + norml(1, 1)");
+    h.run_steps(3);
+    let err = h
+        .state()
+        .spec_error()
+        .map(str::to_string)
+        .expect("an inline error");
+    assert!(err.contains("unknown family 'norml'"), "{err}");
+    h.get_by_label_contains("unknown family 'norml'");
+    let s0 = h.state().status().step;
+    wait(&mut h, "training to go on", |a| a.status().step > s0 + 20);
+    assert_eq!(
+        h.state().status().config.target,
+        target,
+        "the last valid target stays"
+    );
+}
+
+#[test]
+fn keyboard_shortcuts() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    h.key_press(egui::Key::S);
+    wait(&mut h, "a step from 's'", |a| a.status().step == 1);
+    h.key_press(egui::Key::Space);
+    wait(&mut h, "play from space", |a| a.status().step > 10);
+    h.key_press(egui::Key::Space);
+    wait(&mut h, "pause from space", |a| !a.status().playing);
+    h.key_press(egui::Key::R);
+    wait(&mut h, "reset from 'r'", |a| {
+        a.status().generation == 1 && a.status().step == 0
+    });
+}
+
+#[test]
+fn a_diverged_run_shows_restore_and_reset() {
+    let mut cfg = goodfellow();
+    // The engine's own divergence test: SGD at lr 1e3 on a wide LSGAN critic.
+    for (k, v) in [
+        ("optimizer", "sgd"),
+        ("lr_d", "1000"),
+        ("lr_g", "1000"),
+        ("d_hidden", "256,256"),
+        ("loss", "lsgan"),
+        ("target", "normal(50, 10)"),
+    ] {
+        cfg.set(k, v).unwrap();
+    }
+    let mut h = harness(cfg);
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    h.get_by_role_and_label(Role::Button, "Play").click();
+    wait(&mut h, "divergence", |a| a.status().diverged_at.is_some());
+    h.run_steps(3);
+    h.get_by_label_contains("Diverged at step");
+    h.get_by_role_and_label(Role::Button, "Restore").click();
+    wait(&mut h, "the restore note", |a| {
+        a.status()
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("restored"))
+    });
+}
+
+/// 2 000 frames of random clicks, keys, slider moves and typing: nothing
+/// panics, and the window and its worker are still alive at the end.
+#[test]
+fn monkey() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(2014);
+    let mut h = harness(goodfellow());
+    let keys = [
+        egui::Key::Space,
+        egui::Key::D,
+        egui::Key::G,
+        egui::Key::S,
+        egui::Key::R,
+        egui::Key::Tab,
+        egui::Key::Enter,
+        egui::Key::Escape,
+        egui::Key::ArrowUp,
+        egui::Key::Backspace,
+    ];
+    let texts = [
+        "normal(0,1)",
+        "norml(",
+        ")",
+        "+ modes(3, 2, 0.2)",
+        "0*",
+        "1e400",
+        "cauchy(0, 1)",
+        "7",
+        ",",
+        "",
+    ];
+    for _ in 0..2000 {
+        match rng.random_range(0..12) {
+            0..=3 => {
+                let role = [Role::Button, Role::CheckBox, Role::ComboBox][rng.random_range(0..3)];
+                let n = h.query_all_by_role(role).count();
+                if n > 0 {
+                    let i = rng.random_range(0..n);
+                    if let Some(node) = h.query_all_by_role(role).nth(i) {
+                        node.click();
+                    }
+                }
+            }
+            4..=6 => h.key_press(keys[rng.random_range(0..keys.len())]),
+            7..=8 => {
+                let n = h.query_all_by_role(Role::Slider).count();
+                if n > 0 {
+                    let i = rng.random_range(0..n);
+                    let v = 10f64.powf(rng.random_range(-7.0..4.0))
+                        * if rng.random_bool(0.1) { -1.0 } else { 1.0 };
+                    if let Some(node) = h.query_all_by_role(Role::Slider).nth(i) {
+                        node.set_value_accesskit(v);
+                    }
+                }
+            }
+            9 => {
+                let n = h.query_all_by_role(Role::TextInput).count();
+                if n > 0 {
+                    let i = rng.random_range(0..n);
+                    let t = texts[rng.random_range(0..texts.len())];
+                    if let Some(node) = h.query_all_by_role(Role::TextInput).nth(i) {
+                        node.focus();
+                        node.type_text(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        h.step();
+    }
+    // Still responsive: a step still reaches the worker.
+    h.key_press(egui::Key::Escape);
+    h.step();
+    let r = revision(h.state());
+    h.state_mut().act_for_test_step();
+    wait(&mut h, "the worker to answer", |a| revision(a) > r);
+}
