@@ -34,7 +34,8 @@ pub const WINDOW_SIZE: [f32; 2] = [1600.0, 1000.0];
 ///
 /// # Errors
 /// The window cannot be created (no display), or the screenshot cannot be written.
-pub fn run(options: GuiOptions) -> Result<(), String> {
+/// Returns the screenshot run's report (empty for an ordinary session).
+pub fn run(options: GuiOptions) -> Result<String, String> {
     let screenshot = options.screenshot.is_some();
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -46,7 +47,7 @@ pub fn run(options: GuiOptions) -> Result<(), String> {
         persist_window: !screenshot,
         ..Default::default()
     };
-    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None::<Result<(), String>>));
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None::<Result<String, String>>));
     let out2 = std::sync::Arc::clone(&outcome);
     eframe::run_native(
         "ganscope",
@@ -58,5 +59,5 @@ pub fn run(options: GuiOptions) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot open the window: {e}"))?;
     let result = outcome.lock().ok().and_then(|mut o| o.take());
-    result.unwrap_or(Ok(()))
+    result.unwrap_or(Ok(String::new()))
 }

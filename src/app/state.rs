@@ -91,7 +91,12 @@ pub struct App {
     /// Hidden curves (bit i = curve i) in the two plots over steps.
     pub(super) curve_hidden: (u32, u32),
     screenshot: Option<ScreenshotJob>,
-    outcome: Arc<Mutex<Option<Result<(), String>>>>,
+    outcome: Arc<Mutex<Option<Result<String, String>>>>,
+    /// For the screenshot run's report: when the window opened, frames drawn,
+    /// CPU time spent in `ui`.
+    started: std::time::Instant,
+    frames: u64,
+    ui_secs: f64,
 }
 
 /// Frames per second and UI time per frame, smoothed.
@@ -130,7 +135,7 @@ impl App {
         ctx: &egui::Context,
         storage: Option<&dyn eframe::Storage>,
         options: GuiOptions,
-        outcome: Arc<Mutex<Option<Result<(), String>>>>,
+        outcome: Arc<Mutex<Option<Result<String, String>>>>,
     ) -> App {
         let mut settings: Settings = storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
@@ -185,6 +190,9 @@ impl App {
             curve_hidden: (0, 0),
             screenshot,
             outcome,
+            started: std::time::Instant::now(),
+            frames: 0,
+            ui_secs: 0.0,
         }
     }
 
@@ -362,7 +370,19 @@ impl App {
         let image = job.image.lock().ok().and_then(|mut s| s.take());
         if let Some(image) = image {
             let path = job.path.clone();
-            let result = save_png(&path, &image);
+            let secs = self.started.elapsed().as_secs_f64();
+            let report = format!(
+                "{}: {}x{} after {} steps; {:.1} s in the window: {:.0} steps/s, {:.0} fps, UI {:.2} ms/frame",
+                path.display(),
+                image.size[0],
+                image.size[1],
+                self.status.step,
+                secs,
+                self.status.step as f64 / secs,
+                self.frames as f64 / secs,
+                1e3 * self.ui_secs / self.frames.max(1) as f64,
+            );
+            let result = save_png(&path, &image).map(|()| report);
             if let Ok(mut o) = self.outcome.lock() {
                 *o = Some(result);
             }
@@ -404,7 +424,10 @@ impl eframe::App for App {
             ctx.request_repaint();
         }
         let now = ctx.input(|i| i.time);
-        self.fps.tick(now, t0.elapsed().as_secs_f64());
+        let ui_secs = t0.elapsed().as_secs_f64();
+        self.fps.tick(now, ui_secs);
+        self.frames += 1;
+        self.ui_secs += ui_secs;
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -212,7 +212,11 @@ fn gui(
         lesson,
         screenshot: screenshot.zip(steps),
     };
-    crate::app::run(options).map_err(CliError::failure)
+    let report = crate::app::run(options).map_err(CliError::failure)?;
+    if !report.is_empty() {
+        println!("{report}");
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "gui"))]
