@@ -180,6 +180,7 @@ impl App {
                 note: None,
                 generation: 0,
                 revision: 0,
+                manual_steps: (0, 0, 0),
                 config: settings.config.clone(),
             },
             settings,

@@ -48,6 +48,8 @@ pub struct Status {
     pub generation: u64,
     /// Bumped at each publication.
     pub revision: u64,
+    /// Single-step commands carried out: (step D, step G, step).
+    pub manual_steps: (u64, u64, u64),
     /// The settings the trainer runs on now.
     pub config: Config,
 }
@@ -125,6 +127,7 @@ struct Loop {
     note: Option<String>,
     generation: u64,
     revision: u64,
+    manual_steps: (u64, u64, u64),
     // Speed measurement.
     rate_t0: Instant,
     rate_s0: u64,
@@ -155,6 +158,7 @@ impl Loop {
             note: None,
             generation: 0,
             revision: 0,
+            manual_steps: (0, 0, 0),
             rate_t0: Instant::now(),
             rate_s0: s0,
             steps_per_sec: 0.0,
@@ -220,14 +224,17 @@ impl Loop {
             Command::StepD => {
                 let s = self.trainer.step_d();
                 self.record(s.loss_d, s.loss_g);
+                self.manual_steps.0 += 1;
             }
             Command::StepG => {
                 let s = self.trainer.step_g();
                 self.record(s.loss_d, s.loss_g);
+                self.manual_steps.1 += 1;
             }
             Command::Step => {
                 let s = self.trainer.step();
                 self.record(s.loss_d, s.loss_g);
+                self.manual_steps.2 += 1;
             }
             Command::Apply(cfg) => self.apply(*cfg),
             Command::Reset(cfg) => self.rebuild(*cfg, None),
@@ -363,6 +370,7 @@ impl Loop {
             note: self.note.clone(),
             generation: self.generation,
             revision: self.revision,
+            manual_steps: self.manual_steps,
             config: self.trainer.config().clone(),
         };
         self.revision += 1;
