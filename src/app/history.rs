@@ -49,7 +49,7 @@ impl History {
             self.points.pop();
         }
         self.seen += 1;
-        if self.seen % self.stride != 0 {
+        if !self.seen.is_multiple_of(self.stride) {
             return;
         }
         if self.points.len() >= self.capacity {

@@ -284,7 +284,7 @@ fn draw_strip(
         style.clone(),
     )))?;
     chart.draw_series(std::iter::once(Text::new(
-        format!("z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))"),
+        "z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))".to_string(),
         (z_to_pos(z_lo), -0.04),
         style,
     )))?;
