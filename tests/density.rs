@@ -418,10 +418,18 @@ proptest! {
 
 #[test]
 fn integral_of_pdf_near_integrable_singularities() {
-    for spec in ["beta(0.3, 0.3)", "beta(0.3, 5)", "gamma(0.5, 1)", "gamma(0.3, 2)"] {
+    for spec in [
+        "beta(0.3, 0.3)",
+        "beta(0.3, 5)",
+        "gamma(0.5, 1)",
+        "gamma(0.3, 2)",
+    ] {
         let d = parse_spec(spec).unwrap();
         let (a, b) = (d.quantile(0.05), d.quantile(0.95));
         let integral = integrate(|x| d.pdf(x), a, b, 16);
-        assert!((integral - (d.cdf(b) - d.cdf(a))).abs() < 1e-8, "{spec}: ∫pdf = {integral}");
+        assert!(
+            (integral - (d.cdf(b) - d.cdf(a))).abs() < 1e-8,
+            "{spec}: ∫pdf = {integral}"
+        );
     }
 }

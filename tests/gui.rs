@@ -57,13 +57,17 @@ fn step_d_changes_d_and_not_g() {
     wait(&mut h, "the first view", |a| a.view().is_some());
     let before = h.state().view().unwrap().clone();
     h.get_by_role_and_label(Role::Button, "Step D").click();
-    wait(&mut h, "a view after Step D", |a| a.status().manual_steps.0 == 1);
+    wait(&mut h, "a view after Step D", |a| {
+        a.status().manual_steps.0 == 1
+    });
     let after = h.state().view().unwrap().clone();
     assert!(before.d_params != after.d_params, "D must change");
     assert!(before.g_params == after.g_params, "G must not change");
 
     h.get_by_role_and_label(Role::Button, "Step G").click();
-    wait(&mut h, "a view after Step G", |a| a.status().manual_steps.1 == 1);
+    wait(&mut h, "a view after Step G", |a| {
+        a.status().manual_steps.1 == 1
+    });
     let g = h.state().view().unwrap().clone();
     assert!(after.g_params != g.g_params, "G must change");
     assert!(after.d_params == g.d_params, "D must not change");
