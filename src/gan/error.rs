@@ -51,7 +51,7 @@ pub enum ConfigError {
     Target(#[from] SpecError),
 
     /// A preset file that is not a lesson (for `presets`, which names it).
-    #[error("preset {0}")]
+    #[error("{0}")]
     Preset(String),
 
     /// The resolved config cannot be written as TOML.

@@ -52,7 +52,7 @@ pub struct Preset {
 /// Malformed TOML, a missing `[lesson]` description, or a config error.
 pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
     let table: toml::Table =
-        toml::from_str(text).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?;
+        toml::from_str(text).map_err(|e| ConfigError::Preset(format!("preset {name}: {e}")))?;
     let lesson = table.get("lesson").and_then(|v| v.as_table());
     let get = |k: &str| {
         lesson
@@ -61,11 +61,11 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
             .map(|s| s.trim().to_string())
     };
     let description = get("description")
-        .ok_or_else(|| ConfigError::Preset(format!("{name}: no [lesson] description")))?;
+        .ok_or_else(|| ConfigError::Preset(format!("preset {name}: no [lesson] description")))?;
     let tour = get("tour").unwrap_or_default();
     let config_text = match table.get("config") {
         Some(toml::Value::Table(t)) => {
-            toml::to_string(t).map_err(|e| ConfigError::Preset(format!("{name}: {e}")))?
+            toml::to_string(t).map_err(|e| ConfigError::Preset(format!("preset {name}: {e}")))?
         }
         Some(_) => {
             return Err(ConfigError::Preset(format!(
