@@ -286,18 +286,7 @@ pub fn run(
     let mut train_secs = 0.0;
     let mut csv = String::from(csv_header());
     let first = trainer.snapshot();
-    let mut last = StepStats {
-        step: 0,
-        loss_d: None,
-        loss_g: None,
-        grad_norm_d: None,
-        grad_norm_g: None,
-        penalty: None,
-        d_real: None,
-        d_fake: None,
-        sigma: trainer.sigma(),
-        state: trainer.state(),
-    };
+    let mut last = trainer.empty_stats();
     csv_row(&mut csv, &last, &first);
     while trainer.step_count() < steps {
         let chunk = every.min(steps - trainer.step_count());

@@ -320,7 +320,9 @@ impl Trainer {
         }
     }
 
-    fn empty_stats(&self) -> StepStats {
+    /// Stats with no update in them: the state as it is, losses `None`
+    /// (the first row of a metrics table).
+    pub fn empty_stats(&self) -> StepStats {
         StepStats {
             step: self.step,
             loss_d: None,
