@@ -1,0 +1,144 @@
+//! The lessons do what their tours say, for most seeds (not one lucky seed).
+//!
+//! Each test trains a preset exactly as `ganscope train --preset NAME` does
+//! (its own `steps`), over seeds 0..10 on two threads, and asserts the
+//! acceptance threshold on the exact grid metrics of the final snapshot.
+
+use ganscope::gan::{Config, Trainer, presets};
+
+const SEEDS: u64 = 10;
+
+/// The final numbers of one run.
+#[derive(Debug, Clone, Copy)]
+struct Outcome {
+    seed: u64,
+    jsd: f64,
+    covered: usize,
+    total: usize,
+    d_max_dev: f64,
+}
+
+fn run_one(config: &Config, seed: u64) -> Outcome {
+    let mut c = config.clone();
+    c.seed = seed;
+    let steps = c.steps;
+    let mut trainer = Trainer::new(c).expect("the preset's config is valid");
+    trainer.run(steps);
+    let snap = trainer.snapshot();
+    Outcome {
+        seed,
+        jsd: snap.theory.jsd,
+        covered: snap.theory.modes.covered,
+        total: snap.theory.modes.total,
+        d_max_dev: ganscope::cli::train::d_max_dev(&snap).unwrap_or(f64::NAN),
+    }
+}
+
+/// Seeds 0..SEEDS of `config`, two at a time.
+fn run_seeds(config: &Config) -> Vec<Outcome> {
+    let threads = 2;
+    let mut out: Vec<Outcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    (0..SEEDS)
+                        .filter(|seed| seed % threads == t)
+                        .map(|seed| run_one(config, seed))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a training thread panicked"))
+            .collect()
+    });
+    out.sort_by_key(|o| o.seed);
+    out
+}
+
+fn preset(name: &str) -> Config {
+    presets::find(name)
+        .unwrap_or_else(|| panic!("preset {name} exists"))
+        .config
+        .clone()
+}
+
+fn table(outcomes: &[Outcome]) -> String {
+    outcomes
+        .iter()
+        .map(|o| {
+            format!(
+                "  seed {}: jsd {:.5}  modes {}/{}  d_max_dev {:.4}\n",
+                o.seed, o.jsd, o.covered, o.total, o.d_max_dev
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn goodfellow_converges_to_the_global_optimum() {
+    let runs = run_seeds(&preset("goodfellow"));
+    let good = runs
+        .iter()
+        .filter(|o| o.jsd < 0.01 && o.d_max_dev < 0.05)
+        .count();
+    assert!(
+        good >= 8,
+        "goodfellow: JSD < 0.01 and max|D - 1/2| < 0.05 for {good}/{SEEDS} seeds, want >= 8\n{}",
+        table(&runs)
+    );
+}
+
+#[test]
+fn mode_collapse_misses_modes() {
+    let runs = run_seeds(&preset("mode-collapse"));
+    assert!(runs.iter().all(|o| o.total >= 2), "{}", table(&runs));
+    let collapsed = runs.iter().filter(|o| o.covered < o.total).count();
+    assert!(
+        collapsed >= 7,
+        "mode-collapse: fewer modes than exist covered for {collapsed}/{SEEDS} seeds, want >= 7\n{}",
+        table(&runs)
+    );
+}
+
+#[test]
+fn mode_collapse_rescued_covers_every_mode() {
+    let collapse = preset("mode-collapse");
+    let rescued = preset("mode-collapse-rescued");
+    assert_eq!(collapse.target, rescued.target, "the same target");
+    let runs = run_seeds(&rescued);
+    let all = runs.iter().filter(|o| o.covered == o.total).count();
+    assert!(
+        all >= 7,
+        "mode-collapse-rescued: every mode covered for {all}/{SEEDS} seeds, want >= 7\n{}",
+        table(&runs)
+    );
+}
+
+/// JSD above which a run counts as stalled.
+const STALLED_JSD: f64 = 0.3;
+/// JSD below which a run counts as recovered.
+const RECOVERED_JSD: f64 = 0.1;
+
+#[test]
+fn vanishing_gradients_minimax_stalls_non_saturating_recovers() {
+    let minimax = preset("vanishing-gradients");
+    assert_eq!(minimax.loss, ganscope::gan::LossKind::Minimax);
+    let mut ns = minimax.clone();
+    ns.loss = ganscope::gan::LossKind::NonSaturating;
+    let stalled_runs = run_seeds(&minimax);
+    let recovered_runs = run_seeds(&ns);
+    let stalled = stalled_runs.iter().filter(|o| o.jsd > STALLED_JSD).count();
+    let recovered = recovered_runs
+        .iter()
+        .filter(|o| o.jsd < RECOVERED_JSD)
+        .count();
+    let msg = format!(
+        "minimax (stalled when JSD > {STALLED_JSD}):\n{}non_saturating (recovered when JSD < {RECOVERED_JSD}):\n{}",
+        table(&stalled_runs),
+        table(&recovered_runs)
+    );
+    assert!(stalled >= 7, "minimax stalled for {stalled}/{SEEDS} seeds, want >= 7\n{msg}");
+    assert!(recovered >= 7, "non_saturating recovered for {recovered}/{SEEDS} seeds, want >= 7\n{msg}");
+}
