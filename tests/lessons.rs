@@ -139,6 +139,12 @@ fn vanishing_gradients_minimax_stalls_non_saturating_recovers() {
         table(&stalled_runs),
         table(&recovered_runs)
     );
-    assert!(stalled >= 7, "minimax stalled for {stalled}/{SEEDS} seeds, want >= 7\n{msg}");
-    assert!(recovered >= 7, "non_saturating recovered for {recovered}/{SEEDS} seeds, want >= 7\n{msg}");
+    assert!(
+        stalled >= 7,
+        "minimax stalled for {stalled}/{SEEDS} seeds, want >= 7\n{msg}"
+    );
+    assert!(
+        recovered >= 7,
+        "non_saturating recovered for {recovered}/{SEEDS} seeds, want >= 7\n{msg}"
+    );
 }
