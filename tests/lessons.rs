@@ -148,3 +148,31 @@ fn vanishing_gradients_minimax_stalls_non_saturating_recovers() {
         "non_saturating recovered for {recovered}/{SEEDS} seeds, want >= 7\n{msg}"
     );
 }
+
+/// wgan: the critic's W1 falls for most seeds, as its tour says.
+#[test]
+fn wgan_w1_falls() {
+    let config = presets::load("wgan").expect("the lesson exists").config;
+    let runs: Vec<(u64, f64, f64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4u64)
+            .map(|seed| {
+                let config = config.clone();
+                s.spawn(move || {
+                    let mut c = config;
+                    c.seed = seed;
+                    let steps = c.steps;
+                    let mut t = Trainer::new(c).expect("valid");
+                    let w0 = t.snapshot().theory.w1;
+                    t.run(steps);
+                    (seed, w0, t.snapshot().theory.w1)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
+    });
+    let fell = runs.iter().filter(|(_, w0, w1)| *w1 < 0.5 * w0).count();
+    assert!(fell >= 3, "W1 (start, end) per seed: {runs:?}");
+}
