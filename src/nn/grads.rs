@@ -76,38 +76,13 @@ impl<T: RealField + Copy> Grads<T> {
 
     /// All entries in the same order as [`Mlp::params_flat`](super::Mlp::params_flat).
     pub fn to_flat(&self) -> Vec<T> {
-        let mut out = Vec::new();
-        for (w, b) in self.weights.iter().zip(&self.biases) {
-            for i in 0..w.nrows() {
-                out.extend(w.row(i).iter().copied());
-            }
-            out.extend(b.iter().copied());
-        }
-        out
+        super::flat::to_flat(&self.weights, &self.biases)
     }
 
     /// Overwrites every entry from a vector in [`to_flat`](Self::to_flat)
     /// order (e.g. gradients computed by another backend).
     pub fn set_flat(&mut self, flat: &[T]) -> Result<(), NnError> {
-        let expected: usize = self.slices().map(|s| s.len()).sum();
-        if flat.len() != expected {
-            return Err(NnError::ParamCount {
-                expected,
-                got: flat.len(),
-            });
-        }
-        let mut it = flat.iter().copied();
-        for (w, b) in self.weights.iter_mut().zip(&mut self.biases) {
-            for i in 0..w.nrows() {
-                for j in 0..w.ncols() {
-                    w[(i, j)] = it.next().expect("length checked above");
-                }
-            }
-            for bi in b.iter_mut() {
-                *bi = it.next().expect("length checked above");
-            }
-        }
-        Ok(())
+        super::flat::set_from_flat(&mut self.weights, &mut self.biases, flat)
     }
 
     /// Storage slices in [`Mlp::param_slices`](super::Mlp) order (weights

@@ -139,37 +139,12 @@ impl<T: RealField + Copy> Mlp<T> {
     /// row-major order `W_l[i][j]` (PyTorch's `state_dict` order for
     /// `nn.Linear.weight`), then the bias `b_l`.
     pub fn params_flat(&self) -> Vec<T> {
-        let mut out = Vec::with_capacity(self.num_params());
-        for (w, b) in self.weights.iter().zip(&self.biases) {
-            for i in 0..w.nrows() {
-                out.extend(w.row(i).iter().copied());
-            }
-            out.extend(b.iter().copied());
-        }
-        out
+        super::flat::to_flat(&self.weights, &self.biases)
     }
 
     /// Overwrites every parameter from a vector in [`params_flat`](Self::params_flat) order.
     pub fn set_params_flat(&mut self, params: &[T]) -> Result<(), NnError> {
-        let expected = self.num_params();
-        if params.len() != expected {
-            return Err(NnError::ParamCount {
-                expected,
-                got: params.len(),
-            });
-        }
-        let mut it = params.iter().copied();
-        for (w, b) in self.weights.iter_mut().zip(&mut self.biases) {
-            for i in 0..w.nrows() {
-                for j in 0..w.ncols() {
-                    w[(i, j)] = it.next().expect("length checked above");
-                }
-            }
-            for bi in b.iter_mut() {
-                *bi = it.next().expect("length checked above");
-            }
-        }
-        Ok(())
+        super::flat::set_from_flat(&mut self.weights, &mut self.biases, params)
     }
 
     /// `true` when no parameter is NaN or infinite (a diverged run is not).

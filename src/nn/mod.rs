@@ -65,6 +65,7 @@ pub mod activation;
 pub mod backprop;
 pub mod double_backward;
 pub mod error;
+mod flat;
 pub mod grads;
 pub mod init;
 mod linalg;
