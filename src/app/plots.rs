@@ -157,7 +157,7 @@ impl App {
         // D is drawn on the density axis, rescaled; the right axis reads it back.
         let (d_lo, d_hi) = v.d_range();
         let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
-        let d_name = v.d_label.clone();
+        let d_name = v.figure.d_label.clone();
         let right = AxisHints::new_y()
             .label(d_name.clone())
             .placement(HPlacement::Right)
@@ -171,7 +171,7 @@ impl App {
             .include_y(y_max)
             .allow_scroll(false)
             .show(ui, |plot| {
-                let xs = &v.x;
+                let xs = &v.figure.x;
                 let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> PlotPoints<'static> {
                     xs.iter()
                         .zip(ys)
@@ -181,7 +181,7 @@ impl App {
                 };
                 if t.p_data {
                     plot.line(
-                        Line::new("p_data", line(&v.p_data, &|y| y))
+                        Line::new("p_data", line(&v.figure.p_data, &|y| y))
                             .color(DATA_BLACK)
                             .width(2.5)
                             .style(LineStyle::Dotted { spacing: 6.0 }),
@@ -189,17 +189,17 @@ impl App {
                 }
                 if t.p_g {
                     plot.line(
-                        Line::new("p_g", line(&v.p_g, &|y| y))
+                        Line::new("p_g", line(&v.figure.p_g, &|y| y))
                             .color(G_GREEN)
                             .width(2.5),
                     );
                 }
                 if t.d_star {
-                    for run in runs(xs, &v.d_star) {
+                    for run in runs(xs, &v.figure.d_star) {
                         let pts: PlotPoints =
                             run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
                         plot.line(
-                            Line::new(v.d_star_label.clone(), pts)
+                            Line::new(v.figure.d_star_label.clone(), pts)
                                 .color(STAR_ORANGE)
                                 .width(2.0),
                         );
@@ -207,7 +207,7 @@ impl App {
                 }
                 if t.d {
                     plot.line(
-                        Line::new(d_name.clone(), line(&v.d, &|d| to_plot(d)))
+                        Line::new(d_name.clone(), line(&v.figure.d, &|d| to_plot(d)))
                             .color(D_BLUE)
                             .width(2.5)
                             .style(LineStyle::Dashed { length: 12.0 }),
@@ -280,7 +280,7 @@ impl App {
             .show(ui, |plot| {
                 let grey = Color32::from_gray(190);
                 if show_ghost {
-                    for (z, x) in &v.optimal_map {
+                    for (z, x) in &v.figure.optimal_map {
                         if x.is_finite() {
                             plot.line(
                                 Line::new(
@@ -293,7 +293,7 @@ impl App {
                         }
                     }
                 }
-                for (z, x) in &v.z_map {
+                for (z, x) in &v.figure.z_map {
                     if x.is_finite() {
                         plot.line(
                             Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])

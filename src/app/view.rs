@@ -1,6 +1,7 @@
 //! What the window draws, computed on the training thread from a trainer
 //! snapshot so that the UI thread only reads plain numbers.
 
+use crate::cli::figure::FigureData;
 use crate::gan::Trainer;
 
 /// The numbers in the side panel and the curves over steps.
@@ -23,25 +24,13 @@ pub struct Metrics {
 #[derive(Debug, Clone, Default)]
 pub struct View {
     pub step: u64,
-    /// Bin centres of the interior bins.
-    pub x: Vec<f64>,
-    pub p_data: Vec<f64>,
-    pub p_g: Vec<f64>,
-    /// D on its own scale: a probability, or a raw score for lsgan/wgan/hinge.
-    pub d: Vec<f64>,
-    /// D's optimum on the same scale (NaN where undefined).
-    pub d_star: Vec<f64>,
-    pub d_label: String,
-    pub d_star_label: String,
-    pub d_is_probability: bool,
+    /// The figure's curves (bin centres, densities, D and its optimum,
+    /// the z→x maps), as `figure.png` draws them.
+    pub figure: FigureData,
     /// The force each fake sample at x feels: −∂L_G/∂x.
     pub force: Vec<f64>,
     /// A histogram of the current fake batch: (x0, x1, density).
     pub fake_hist: Vec<(f64, f64, f64)>,
-    /// (z, G(z)) at evenly spaced z-quantiles.
-    pub z_map: Vec<(f64, f64)>,
-    /// (z, F_data⁻¹(F_z(z))).
-    pub optimal_map: Vec<(f64, f64)>,
     /// Per mode: (p_g's mass within 3σ, the target's weight), for mixtures.
     pub modes: Option<Vec<(f64, f64)>>,
     pub metrics: Metrics,
@@ -54,9 +43,10 @@ pub struct View {
 
 impl View {
     pub fn density_max(&self) -> f64 {
-        self.p_data
+        self.figure
+            .p_data
             .iter()
-            .chain(&self.p_g)
+            .chain(&self.figure.p_g)
             .copied()
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max)
@@ -64,13 +54,14 @@ impl View {
 
     /// The range D is drawn over: [0, 1] for probabilities, else its span.
     pub fn d_range(&self) -> (f64, f64) {
-        if self.d_is_probability {
+        if self.figure.d_is_probability {
             return (0.0, 1.0);
         }
         let (lo, hi) = self
+            .figure
             .d
             .iter()
-            .chain(&self.d_star)
+            .chain(&self.figure.d_star)
             .copied()
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -84,14 +75,15 @@ impl View {
     }
 
     pub fn x_range(&self) -> (f64, f64) {
-        match (self.x.first(), self.x.last()) {
+        match (self.figure.x.first(), self.figure.x.last()) {
             (Some(a), Some(b)) if b > a => (*a, *b),
             _ => (-1.0, 1.0),
         }
     }
 
     pub fn z_range(&self) -> (f64, f64) {
-        self.z_map
+        self.figure
+            .z_map
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| {
                 (a.min(*z), b.max(*z))
@@ -154,16 +146,7 @@ impl View {
             },
             modes,
             estimated: !snap.p_g_exact,
-            x: fig.x,
-            p_data: fig.p_data,
-            p_g: fig.p_g,
-            d: fig.d,
-            d_star: fig.d_star,
-            d_label: fig.d_label,
-            d_star_label: fig.d_star_label,
-            d_is_probability: fig.d_is_probability,
-            z_map: fig.z_map,
-            optimal_map: fig.optimal_map,
+            figure: fig,
             g_params: t.generator().params_flat(),
             d_params: t.discriminator().params_flat(),
         }
