@@ -11,14 +11,14 @@
 //! ```
 //!
 //! where `Δ_k = ∂L/∂Z_k` is stored in `ws.adj[k]` and `Δ_L = ∂L/∂out`.
-//! Every product is a [`gemm_into`] into a preallocated buffer (see
-//! [`super::linalg`] for why not nalgebra's `gemm`); the transposes are
-//! copies into preallocated buffers (see [`Workspace`]), so a pass allocates
-//! nothing.
+//! Every product is one call of [`super::linalg`] into a preallocated buffer
+//! (`Δ Aᵀ` reads `A` transposed in place; `Wᵀ` is copied into a small
+//! preallocated buffer, see [`Workspace`]); the bias and the activation are
+//! applied in one pass after the product. A pass allocates nothing.
 
 use nalgebra::{DMatrix, RealField};
 
-use super::linalg::gemm_into;
+use super::linalg::{gemm_into, gemm_nt_into};
 use super::{Activation, Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -45,14 +45,16 @@ impl<T: RealField + Copy> Mlp<T> {
             let (w, b) = self.layer(k);
             // z_k = W_k a_{k−1} + b_k, for all samples at once.
             gemm_into(&mut ws.z[k], T::one(), w, &ws.a[k - 1], T::zero());
-            for mut col in ws.z[k].column_iter_mut() {
-                col += b;
-            }
-            // Hidden layers only: the last layer stays linear.
+            // Then, in one pass, the bias and (hidden layers only: the last
+            // layer stays linear) the activation.
+            let z = ws.z[k].as_mut_slice();
             if k < last {
-                let act = self.activation();
-                for (a, &z) in ws.a[k].as_mut_slice().iter_mut().zip(ws.z[k].as_slice()) {
-                    *a = act.value(z);
+                bias_activate(self.activation(), b.as_slice(), z, ws.a[k].as_mut_slice());
+            } else {
+                for col in z.chunks_exact_mut(b.len()) {
+                    for (z, &b) in col.iter_mut().zip(b.as_slice()) {
+                        *z += b;
+                    }
                 }
             }
         }
@@ -128,8 +130,7 @@ impl<T: RealField + Copy> Mlp<T> {
         let stop = if need_input { 0 } else { 1 };
         for k in (1..=self.num_layers()).rev() {
             if let Some(g) = grads.as_deref_mut() {
-                let scratch = &mut ws.t_scratch[k - 1];
-                accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1], scratch);
+                accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1]);
             }
             if k - 1 < stop {
                 break;
@@ -159,25 +160,78 @@ pub(super) fn accumulate_layer_grads<T: RealField + Copy>(
     k: usize,
     delta: &DMatrix<T>,
     a_prev: &DMatrix<T>,
-    scratch: &mut DMatrix<T>,
 ) {
-    add_outer(&mut grads.weights[k - 1], delta, a_prev, scratch);
-    let db = &mut grads.biases[k - 1];
-    for col in delta.column_iter() {
-        *db += col;
+    add_outer(&mut grads.weights[k - 1], delta, a_prev);
+    let db = grads.biases[k - 1].as_mut_slice();
+    for col in delta.as_slice().chunks_exact(db.len()) {
+        for (db, &d) in db.iter_mut().zip(col) {
+            *db += d;
+        }
     }
 }
 
 /// `dw += Δ Aᵀ`, summing the per-sample outer products `δ_s a_sᵀ` in one
-/// product; `scratch` (`batch × n`) receives `Aᵀ`.
+/// product that reads `A` transposed in place.
 pub(super) fn add_outer<T: RealField + Copy>(
     dw: &mut DMatrix<T>,
     delta: &DMatrix<T>,
     a: &DMatrix<T>,
-    scratch: &mut DMatrix<T>,
 ) {
-    scratch.tr_copy_from(a);
-    gemm_into(dw, T::one(), delta, scratch, T::one());
+    gemm_nt_into(dw, T::one(), delta, a, T::one());
+}
+
+/// Runs `body` with the activation's `f` (`D = 0`), `f'` (`D = 1`) or `f''`
+/// (`D = 2`) as a closure whose variant is fixed at compile time, so that the
+/// element-wise loops it drives have no `match` inside and vectorise.
+macro_rules! with_fn {
+    ($act:expr, $order:tt, |$f:ident| $body:expr) => {
+        match $act {
+            Activation::Relu => {
+                let $f = |v| with_fn!(@call Activation::Relu, $order, v);
+                $body
+            }
+            Activation::LeakyRelu => {
+                let $f = |v| with_fn!(@call Activation::LeakyRelu, $order, v);
+                $body
+            }
+            Activation::Tanh => {
+                let $f = |v| with_fn!(@call Activation::Tanh, $order, v);
+                $body
+            }
+            Activation::Elu => {
+                let $f = |v| with_fn!(@call Activation::Elu, $order, v);
+                $body
+            }
+            Activation::Softplus => {
+                let $f = |v| with_fn!(@call Activation::Softplus, $order, v);
+                $body
+            }
+            Activation::Sigmoid => {
+                let $f = |v| with_fn!(@call Activation::Sigmoid, $order, v);
+                $body
+            }
+        }
+    };
+    (@call $a:expr, 0, $v:expr) => {
+        $a.value($v)
+    };
+    (@call $a:expr, 1, $v:expr) => {
+        $a.deriv($v)
+    };
+}
+
+/// `z ← z + b 1ᵀ` and `a ← f(z)` in one pass over the batch.
+fn bias_activate<T: RealField + Copy>(act: Activation, bias: &[T], z: &mut [T], a: &mut [T]) {
+    let n = bias.len();
+    with_fn!(act, 0, |f| {
+        for (zc, ac) in z.chunks_exact_mut(n).zip(a.chunks_exact_mut(n)) {
+            for ((z, a), &b) in zc.iter_mut().zip(ac.iter_mut()).zip(bias) {
+                let v = *z + b;
+                *z = v;
+                *a = f(v);
+            }
+        }
+    })
 }
 
 /// `g ← f'(z) ⊙ g`, element by element.
@@ -186,7 +240,10 @@ pub(super) fn mul_by_deriv<T: RealField + Copy>(
     g: &mut DMatrix<T>,
     z: &DMatrix<T>,
 ) {
-    for (g, &z) in g.as_mut_slice().iter_mut().zip(z.as_slice()) {
-        *g *= act.deriv(z);
-    }
+    let (g, z) = (g.as_mut_slice(), z.as_slice());
+    with_fn!(act, 1, |fd| {
+        for (g, &z) in g.iter_mut().zip(z) {
+            *g *= fd(z);
+        }
+    })
 }

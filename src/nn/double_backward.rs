@@ -93,11 +93,10 @@ impl<T: RealField + Copy> Mlp<T> {
         ws.adj[last].fill(T::zero());
         for k in (1..=last).rev() {
             // Primal path: ∂W_k += z̄_k a_{k−1}ᵀ, ∂b_k += z̄_k 1.
-            let scratch = &mut ws.t_scratch[k - 1];
-            accumulate_layer_grads(grads, k, &ws.adj[k], &ws.a[k - 1], scratch);
+            accumulate_layer_grads(grads, k, &ws.adj[k], &ws.a[k - 1]);
             // Tangent path: ∂W_k += ż̄_k ȧ_{k−1}ᵀ (no bias: ż_k has none).
             let dw = &mut grads.weights[k - 1];
-            add_outer(dw, &ws.z_dot_adj[k], &ws.a_dot[k - 1], scratch);
+            add_outer(dw, &ws.z_dot_adj[k], &ws.a_dot[k - 1]);
             if k == 1 {
                 break; // u is a constant: nothing flows into the input.
             }

@@ -9,13 +9,11 @@
 //! last layer (`1 × batch`) is a plain slice with one scalar per sample.
 //! A layer is then a single matrix product `Z = W A + b 1ᵀ` on the whole batch.
 //!
-//! The backward passes need `Wᵀ` and `Aᵀ`. They are copied into contiguous
-//! buffers (`w_t`, `t_scratch`) rather than read through strided views:
-//! nalgebra 0.35's `gemv`/small-matrix `gemm` path indexes past the end of a
-//! view whose row stride is not 1 (`axcpy_uninit` loops over the *slice*
-//! length, not the row count), and `gemm_tr` is a per-column dot product.
-//! A transposed copy costs as much as one element-wise pass, far less than
-//! the product it feeds.
+//! The backward passes need `Wᵀ` and `Aᵀ`. The product kernel reads `Aᵀ`
+//! in place (it only broadcasts single elements of its right operand, see
+//! `linalg`), but wants its left operand column-major, so `Wᵀ` is copied
+//! into a small preallocated buffer (`w_t`): `n_{k−1} · n_k` elements, far
+//! less than the product it feeds.
 //!
 //! Buffers are indexed by node `k ∈ 0..=L` like the math: `a[0]` is the
 //! input, `z[L]` the output; `z[0]` and `a[L]` exist but are unused, so
@@ -46,8 +44,6 @@ pub struct Workspace<T: RealField + Copy> {
     /// `W_kᵀ` copies (`n_{k−1} × n_k`; `w_t[0]` is empty), refreshed by
     /// every backward pass.
     pub(crate) w_t: Vec<DMatrix<T>>,
-    /// `batch × n_k` scratch holding the transpose of a `n_k × batch` buffer.
-    pub(crate) t_scratch: Vec<DMatrix<T>>,
 }
 
 impl<T: RealField + Copy> Workspace<T> {
@@ -70,7 +66,6 @@ impl<T: RealField + Copy> Workspace<T> {
                     _ => DMatrix::zeros(sizes[k - 1], sizes[k]),
                 })
                 .collect(),
-            t_scratch: sizes.iter().map(|&n| DMatrix::zeros(batch, n)).collect(),
         }
     }
 
