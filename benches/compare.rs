@@ -92,8 +92,16 @@ fn main() {
         "{:<6} {:>6} {:>6} {:>7} {:>16} {:>16} {:>8} {:>6}",
         "size", "batch", "hidden", "threads", "ganscope step/s", "PyTorch step/s", "ratio", "goal"
     );
+    // COMPARE_SIZES=small (or large) runs one size only, for profiling.
+    let only = std::env::var("COMPARE_SIZES").ok();
     let mut notes = Vec::new();
     for (size, goal) in common::SIZES.into_iter().zip([10.0, 1.0]) {
+        if only
+            .as_deref()
+            .is_some_and(|o| !o.split(',').any(|n| n == size.name))
+        {
+            continue;
+        }
         let ours = native(size, budget);
         let (theirs, ratio) = match torch(size, budget) {
             Ok((t, version)) => {

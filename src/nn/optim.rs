@@ -206,25 +206,41 @@ impl<T: RealField + Copy> Optimizer<T> {
         let bc2_sqrt = c((1.0 - cfg.beta2.powf(t)).sqrt());
         let adam_step = c(cfg.lr / bc1);
 
-        let params = mlp.param_slices_mut().flat_map(|s| s.iter_mut());
-        let grads = grads.slices().flat_map(|s| s.iter());
-        let state = self.m.iter_mut().zip(self.v.iter_mut());
-        for ((p, &g), (m, v)) in params.zip(grads).zip(state) {
+        // Slice by slice, with the kind matched outside the inner loops so
+        // that each loop is a plain element-wise pass LLVM vectorises (the
+        // arithmetic per element is the same either way).
+        let mut off = 0;
+        for (ps, gs) in mlp.param_slices_mut().zip(grads.slices()) {
+            let n = ps.len();
+            let ms = &mut self.m[off..off + n];
+            let vs = &mut self.v[off..off + n];
+            off += n;
+            let (ps, gs) = (&mut ps[..n], &gs[..n]);
             match cfg.kind {
-                OptimizerKind::Sgd => *p -= lr * g,
+                OptimizerKind::Sgd => {
+                    for (p, &g) in ps.iter_mut().zip(gs) {
+                        *p -= lr * g;
+                    }
+                }
                 OptimizerKind::Momentum => {
-                    *m = b1 * *m + g;
-                    *p -= lr * *m;
+                    for ((p, &g), m) in ps.iter_mut().zip(gs).zip(ms) {
+                        *m = b1 * *m + g;
+                        *p -= lr * *m;
+                    }
                 }
                 OptimizerKind::Rmsprop => {
-                    *v = b2 * *v + (one - b2) * g * g;
-                    *p -= lr * g / (v.sqrt() + eps);
+                    for ((p, &g), v) in ps.iter_mut().zip(gs).zip(vs) {
+                        *v = b2 * *v + (one - b2) * g * g;
+                        *p -= lr * g / (v.sqrt() + eps);
+                    }
                 }
                 OptimizerKind::Adam => {
-                    *m = b1 * *m + (one - b1) * g;
-                    *v = b2 * *v + (one - b2) * g * g;
-                    // PyTorch: p −= (lr / bc1) · m / (√v / √bc2 + ε).
-                    *p -= adam_step * *m / (v.sqrt() / bc2_sqrt + eps);
+                    for (((p, &g), m), v) in ps.iter_mut().zip(gs).zip(ms).zip(vs) {
+                        *m = b1 * *m + (one - b1) * g;
+                        *v = b2 * *v + (one - b2) * g * g;
+                        // PyTorch: p −= (lr / bc1) · m / (√v / √bc2 + ε).
+                        *p -= adam_step * *m / (v.sqrt() / bc2_sqrt + eps);
+                    }
                 }
             }
         }
