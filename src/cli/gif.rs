@@ -5,7 +5,8 @@
 //! (white, and ramps from white to black, green, blue and orange, plus their
 //! mixtures), so that nothing flickers between frames. After the first frame
 //! only the rectangle that changed is stored, with the unchanged pixels in it
-//! transparent: a 5 000-step run of about 70 frames stays near a megabyte.
+//! transparent: the 5 000 steps of `goodfellow` (73 frames, 10 seconds) take
+//! about 2.7 MB.
 //! The animation loops, and holds its last frame.
 
 use super::figure::{self, FigureData};
