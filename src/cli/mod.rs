@@ -110,7 +110,7 @@ pub enum Command {
         #[arg(long, value_name = "i/n")]
         shard: Option<String>,
         /// Join the sweep.csv of shards instead of training; redraws heatmap.png.
-        #[arg(long, value_name = "CSV", num_args = 1.., conflicts_with_all = ["preset", "config", "set", "grid", "steps", "shard"])]
+        #[arg(long, value_name = "CSV", num_args = 1.., conflicts_with_all = ["preset", "config", "set", "grid", "seeds", "steps", "shard"])]
         merge: Vec<std::path::PathBuf>,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-sweep")]
