@@ -182,6 +182,10 @@ fn monkey() {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(2014);
     let mut h = harness(goodfellow());
+    // The monkey types into the file fields and presses Save and Export:
+    // whatever it writes goes here, not into the working directory.
+    let files_dir = tmp("monkey");
+    h.state_mut().set_files_dir_for_test(files_dir.clone());
     let keys = [
         egui::Key::Space,
         egui::Key::D,
@@ -251,4 +255,219 @@ fn monkey() {
     let r = revision(h.state());
     h.state_mut().act_for_test_step();
     wait(&mut h, "the worker to answer", |a| revision(a) > r);
+    let _ = std::fs::remove_dir_all(files_dir);
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ganscope-gui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Type `text` into the text field labelled `label`, replacing what is there.
+fn set_field(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .set_text_value_accesskit(text);
+    h.run_steps(2);
+}
+
+/// Click a button that may be scrolled out of view, and let the frame run.
+fn press(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label)
+        .click_accesskit();
+    h.run_steps(2);
+}
+
+fn message(app: &App) -> Result<String, String> {
+    app.files_message()
+        .cloned()
+        .unwrap_or_else(|| Err("no message".into()))
+}
+
+/// Step the window's trainer `n` times and wait for the view of the last step.
+fn step_n(h: &mut Harness<'static, App>, n: u64) {
+    let start = h.state().status().step;
+    for i in 1..=n {
+        h.state_mut().act_for_test_step();
+        wait(h, "a step", |a| a.status().step >= start + i);
+    }
+    wait(h, "the view of the last step", |a| {
+        a.view().is_some_and(|v| v.step == start + n)
+    });
+}
+
+#[test]
+fn a_saved_config_loads_back_and_reproduces_the_run_bit_for_bit() {
+    let dir = tmp("save-load");
+    let path = dir.join("saved.toml");
+    let path_text = path.to_str().unwrap();
+    let mut saved = goodfellow();
+    for (k, v) in [
+        ("seed", "11"),
+        ("lr_g", "2e-3"),
+        ("batch", "64"),
+        ("target", "normal(-1, 0.7)"),
+    ] {
+        saved.set(k, v).unwrap();
+    }
+    let mut a = harness(saved.clone());
+    wait(&mut a, "the first view", |a| a.view().is_some());
+    set_field(&mut a, "config file", path_text);
+    press(&mut a, "Save config");
+    assert!(message(a.state()).is_ok(), "{:?}", message(a.state()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(Config::from_toml_str(&text).unwrap(), saved);
+
+    // Another window, other settings: load the file.
+    let mut b = harness(goodfellow());
+    wait(&mut b, "the first view", |a| a.view().is_some());
+    set_field(&mut b, "config file", path_text);
+    press(&mut b, "Load config");
+    assert!(message(b.state()).is_ok(), "{:?}", message(b.state()));
+    wait(&mut b, "the reset with the loaded config", |a| {
+        a.status().generation == 1 && a.status().config == saved
+    });
+    assert_eq!(b.state().settings().config, saved);
+    step_n(&mut b, 5);
+    // The same run as a fresh trainer on the saved config, bit for bit.
+    let mut t = ganscope::gan::Trainer::new(saved).unwrap();
+    t.run(5);
+    let v = b.state().view().unwrap();
+    assert_eq!(v.g_params, t.generator().params_flat());
+    assert_eq!(v.d_params, t.discriminator().params_flat());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_corrupt_or_invalid_config_shows_its_error_and_changes_nothing() {
+    let dir = tmp("corrupt");
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    let before = h.state().settings().clone();
+    let generation = h.state().status().generation;
+    for (name, text, expect) in [
+        ("broken.toml", "lr_d = [oops\n", "line 1"),
+        ("range.toml", "lr_d = -1.0\n", "lr_d must be positive"),
+        (
+            "unknown.toml",
+            "k = 2\nlearning_rate = 3\n",
+            "learning_rate",
+        ),
+        ("missing.toml", "", "cannot read"),
+    ] {
+        let path = dir.join(name);
+        if !text.is_empty() {
+            std::fs::write(&path, text).unwrap();
+        }
+        set_field(&mut h, "config file", path.to_str().unwrap());
+        press(&mut h, "Load config");
+        let e = message(h.state()).expect_err("an error");
+        assert!(e.contains(expect), "{name}: {e}");
+        h.get_by_label_contains(expect);
+        h.run_steps(3);
+        assert_eq!(h.state().settings(), &before, "{name}");
+        assert_eq!(
+            h.state().status().generation,
+            generation,
+            "{name}: no reset"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn export_the_figure_and_the_history() {
+    let dir = tmp("export");
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    step_n(&mut h, 30);
+    let png = dir.join("fig.png");
+    set_field(&mut h, "figure PNG", png.to_str().unwrap());
+    press(&mut h, "Export figure");
+    assert!(message(h.state()).is_ok(), "{:?}", message(h.state()));
+    let img = image::load_from_memory(&std::fs::read(&png).unwrap()).expect("a PNG");
+    assert_eq!((img.width(), img.height()), (1600, 1000));
+
+    let csv = dir.join("history.csv");
+    set_field(&mut h, "history CSV", csv.to_str().unwrap());
+    press(&mut h, "Export history");
+    assert!(message(h.state()).is_ok(), "{:?}", message(h.state()));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("step,jsd,c_g,v,gap,w1,loss_d,loss_g,modes_covered")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.len() == 9));
+    let last: u64 = rows.last().unwrap()[0].parse().unwrap();
+    assert_eq!(last, 30, "the history reaches the last step");
+    let jsd: f64 = rows.last().unwrap()[1].parse().unwrap();
+    assert_eq!(jsd, h.state().view().unwrap().metrics.jsd);
+    // An unwritable path is an inline error, not a panic.
+    set_field(
+        &mut h,
+        "history CSV",
+        dir.join("no/such/dir/h.csv").to_str().unwrap(),
+    );
+    press(&mut h, "Export history");
+    assert!(message(h.state()).is_err());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn copy_as_command_gives_a_line_that_runs_the_same_config() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    h.get_by_role_and_label(Role::Slider, "lr_g")
+        .set_value_accesskit(3e-4);
+    set_field(&mut h, "G hidden", "16, 8");
+    h.run_steps(2);
+    let cfg = h.state().settings().config.clone();
+    assert_eq!(cfg.g_hidden, vec![16, 8]);
+    h.get_by_role_and_label(Role::Button, "Copy as command")
+        .click_accesskit();
+    let mut copied = None;
+    for _ in 0..5 {
+        h.step();
+        copied = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(t) => Some(t.clone()),
+                _ => None,
+            });
+        if copied.is_some() {
+            break;
+        }
+    }
+    let line = copied.expect("the command line on the clipboard");
+    assert!(line.starts_with("ganscope train "), "{line}");
+    assert!(line.contains("lr_g="), "{line}");
+    // Run it (through a shell, as a user would paste it) and read back its config.
+    let dir = tmp("copy");
+    let bin = env!("CARGO_BIN_EXE_ganscope");
+    let script = format!(
+        "'{bin}'{} --steps 1 --out '{}'",
+        line.strip_prefix("ganscope").unwrap(),
+        dir.display()
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{line}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    let mut ran = Config::from_toml_str(&text).unwrap();
+    ran.steps = cfg.steps;
+    assert_eq!(ran, cfg, "{line}");
+    let _ = std::fs::remove_dir_all(dir);
 }

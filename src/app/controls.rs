@@ -22,6 +22,8 @@ pub enum Action {
     Apply(Box<Config>),
     /// Switch to a lesson.
     Lesson(String, Box<Config>),
+    /// Settings loaded from a file: replace everything and restart from the seed.
+    Load(Box<Config>),
     Speed(Option<f64>),
     Dark(bool),
 }
@@ -283,6 +285,8 @@ impl App {
         if let Some(e) = &self.draft.error {
             ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().error_fg_color));
         }
+        ui.separator();
+        actions.extend(self.files_ui(ui));
         actions
     }
 

@@ -5,6 +5,7 @@
 //! newest [`view::View`] it has and sends [`worker::Command`]s.
 
 mod controls;
+pub mod files;
 pub mod history;
 mod plots;
 mod state;

@@ -90,6 +90,8 @@ pub struct App {
     pub(super) fps: Fps,
     /// Hidden curves (bit i = curve i) in the two plots over steps.
     pub(super) curve_hidden: (u32, u32),
+    /// The paths of the files section and its last message.
+    pub(super) files: super::files::Files,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -189,6 +191,7 @@ impl App {
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0),
+            files: super::files::Files::default(),
             screenshot,
             outcome,
             started: std::time::Instant::now(),
@@ -295,6 +298,13 @@ impl App {
                 }
                 Action::Lesson(name, cfg) => {
                     self.settings.lesson = Some(name);
+                    self.settings.config = (*cfg).clone();
+                    self.draft = Draft::from_config(&cfg);
+                    self.history.clear();
+                    self.worker.send(Command::Reset(cfg));
+                }
+                Action::Load(cfg) => {
+                    self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();

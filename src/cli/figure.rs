@@ -39,7 +39,8 @@ const D_BLUE: RGBColor = RGBColor(31, 90, 200);
 const G_GREEN: RGBColor = RGBColor(20, 140, 50);
 const STAR_ORANGE: RGBColor = RGBColor(230, 120, 10);
 
-fn fonts() {
+/// Register the bundled font (once).
+pub(crate) fn fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Bundled so that the figure looks the same on every machine.

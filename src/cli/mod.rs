@@ -7,6 +7,10 @@
 mod error;
 pub mod figure;
 mod files;
+pub mod gif;
+mod heatmap;
+pub mod sweep;
+pub mod table;
 mod theory;
 pub mod train;
 
@@ -76,6 +80,41 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-run")]
         out: std::path::PathBuf,
+        /// Also write training.gif: the figure through the run, about 80 frames.
+        #[arg(long)]
+        gif: bool,
+    },
+    /// Train a grid of configs times several seeds in parallel; write sweep.csv and heatmap.png.
+    Sweep {
+        /// Start from this lesson (see 'ganscope presets').
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+        /// Start from this TOML config.
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        config: Option<std::path::PathBuf>,
+        /// Override one config key of the base config; repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+        set: Vec<String>,
+        /// One axis of the grid: a config key and its values, comma-separated
+        /// (commas inside (...) or [...] do not split: g_hidden=[32,32],[64]).
+        /// Repeatable; the first key varies slowest.
+        #[arg(long, value_name = "KEY=V1,V2,...", allow_hyphen_values = true)]
+        grid: Vec<String>,
+        /// Seeds per grid point: seed, seed+1, ... from the config's seed.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        seeds: u64,
+        /// Iterations of every run.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// Run only slice i of n (runs whose index is i-1 modulo n), e.g. 2/8.
+        #[arg(long, value_name = "i/n")]
+        shard: Option<String>,
+        /// Join the sweep.csv of shards instead of training; redraws heatmap.png.
+        #[arg(long, value_name = "CSV", num_args = 1.., conflicts_with_all = ["preset", "config", "set", "grid", "seeds", "steps", "shard"])]
+        merge: Vec<std::path::PathBuf>,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "ganscope-sweep")]
+        out: std::path::PathBuf,
     },
 }
 
@@ -137,6 +176,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             steps,
             seed,
             out: dir,
+            gif,
         }) => {
             use std::io::IsTerminal;
             let source = train::ConfigSource {
@@ -147,7 +187,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 seed,
             };
             let progress = std::io::stderr().is_terminal();
-            let s = train::run(&source, &dir, "native", progress)?;
+            let s = train::run(&source, &dir, "native", progress, gif)?;
             let f = &s.r#final;
             let mut line = format!(
                 "{}: {} steps in {:.1} s ({:.0} steps/s); JSD {:.4}, W1 {:.4}",
@@ -168,6 +208,70 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 );
             }
             Ok(())
+        }
+        Some(Command::Sweep {
+            preset,
+            config,
+            set,
+            grid,
+            seeds,
+            steps,
+            shard,
+            merge,
+            out: dir,
+        }) => {
+            let write = |out: &mut dyn Write, line: String| {
+                writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))
+            };
+            if !merge.is_empty() {
+                let (table, gaps) = sweep::merge(&merge, &dir)?;
+                if !gaps.is_empty() {
+                    let list: Vec<String> = gaps.iter().take(10).map(|g| g.to_string()).collect();
+                    eprintln!(
+                        "note: {} run(s) missing between the first and the last (runs {}{}): a shard not merged?",
+                        gaps.len(),
+                        list.join(", "),
+                        if gaps.len() > 10 { ", ..." } else { "" }
+                    );
+                }
+                return write(
+                    out,
+                    format!(
+                        "{}: {} rows from {} file(s) merged into sweep.csv and heatmap.png",
+                        dir.display(),
+                        table.rows.len(),
+                        merge.len()
+                    ),
+                );
+            }
+            use std::io::IsTerminal;
+            let args = sweep::SweepArgs {
+                source: train::ConfigSource {
+                    preset,
+                    config,
+                    set,
+                    steps,
+                    seed: None,
+                },
+                grid,
+                seeds,
+                shard,
+                out: dir.clone(),
+                progress: std::io::stderr().is_terminal(),
+            };
+            let r = sweep::run(&args)?;
+            write(
+                out,
+                format!(
+                    "{}: {} runs ({}) in {:.1} s on {} threads ({:.1} s of training in all); sweep.csv and heatmap.png",
+                    dir.display(),
+                    r.runs,
+                    r.shape,
+                    r.wall_secs,
+                    r.threads,
+                    r.run_secs
+                ),
+            )
         }
         Some(Command::Gui {
             preset,

@@ -1,6 +1,6 @@
 //! `ganscope train`: a headless run that writes `metrics.csv`, `summary.json`,
 //! `config.toml` (the resolved config, which reproduces the run) and
-//! `figure.png` into its output directory.
+//! `figure.png` into its output directory, and `training.gif` with `--gif`.
 //!
 //! Every file is written whole at the end of the run, through a temporary
 //! file and a rename: a run that fails leaves no partial output.
@@ -173,7 +173,9 @@ pub fn d_max_dev(snap: &Snapshot) -> Option<f64> {
     Some(dev)
 }
 
-fn finals(snap: &Snapshot, last: &StepStats) -> Final {
+/// The final numbers of a run from its last snapshot and step (`summary.json`'s
+/// `final`, `sweep.csv`'s metric columns).
+pub fn finals(snap: &Snapshot, last: &StepStats) -> Final {
     let t = &snap.theory;
     Final {
         jsd: t.jsd,
@@ -254,12 +256,13 @@ fn prepare_dir(dir: &Path) -> CliResult {
     Ok(())
 }
 
-/// Run `train`.
+/// Run `train`; with `gif`, also record the figure every steps/80 or so.
 pub fn run(
     source: &ConfigSource,
     out_dir: &Path,
     backend: &str,
     progress: bool,
+    gif: bool,
 ) -> CliResult<Summary> {
     let (cfg, name) = source.resolve()?;
     prepare_dir(out_dir)?;
@@ -282,12 +285,27 @@ pub fn run(
         b
     });
 
+    let title = format!("ganscope — {name}, seed {}, {} loss", cfg.seed, cfg.loss);
+    // A GIF frame every `frame_every` steps (a multiple of the rows' `every`,
+    // so that frames reuse the rows' snapshots), and the last step.
+    let rows = steps.div_ceil(every).max(1);
+    let frame_every = every * rows.div_ceil(super::gif::FRAMES).max(1);
+    let mut recorder = if gif {
+        Some(super::gif::GifRecorder::new().map_err(CliError::failure)?)
+    } else {
+        None
+    };
+
     let t0 = Instant::now();
     let mut train_secs = 0.0;
     let mut csv = String::from(csv_header());
     let first = trainer.snapshot();
     let mut last = trainer.empty_stats();
     csv_row(&mut csv, &last, &first);
+    if let Some(r) = recorder.as_mut() {
+        r.push(&figure_data(&first, &title))
+            .map_err(CliError::failure)?;
+    }
     while trainer.step_count() < steps {
         let chunk = every.min(steps - trainer.step_count());
         let t = Instant::now();
@@ -295,6 +313,13 @@ pub fn run(
         train_secs += t.elapsed().as_secs_f64();
         let snap = trainer.snapshot();
         csv_row(&mut csv, &last, &snap);
+        let at_end = trainer.step_count() >= steps || trainer.state() != State::Running;
+        if let Some(r) = recorder.as_mut()
+            && (trainer.step_count().is_multiple_of(frame_every) || at_end)
+        {
+            r.push(&figure_data(&snap, &title))
+                .map_err(CliError::failure)?;
+        }
         if let Some(b) = &bar {
             b.set_position(trainer.step_count());
             b.set_message(format!("JSD {:.4}", snap.theory.jsd));
@@ -329,16 +354,23 @@ pub fn run(
     };
     let json =
         serde_json::to_string_pretty(&summary).map_err(|e| CliError::failure(e.to_string()))?;
-    let title = format!("ganscope — {name}, seed {}, {} loss", cfg.seed, cfg.loss);
     // Render before writing anything, so that a failure leaves no files.
     let fig = figure_data(&snap, &title);
     let png = super::figure::render_png(&fig).map_err(CliError::failure)?;
-    for (file, bytes) in [
+    let gif_bytes = recorder
+        .map(super::gif::GifRecorder::finish)
+        .transpose()
+        .map_err(CliError::failure)?;
+    let mut files = vec![
         ("metrics.csv", csv.as_bytes()),
         ("config.toml", config_toml.as_bytes()),
         ("figure.png", png.as_slice()),
-        ("summary.json", json.as_bytes()),
-    ] {
+    ];
+    if let Some(g) = &gif_bytes {
+        files.push(("training.gif", g.as_slice()));
+    }
+    files.push(("summary.json", json.as_bytes()));
+    for (file, bytes) in files {
         write_atomic(&out_dir.join(file), bytes).map_err(CliError::failure)?;
     }
     Ok(summary)
