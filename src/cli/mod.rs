@@ -76,6 +76,12 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-run")]
         out: std::path::PathBuf,
+        /// The engine: native (hand-written, CPU) or candle (feature 'candle').
+        #[arg(long, value_name = "native|candle", default_value = "native")]
+        backend: crate::backends::BackendKind,
+        /// Where candle computes: cpu, or cuda (feature 'cuda').
+        #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
+        device: crate::backends::DeviceKind,
     },
 }
 
@@ -137,6 +143,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             steps,
             seed,
             out: dir,
+            backend,
+            device,
         }) => {
             use std::io::IsTerminal;
             let source = train::ConfigSource {
@@ -147,7 +155,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 seed,
             };
             let progress = std::io::stderr().is_terminal();
-            let s = train::run(&source, &dir, "native", progress)?;
+            let choice = crate::backends::Choice { backend, device };
+            let s = train::run_on(&source, &dir, choice, progress)?;
             let f = &s.r#final;
             let mut line = format!(
                 "{}: {} steps in {:.1} s ({:.0} steps/s); JSD {:.4}, W1 {:.4}",
