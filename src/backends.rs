@@ -12,7 +12,9 @@ use std::str::FromStr;
 use crate::gan::{Config, GanError, Trainer};
 
 /// Which engine.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendKind {
     /// The hand-written engine of `nn` (CPU).
@@ -23,7 +25,9 @@ pub enum BackendKind {
 }
 
 /// Where the candle engine computes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     /// The CPU.
@@ -34,7 +38,9 @@ pub enum DeviceKind {
 }
 
 /// An engine and a device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(default)]
 pub struct Choice {
     /// The engine.
@@ -119,7 +125,11 @@ pub enum ChoiceError {
     /// This build or this choice cannot do what was asked (bad input).
     #[error("{0}")]
     Unsupported(String),
-    /// The machine cannot: no CUDA device, a device error (a failure).
+    /// CUDA was asked for and this machine has no usable device (bad
+    /// input: the user asked for something that is not there).
+    #[error("{0}")]
+    NoDevice(String),
+    /// The device failed while the networks were built (a failure).
     #[error("{0}")]
     Unavailable(String),
 }
@@ -189,7 +199,7 @@ fn candle_trainer(config: Config, device: DeviceKind) -> Result<Trainer, ChoiceE
     use crate::candle::{CandleBackend, DType};
     config.validate().map_err(GanError::from)?;
     let dev = crate::candle::device(device == DeviceKind::Cuda)
-        .map_err(|e| ChoiceError::Unavailable(e.to_string()))?;
+        .map_err(|e| ChoiceError::NoDevice(e.to_string()))?;
     Trainer::with_backend(config, |init| {
         CandleBackend::new(init, &dev, DType::F32)
             .map(|b| Box::new(b) as Box<dyn crate::gan::Backend>)

@@ -6,9 +6,7 @@
 
 use ganscope::backends::{self, BackendKind, Choice, DeviceKind};
 use ganscope::candle::{CandleBackend, DType, Device};
-use ganscope::gan::{
-    BackendInit, Config, Draws, LossKind, Objective, Scratch, State, Trainer,
-};
+use ganscope::gan::{BackendInit, Config, Draws, LossKind, Objective, Scratch, State, Trainer};
 use ganscope::nn::{Activation, Mlp, OptimizerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
@@ -50,7 +48,12 @@ fn case(config: Config, seed: u64) -> Case {
     draws.noise_fake.iter_mut().for_each(|x| *x = normal(sigma));
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed + 1);
     draws.eps.iter_mut().for_each(|e| *e = rng.random::<f32>());
-    Case { config, draws, g, d }
+    Case {
+        config,
+        draws,
+        g,
+        d,
+    }
 }
 
 fn init(c: &Case) -> BackendInit {
@@ -78,7 +81,12 @@ fn cast_draws(d: &Draws<f32>) -> Draws<f64> {
 /// ‖a − b‖ / ‖b‖ (or ‖a − b‖ when b = 0).
 fn rel(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
-    let diff = a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt();
+    let diff = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).powi(2))
+        .sum::<f64>()
+        .sqrt();
     let norm = b.iter().map(|y| y * y).sum::<f64>().sqrt();
     if norm > 0.0 { diff / norm } else { diff }
 }
@@ -108,7 +116,11 @@ fn native<T: nalgebra::RealField + Copy>(
             to(ev.mean_fake),
             gd.to_flat().into_iter().map(to).collect(),
         ),
-        (to(gv.loss), to(gv.mean_fake), gg.to_flat().into_iter().map(to).collect()),
+        (
+            to(gv.loss),
+            to(gv.mean_fake),
+            gg.to_flat().into_iter().map(to).collect(),
+        ),
     )
 }
 
@@ -193,9 +205,19 @@ fn check_against_native(dtype: DType, tol: f64) {
         };
         let errs = [
             ("G forward", rel(&b.g_forward(&c.draws.z).unwrap(), &want_g)),
-            ("D forward", rel(&b.d_forward(&c.draws.real).unwrap(), &want_d)),
+            (
+                "D forward",
+                rel(&b.d_forward(&c.draws.real).unwrap(), &want_d),
+            ),
             ("D loss", rel1(cd.loss, dl)),
-            ("penalty", if dp == 0.0 { cd.penalty.abs() } else { rel1(cd.penalty, dp) }),
+            (
+                "penalty",
+                if dp == 0.0 {
+                    cd.penalty.abs()
+                } else {
+                    rel1(cd.penalty, dp)
+                },
+            ),
             ("mean D real", rel1(cd.mean_real, dr)),
             ("mean D fake", rel1(cd.mean_fake, df)),
             ("D gradient", rel(&cd.grads, &dg)),
@@ -204,7 +226,10 @@ fn check_against_native(dtype: DType, tol: f64) {
             ("G gradient", rel(&cg.grads, &gg)),
         ];
         for (what, e) in errs {
-            assert!(e <= tol, "{label}: {what} differs by {e:e} (relative), want <= {tol:e}");
+            assert!(
+                e <= tol,
+                "{label}: {what} differs by {e:e} (relative), want <= {tol:e}"
+            );
             if e > worst.0 {
                 worst = (e, format!("{label}: {what}"));
             }
@@ -213,7 +238,10 @@ fn check_against_native(dtype: DType, tol: f64) {
             assert!(dp > 0.0, "{label}: the penalty is exercised");
         }
     }
-    eprintln!("{dtype:?}: worst relative difference {:e} ({})", worst.0, worst.1);
+    eprintln!(
+        "{dtype:?}: worst relative difference {:e} ({})",
+        worst.0, worst.1
+    );
 }
 
 #[test]
@@ -227,22 +255,70 @@ fn forward_losses_penalties_and_gradients_match_native_in_f32() {
 }
 
 fn flat(t: &Trainer) -> Vec<f64> {
-    let mut v: Vec<f64> = t.generator().params_flat().iter().map(|&x| f64::from(x)).collect();
-    v.extend(t.discriminator().params_flat().iter().map(|&x| f64::from(x)));
+    let mut v: Vec<f64> = t
+        .generator()
+        .params_flat()
+        .iter()
+        .map(|&x| f64::from(x))
+        .collect();
+    v.extend(
+        t.discriminator()
+            .params_flat()
+            .iter()
+            .map(|&x| f64::from(x)),
+    );
     v
 }
 
-/// The same config and seed on both backends: 100 iterations stay together.
-#[test]
-fn trajectories_match_native_for_100_steps() {
-    let base = Config {
+/// 100 iterations of the same config and seed on both backends: the
+/// parameters (relative distance), every loss and the final JSD.
+fn run_both(c: &Config) -> (String, f64, f64, f64, f64) {
+    let label = format!("{} {} {}", c.loss, c.optimizer, c.activation);
+    let mut a = Trainer::new(c.clone()).unwrap();
+    let mut b = backends::trainer(c.clone(), CANDLE).unwrap();
+    assert_eq!(b.backend_label(), "candle/cpu");
+    assert_eq!(flat(&a), flat(&b), "{label}: the same initial weights");
+    let mut worst_loss = 0.0f64;
+    for _ in 0..100 {
+        let (sa, sb) = (a.step(), b.step());
+        for (x, y) in [(sa.loss_d, sb.loss_d), (sa.loss_g, sb.loss_g)] {
+            let (x, y) = (x.unwrap(), y.unwrap());
+            worst_loss = worst_loss.max((x - y).abs() / x.abs().max(1e-3));
+        }
+    }
+    assert_eq!((a.state(), b.state()), (State::Running, State::Running));
+    let g = |t: &Trainer| -> Vec<f64> {
+        t.generator()
+            .params_flat()
+            .iter()
+            .map(|&x| f64::from(x))
+            .collect()
+    };
+    let (params, g_params) = (rel(&flat(&b), &flat(&a)), rel(&g(&b), &g(&a)));
+    let jsd = (a.snapshot().theory.jsd - b.snapshot().theory.jsd).abs();
+    eprintln!("{label}: params {params:e} (G {g_params:e}), losses {worst_loss:e}, JSD {jsd:e}");
+    (label, params, g_params, worst_loss, jsd)
+}
+
+fn trajectory_base() -> Config {
+    Config {
         batch: 128,
         g_hidden: vec![16, 16],
         d_hidden: vec![16, 16],
         target: "0.5*normal(-2, 0.5) + 0.5*normal(2, 0.5)".into(),
         ..Config::default()
-    };
-    let mut configs: Vec<Config> = LossKind::ALL
+    }
+}
+
+/// Every loss and optimizer, and every trick at once: 100 iterations stay
+/// together to 1e-4 in the parameters and 1e-3 in the losses and the JSD.
+///
+/// The critic losses (wgan, wgan_gp, hinge) run here under momentum; Adam
+/// on them is the next test.
+#[test]
+fn trajectories_match_native_for_100_steps() {
+    let base = trajectory_base();
+    let mut configs: Vec<Config> = [LossKind::Minimax, LossKind::NonSaturating, LossKind::Lsgan]
         .iter()
         .map(|&loss| Config {
             loss,
@@ -268,27 +344,48 @@ fn trajectories_match_native_for_100_steps() {
         c.set("optimizer", opt).unwrap();
         configs.push(c);
     }
+    for loss in [LossKind::Wgan, LossKind::WganGp, LossKind::Hinge] {
+        let mut c = Config {
+            loss,
+            lr_d: 1e-2,
+            lr_g: 1e-2,
+            ..base.clone()
+        };
+        c.set("optimizer", "momentum").unwrap();
+        configs.push(c);
+    }
     for c in configs {
-        let label = format!("{} {} {}", c.loss, c.optimizer, c.activation);
-        let mut a = Trainer::new(c.clone()).unwrap();
-        let mut b = backends::trainer(c, CANDLE).unwrap();
-        assert_eq!(b.backend_label(), "candle/cpu");
-        assert_eq!(flat(&a), flat(&b), "{label}: the same initial weights");
-        let mut worst_loss = 0.0f64;
-        for _ in 0..100 {
-            let (sa, sb) = (a.step(), b.step());
-            for (x, y) in [(sa.loss_d, sb.loss_d), (sa.loss_g, sb.loss_g)] {
-                let (x, y) = (x.unwrap(), y.unwrap());
-                worst_loss = worst_loss.max((x - y).abs() / x.abs().max(1e-3));
-            }
-        }
-        assert_eq!((a.state(), b.state()), (State::Running, State::Running));
-        let params = rel(&flat(&b), &flat(&a));
-        let (ja, jb) = (a.snapshot().theory.jsd, b.snapshot().theory.jsd);
-        eprintln!("{label}: params {params:e}, losses {worst_loss:e}, JSD {ja:.6} / {jb:.6}");
-        assert!(params < 1e-4, "{label}: parameters differ by {params:e} after 100 steps");
-        assert!(worst_loss < 1e-3, "{label}: losses differ by {worst_loss:e}");
-        assert!((ja - jb).abs() < 1e-3, "{label}: JSD {ja} vs {jb}");
+        let (label, params, _, losses, jsd) = run_both(&c);
+        assert!(
+            params < 1e-4,
+            "{label}: parameters differ by {params:e} after 100 steps"
+        );
+        assert!(losses < 1e-3, "{label}: losses differ by {losses:e}");
+        assert!(jsd < 1e-3, "{label}: JSD differs by {jsd:e}");
+    }
+}
+
+/// Adam on the critic losses. While every hidden unit stays on one linear
+/// piece over the batch, D is affine in x and these losses do not see a
+/// constant added to D: the gradient of every critic bias is exactly 0, and
+/// each engine computes it as its own rounding noise (about 1e-9). Adam
+/// divides by √v + ε with ε = 1e-8 and turns that noise into steps of a good
+/// part of the learning rate, different in each engine. So the critics'
+/// parameters part (by about 2e-3 relative after 100 steps), while G — what
+/// the run produces — and the JSD stay together. The gradients themselves
+/// are checked to 1e-5 by the tests above.
+#[test]
+fn adam_on_the_critic_losses_keeps_g_and_the_jsd_together() {
+    for loss in [LossKind::Wgan, LossKind::WganGp, LossKind::Hinge] {
+        let (label, _, g_params, _, jsd) = run_both(&Config {
+            loss,
+            ..trajectory_base()
+        });
+        assert!(
+            g_params < 2e-3,
+            "{label}: G differs by {g_params:e} after 100 steps"
+        );
+        assert!(jsd < 3e-3, "{label}: JSD differs by {jsd:e}");
     }
 }
 

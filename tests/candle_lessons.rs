@@ -57,7 +57,10 @@ fn goodfellow_converges_on_candle() {
         .iter()
         .filter(|(_, jsd, _, _, dev)| *jsd < 0.01 && *dev < 0.05)
         .count();
-    assert!(good >= 3, "goodfellow on candle: {good}/{SEEDS} converged\n{runs:?}");
+    assert!(
+        good >= 3,
+        "goodfellow on candle: {good}/{SEEDS} converged\n{runs:?}"
+    );
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub enum Action {
     Lesson(String, Box<Config>),
     Speed(Option<f64>),
     Dark(bool),
-    /// Train on another engine (a build with candle only offers one).
+    /// Train on another engine (offered only in a build with candle).
+    #[cfg_attr(not(feature = "candle"), allow(dead_code))]
     Backend(crate::backends::Choice),
 }
 

@@ -23,15 +23,17 @@ use super::loss::{d_loss, g_loss};
 use super::net::{Net as Mlp1, flat_of};
 use super::optim::{Previous, State};
 use crate::gan::{
-    Backend, BackendError, BackendInit, Draws, GanError, LossKind, Net, Objective, Outcome,
-    StepOut,
+    Backend, BackendError, BackendInit, Draws, GanError, LossKind, Net, Objective, Outcome, StepOut,
 };
 use crate::nn::{Mlp, OptimizerConfig};
 
 /// A candle error as one line.
 pub(crate) fn err(e: candle_core::Error) -> BackendError {
     let text = e.to_string();
-    BackendError(format!("candle: {}", text.lines().next().unwrap_or("error")))
+    BackendError(format!(
+        "candle: {}",
+        text.lines().next().unwrap_or("error")
+    ))
 }
 
 type CResult<T> = candle_core::Result<T>;
@@ -187,9 +189,9 @@ impl CandleBackend {
         let pack = self.pack();
         let n = draws.len() / pack;
         let fake_in = self.fakes(draws, true)?;
-        let real_in = self
-            .upload(&draws.real, n, pack)?
-            .add(&self.upload(&draws.noise_real, n, pack)?)?;
+        let real_in =
+            self.upload(&draws.real, n, pack)?
+                .add(&self.upload(&draws.noise_real, n, pack)?)?;
         let d = &self.d.net;
         let fr = d.forward(&real_in, false, obj.r1 > 0.0)?;
         let ff = d.forward(&fake_in, false, false)?;
@@ -277,8 +279,7 @@ impl CandleBackend {
         )?
         .to_dtype(DType::F64)?
         .to_vec1::<f64>()?;
-        let (loss, grad_finite, params_finite) =
-            (nums[0], nums[5] == 0.0, nums[6] == 0.0);
+        let (loss, grad_finite, params_finite) = (nums[0], nums[5] == 0.0, nums[6] == 0.0);
         let mut out = StepOut {
             loss: loss as f32,
             penalty: nums[1] as f32,
@@ -325,7 +326,11 @@ impl CandleBackend {
     ///
     /// # Errors
     /// The device failed.
-    pub fn d_gradient(&self, obj: &Objective, draws: &Draws<f32>) -> Result<Gradient, BackendError> {
+    pub fn d_gradient(
+        &self,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<Gradient, BackendError> {
         self.d_graph(obj, draws)
             .and_then(|g| self.gradient(Net::D, g))
             .map_err(err)
@@ -335,7 +340,11 @@ impl CandleBackend {
     ///
     /// # Errors
     /// The device failed.
-    pub fn g_gradient(&self, obj: &Objective, draws: &Draws<f32>) -> Result<Gradient, BackendError> {
+    pub fn g_gradient(
+        &self,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<Gradient, BackendError> {
         self.g_graph(obj, draws)
             .and_then(|g| self.gradient(Net::G, g))
             .map_err(err)

@@ -14,7 +14,9 @@ pub(crate) fn d_loss(kind: LossKind, real: &Tensor, fake: &Tensor, s: f64) -> Re
         LossKind::Minimax | LossKind::NonSaturating => {
             let mut r = softplus(&real.neg()?)?;
             if s > 0.0 {
-                r = r.affine(1.0 - s, 0.0)?.add(&softplus(real)?.affine(s, 0.0)?)?;
+                r = r
+                    .affine(1.0 - s, 0.0)?
+                    .add(&softplus(real)?.affine(s, 0.0)?)?;
             }
             (r, softplus(fake)?)
         }

@@ -75,7 +75,8 @@ impl Net {
     /// A host copy.
     pub(crate) fn to_mlp(&self) -> Result<Mlp<f32>> {
         let flat: Vec<f32> = self.params_flat()?.into_iter().map(|v| v as f32).collect();
-        Mlp::from_params(&self.sizes, self.act, &flat).map_err(|e| candle_core::Error::Msg(e.to_string()))
+        Mlp::from_params(&self.sizes, self.act, &flat)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))
     }
 
     fn layers(&self) -> usize {

@@ -54,7 +54,13 @@ impl State {
     ) -> Result<Vec<Var>> {
         let dtype = params.first().map_or(DType::F32, |p| p.dtype());
         // A constant as the native engine has it in this precision.
-        let r = |x: f64| if dtype == DType::F32 { x as f32 as f64 } else { x };
+        let r = |x: f64| {
+            if dtype == DType::F32 {
+                x as f32 as f64
+            } else {
+                x
+            }
+        };
         let cfg = self.config;
         self.t += 1;
         let (lr, b1, b2, eps) = (r(cfg.lr), r(cfg.beta1), r(cfg.beta2), r(cfg.eps));

@@ -258,12 +258,13 @@ fn prepare_dir(dir: &Path) -> CliResult {
     Ok(())
 }
 
-/// A trainer on `choice`: a choice this build cannot honour and an
-/// invalid config are bad input (exit 2), a missing device a failure (exit 1).
+/// A trainer on `choice`: an invalid config, a choice this build cannot
+/// honour and a CUDA device that is not there are bad input (exit 2); a
+/// device that fails while the networks are built is a failure (exit 1).
 pub fn trainer_on(cfg: Config, choice: Choice) -> CliResult<Trainer> {
     crate::backends::trainer(cfg, choice).map_err(|e| match e {
         ChoiceError::Config(e) => CliError::bad_input(e.to_string()),
-        ChoiceError::Unsupported(m) => CliError::bad_input(m),
+        ChoiceError::Unsupported(m) | ChoiceError::NoDevice(m) => CliError::bad_input(m),
         ChoiceError::Unavailable(m) => CliError::failure(m),
     })
 }
@@ -288,15 +289,12 @@ pub fn run_on(
     progress: bool,
 ) -> CliResult<Summary> {
     let (cfg, name) = source.resolve()?;
-    // Before any work or output: a backend this build or machine lacks.
-    choice
-        .check()
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    // Before any output: a backend this build or this machine lacks.
+    let mut trainer = trainer_on(cfg.clone(), choice)?;
     prepare_dir(out_dir)?;
     let config_toml = cfg
         .to_toml_string()
         .map_err(|e| CliError::bad_input(e.to_string()))?;
-    let mut trainer = trainer_on(cfg.clone(), choice)?;
 
     let steps = cfg.steps;
     // About 500 rows whatever the length of the run.

@@ -118,8 +118,11 @@ pub trait Backend: Send + fmt::Debug {
     ///
     /// # Errors
     /// The engine could not compute.
-    fn g_step(&mut self, objective: &Objective, draws: &Draws<f32>)
-    -> Result<StepOut, BackendError>;
+    fn g_step(
+        &mut self,
+        objective: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<StepOut, BackendError>;
 
     /// G as a host network (current parameters).
     fn generator(&self) -> &Mlp<f32>;
@@ -197,7 +200,12 @@ impl NativeBackend {
     }
 
     /// See [`Backend::d_step`]; infallible.
-    pub fn d_step(&mut self, objective: &Objective, draws: &Draws<f32>, clip: Option<f32>) -> StepOut {
+    pub fn d_step(
+        &mut self,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        clip: Option<f32>,
+    ) -> StepOut {
         let ev = objective.d_step_grad(
             &self.g,
             &self.d,

@@ -27,7 +27,11 @@ impl Trainer {
     /// If `z.len()` is not a multiple of `latent_dim`.
     pub fn generate(&self, z: &[f64]) -> Vec<f64> {
         let z32: Vec<f32> = z.iter().map(|&v| v as f32).collect();
-        self.generator().eval(&z32).into_iter().map(f64::from).collect()
+        self.generator()
+            .eval(&z32)
+            .into_iter()
+            .map(f64::from)
+            .collect()
     }
 
     /// D's raw output at many x (on `(x, …, x)` when packing).
