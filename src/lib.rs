@@ -2,9 +2,14 @@
 //!
 //! The core — [`density`], [`theory`], [`nn`], [`gan`] — never prints and
 //! never depends on the window or the command line; the binary consumes it.
+//! [`backends`] picks the engine a trainer runs on: the native `nn`, or
+//! `candle` (feature `candle`; `cuda` adds the GPU).
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod backends;
+#[cfg(feature = "candle")]
+pub mod candle;
 pub mod cli;
 pub mod density;
 pub mod gan;

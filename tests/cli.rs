@@ -662,3 +662,77 @@ fn train_gif_plays_the_run() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn train_backend_choice_that_is_not_there_exits_2_in_one_line() {
+    let dir = tmp("backend");
+    let out = dir.to_str().unwrap();
+    let mut cases: Vec<(Vec<&str>, &str)> = vec![(
+        vec!["--device", "cuda"],
+        "the native backend runs on the CPU only",
+    )];
+    if !cfg!(feature = "candle") {
+        cases.push((
+            vec!["--backend", "candle"],
+            "built without the candle backend",
+        ));
+    }
+    // With `cuda` built, a machine with a GPU may honour the request.
+    if !cfg!(feature = "cuda") {
+        cases.push((
+            vec!["--backend", "candle", "--device", "cuda"],
+            if cfg!(feature = "candle") {
+                "built without CUDA"
+            } else {
+                "built without the candle backend"
+            },
+        ));
+    }
+    for (args, msg) in cases {
+        let mut a = vec!["train", "--steps", "10", "--out", out];
+        a.extend_from_slice(&args);
+        let o = ganscope(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(msg), "{args:?}: {e}");
+        assert_eq!(e.lines().count(), 1, "{args:?}: one line: {e}");
+        assert!(files(&dir).is_empty(), "{args:?} left {:?}", files(&dir));
+    }
+}
+
+#[cfg(feature = "candle")]
+#[test]
+fn train_on_candle_names_its_backend_and_reproduces() {
+    let run = |name: &str, backend: &str| -> serde_json::Value {
+        let dir = tmp(name);
+        let o = ganscope(&[
+            "train",
+            "--steps",
+            "60",
+            "--backend",
+            backend,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let s: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+        s
+    };
+    let (a, b, n) = (run("c1", "candle"), run("c2", "candle"), run("n", "native"));
+    assert_eq!(
+        (a["backend"].as_str(), a["device"].as_str()),
+        (Some("candle"), Some("cpu"))
+    );
+    assert_eq!(n["backend"].as_str(), Some("native"));
+    // The same run bit for bit, and the native run within float noise.
+    assert_eq!(a["final"], b["final"]);
+    let jsd = |s: &serde_json::Value| s["final"]["jsd"].as_f64().unwrap();
+    assert!(
+        (jsd(&a) - jsd(&n)).abs() < 1e-4,
+        "{} vs {}",
+        jsd(&a),
+        jsd(&n)
+    );
+}

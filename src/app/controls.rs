@@ -26,6 +26,9 @@ pub enum Action {
     Load(Box<Config>),
     Speed(Option<f64>),
     Dark(bool),
+    /// Train on another engine (offered only in a build with candle).
+    #[cfg_attr(not(feature = "candle"), allow(dead_code))]
+    Backend(crate::backends::Choice),
 }
 
 /// The settings being edited, with the text fields that may not parse yet.
@@ -254,6 +257,28 @@ impl App {
         ui.add(Slider::new(&mut c.latent_dim, 1..=8).text("latent_dim"))
             .on_hover_text("above 1, p_g is estimated from a fixed sample");
         ui.add(egui::DragValue::new(&mut c.seed).prefix("seed "));
+
+        #[cfg(feature = "candle")]
+        {
+            ui.separator();
+            ui.heading("Backend");
+            let current = self.settings.backend;
+            egui::ComboBox::from_label("backend")
+                .selected_text(self.status.backend.clone())
+                .show_ui(ui, |ui| {
+                    for choice in crate::backends::Choice::built() {
+                        if ui
+                            .selectable_label(current == choice, choice.to_string())
+                            .clicked()
+                            && choice != current
+                        {
+                            actions.push(Action::Backend(choice));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("native: the hand-written engine; candle: the same GAN on candle tensors (cuda: on the GPU). Switching restarts training.");
+        }
 
         ui.separator();
         ui.heading("View");

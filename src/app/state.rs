@@ -48,6 +48,8 @@ pub struct Settings {
     pub dark: bool,
     /// Steps per second cap; None = as fast as possible.
     pub speed: Option<f64>,
+    /// The engine (a choice other than `native` only in a build with candle).
+    pub backend: crate::backends::Choice,
 }
 
 impl Default for Settings {
@@ -62,6 +64,7 @@ impl Default for Settings {
             toggles: Toggles::default(),
             dark: false,
             speed: None,
+            backend: crate::backends::Choice::default(),
         }
     }
 }
@@ -156,9 +159,12 @@ impl App {
             egui::Visuals::light()
         });
         style_for_a_classroom(ctx);
-        let trainer = Trainer::new(settings.config.clone())
+        // A saved backend this build or machine lacks falls back to native.
+        let trainer = crate::backends::trainer(settings.config.clone(), settings.backend)
+            .or_else(|_| Trainer::new(settings.config.clone()))
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
+        settings.backend = trainer.backend_label().parse().unwrap_or_default();
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
         worker.send(Command::Speed(settings.speed));
@@ -184,6 +190,7 @@ impl App {
                 revision: 0,
                 manual_steps: (0, 0, 0),
                 config: settings.config.clone(),
+                backend: settings.backend.to_string(),
             },
             settings,
             worker,
@@ -261,6 +268,10 @@ impl App {
             if s.generation != self.status.generation {
                 self.history.clear();
             }
+            // What the worker runs on (a switch it could not make is undone).
+            if let Ok(choice) = s.backend.parse() {
+                self.settings.backend = choice;
+            }
             self.status = s;
         }
         for p in points {
@@ -309,6 +320,11 @@ impl App {
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
                     self.worker.send(Command::Reset(cfg));
+                }
+                Action::Backend(choice) => {
+                    self.settings.backend = choice;
+                    self.history.clear();
+                    self.worker.send(Command::Backend(choice));
                 }
                 Action::Speed(s) => {
                     self.settings.speed = s;

@@ -4,6 +4,7 @@
 
 use super::history::HistoryPoint;
 use super::view::View;
+use crate::backends::Choice;
 use crate::gan::{Config, GanError, State, Trainer};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,8 @@ pub enum Command {
     Reset(Box<Config>),
     /// Go back to the last finite state after a divergence.
     Restore,
+    /// Rebuild on another backend (settings kept, training restarted).
+    Backend(Choice),
     /// Cap on training speed in steps per second (None: as fast as possible).
     Speed(Option<f64>),
     /// Train until the step counter reaches this value, then pause.
@@ -52,6 +55,8 @@ pub struct Status {
     pub manual_steps: (u64, u64, u64),
     /// The settings the trainer runs on now.
     pub config: Config,
+    /// The engine it runs on: `native`, `candle/cpu`, `candle/cuda`.
+    pub backend: String,
 }
 
 /// What the worker publishes for the window.
@@ -118,6 +123,8 @@ const PUBLISH_EVERY: Duration = Duration::from_millis(33);
 
 struct Loop {
     trainer: Trainer,
+    /// The engine new trainers are built on.
+    choice: Choice,
     rx: Receiver<Command>,
     shared: Arc<Mutex<Shared>>,
     repaint: Box<dyn Fn() + Send>,
@@ -148,6 +155,7 @@ impl Loop {
     ) -> Self {
         let s0 = trainer.step_count();
         Loop {
+            choice: trainer.backend_label().parse().unwrap_or_default(),
             trainer,
             rx,
             shared,
@@ -237,7 +245,16 @@ impl Loop {
                 self.manual_steps.2 += 1;
             }
             Command::Apply(cfg) => self.apply(*cfg),
-            Command::Reset(cfg) => self.rebuild(*cfg, None),
+            Command::Reset(cfg) => {
+                self.rebuild(*cfg, None);
+            }
+            Command::Backend(choice) => {
+                let previous = std::mem::replace(&mut self.choice, choice);
+                let cfg = self.trainer.config().clone();
+                if !self.rebuild(cfg, Some(format!("backend {choice}"))) {
+                    self.choice = previous;
+                }
+            }
             Command::Restore => {
                 self.trainer.restore();
                 self.note = Some(format!(
@@ -273,13 +290,17 @@ impl Loop {
     fn apply(&mut self, cfg: Config) {
         match self.trainer.apply_live(cfg.clone()) {
             Ok(()) => self.note = None,
-            Err(GanError::NeedsReset { key }) => self.rebuild(cfg, Some(format!("{key} changed"))),
+            Err(GanError::NeedsReset { key }) => {
+                self.rebuild(cfg, Some(format!("{key} changed")));
+            }
             Err(e) => self.note = Some(format!("not applied: {e}")),
         }
     }
 
-    fn rebuild(&mut self, cfg: Config, why: Option<String>) {
-        match Trainer::new(cfg) {
+    /// New networks for `cfg` on the current backend; `false` (and a note)
+    /// when they cannot be built.
+    fn rebuild(&mut self, cfg: Config, why: Option<String>) -> bool {
+        match crate::backends::trainer(cfg, self.choice) {
             Ok(t) => {
                 self.trainer = t;
                 self.generation += 1;
@@ -288,8 +309,12 @@ impl Loop {
                 self.loss_acc = (0.0, 0.0, 0);
                 self.last_loss = (f64::NAN, f64::NAN);
                 self.note = why.map(|w| format!("{w}: networks rebuilt, training restarted"));
+                true
             }
-            Err(e) => self.note = Some(format!("not applied: {e}")),
+            Err(e) => {
+                self.note = Some(format!("not applied: {e}"));
+                false
+            }
         }
     }
 
@@ -372,6 +397,7 @@ impl Loop {
             revision: self.revision,
             manual_steps: self.manual_steps,
             config: self.trainer.config().clone(),
+            backend: self.trainer.backend_label(),
         };
         self.revision += 1;
         if let Ok(mut s) = self.shared.lock() {

@@ -80,6 +80,12 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-run")]
         out: std::path::PathBuf,
+        /// The engine: native (hand-written, CPU) or candle (feature 'candle').
+        #[arg(long, value_name = "native|candle", default_value = "native")]
+        backend: crate::backends::BackendKind,
+        /// Where candle computes: cpu, or cuda (feature 'cuda').
+        #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
+        device: crate::backends::DeviceKind,
         /// Also write training.gif: the figure through the run, about 80 frames.
         #[arg(long)]
         gif: bool,
@@ -115,6 +121,12 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-sweep")]
         out: std::path::PathBuf,
+        /// The engine: native (hand-written, CPU) or candle (feature 'candle').
+        #[arg(long, value_name = "native|candle", default_value = "native")]
+        backend: crate::backends::BackendKind,
+        /// Where candle computes: cpu, or cuda (feature 'cuda').
+        #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
+        device: crate::backends::DeviceKind,
     },
 }
 
@@ -177,6 +189,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             seed,
             out: dir,
             gif,
+            backend,
+            device,
         }) => {
             use std::io::IsTerminal;
             let source = train::ConfigSource {
@@ -187,7 +201,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 seed,
             };
             let progress = std::io::stderr().is_terminal();
-            let s = train::run(&source, &dir, "native", progress, gif)?;
+            let choice = crate::backends::Choice { backend, device };
+            let s = train::run_on(&source, &dir, choice, progress, gif)?;
             let f = &s.r#final;
             let mut line = format!(
                 "{}: {} steps in {:.1} s ({:.0} steps/s); JSD {:.4}, W1 {:.4}",
@@ -219,6 +234,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             shard,
             merge,
             out: dir,
+            backend,
+            device,
         }) => {
             let write = |out: &mut dyn Write, line: String| {
                 writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))
@@ -258,6 +275,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 shard,
                 out: dir.clone(),
                 progress: std::io::stderr().is_terminal(),
+                choice: crate::backends::Choice { backend, device },
             };
             let r = sweep::run(&args)?;
             write(

@@ -16,7 +16,8 @@
 use super::table::{self, Table};
 use super::train::{ConfigSource, finals};
 use super::{CliError, CliResult};
-use crate::gan::{Config, State, Trainer};
+use crate::backends::Choice;
+use crate::gan::{Config, State};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub struct SweepArgs {
     pub shard: Option<String>,
     pub out: PathBuf,
     pub progress: bool,
+    /// The engine and device every run trains on.
+    pub choice: Choice,
 }
 
 /// One run of the sweep.
@@ -246,9 +249,9 @@ fn opt(v: Option<f64>) -> String {
 }
 
 /// Train one run to its end; `None` when stopped before it.
-fn train_one(run: &Run, stop: &AtomicBool) -> Option<Result<Vec<String>, String>> {
+fn train_one(run: &Run, choice: Choice, stop: &AtomicBool) -> Option<Result<Vec<String>, String>> {
     let t0 = Instant::now();
-    let mut trainer = match Trainer::new(run.config.clone()) {
+    let mut trainer = match crate::backends::trainer(run.config.clone(), choice) {
         Ok(t) => t,
         Err(e) => return Some(Err(format!("run {}: {e}", run.index))),
     };
@@ -263,6 +266,13 @@ fn train_one(run: &Run, stop: &AtomicBool) -> Option<Result<Vec<String>, String>
         if trainer.state() != State::Running {
             break;
         }
+    }
+    if let Some(e) = trainer.backend_error() {
+        return Some(Err(format!(
+            "run {}: the {choice} backend failed in step {}: {e}",
+            run.index,
+            trainer.step_count() + 1
+        )));
     }
     let snap = trainer.snapshot();
     let f = finals(&snap, &last);
@@ -315,6 +325,8 @@ pub fn run(args: &SweepArgs) -> CliResult<Report> {
         Some((i, n)) => all.iter().filter(|r| r.index % n == i - 1).collect(),
         None => all.iter().collect(),
     };
+    // Before any output: a backend this build or this machine lacks.
+    super::train::trainer_on(base.clone(), args.choice)?;
     prepare_dir(&args.out)?;
 
     let stop = interrupt_flag();
@@ -335,7 +347,7 @@ pub fn run(args: &SweepArgs) -> CliResult<Report> {
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
-            let out = train_one(r, &stop);
+            let out = train_one(r, args.choice, &stop);
             if let Some(b) = &bar
                 && out.is_some()
             {

@@ -7,6 +7,7 @@
 
 use super::figure::FigureData;
 use super::{CliError, CliResult, write_atomic};
+use crate::backends::{Choice, ChoiceError};
 use crate::gan::{Config, LossKind, Snapshot, State, StepStats, Trainer, presets};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -80,7 +81,10 @@ impl ConfigSource {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
     pub name: String,
+    /// `native` or `candle`.
     pub backend: String,
+    /// `cpu` or `cuda`.
+    pub device: String,
     pub steps: u64,
     pub seconds: f64,
     /// Training iterations per second, excluding the time spent computing
@@ -256,7 +260,20 @@ fn prepare_dir(dir: &Path) -> CliResult {
     Ok(())
 }
 
-/// Run `train`; with `gif`, also record the figure every steps/80 or so.
+/// A trainer on `choice`: an invalid config, a choice this build cannot
+/// honour and a CUDA device that is not there are bad input (exit 2); a
+/// device that fails while the networks are built is a failure (exit 1).
+pub fn trainer_on(cfg: Config, choice: Choice) -> CliResult<Trainer> {
+    crate::backends::trainer(cfg, choice).map_err(|e| match e {
+        ChoiceError::Config(e) => CliError::bad_input(e.to_string()),
+        ChoiceError::Unsupported(m) | ChoiceError::NoDevice(m) => CliError::bad_input(m),
+        ChoiceError::Unavailable(m) => CliError::failure(m),
+    })
+}
+
+/// Run `train` on the backend named by `backend` (`native`, `candle`,
+/// `candle/cpu`, `candle/cuda`); with `gif`, also record the figure every
+/// steps/80 or so; see [`run_on`].
 pub fn run(
     source: &ConfigSource,
     out_dir: &Path,
@@ -264,12 +281,25 @@ pub fn run(
     progress: bool,
     gif: bool,
 ) -> CliResult<Summary> {
+    let choice = backend.parse().map_err(CliError::bad_input)?;
+    run_on(source, out_dir, choice, progress, gif)
+}
+
+/// Run `train` on `choice`.
+pub fn run_on(
+    source: &ConfigSource,
+    out_dir: &Path,
+    choice: Choice,
+    progress: bool,
+    gif: bool,
+) -> CliResult<Summary> {
     let (cfg, name) = source.resolve()?;
+    // Before any output: a backend this build or this machine lacks.
+    let mut trainer = trainer_on(cfg.clone(), choice)?;
     prepare_dir(out_dir)?;
     let config_toml = cfg
         .to_toml_string()
         .map_err(|e| CliError::bad_input(e.to_string()))?;
-    let mut trainer = Trainer::new(cfg.clone()).map_err(|e| CliError::bad_input(e.to_string()))?;
 
     let steps = cfg.steps;
     // About 500 rows whatever the length of the run.
@@ -331,6 +361,12 @@ pub fn run(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    if let Some(e) = trainer.backend_error() {
+        return Err(CliError::failure(format!(
+            "the {choice} backend failed in step {}: {e}",
+            trainer.step_count() + 1
+        )));
+    }
     let snap = trainer.snapshot();
     let diverged_at = match trainer.state() {
         State::Diverged { step } => Some(step),
@@ -339,7 +375,8 @@ pub fn run(
     let done = trainer.step_count();
     let summary = Summary {
         name: name.clone(),
-        backend: backend.to_string(),
+        backend: choice.backend.name().to_string(),
+        device: choice.device.name().to_string(),
         steps: done,
         seconds: t0.elapsed().as_secs_f64(),
         steps_per_sec: if train_secs > 0.0 {

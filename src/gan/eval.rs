@@ -27,12 +27,16 @@ impl Trainer {
     /// If `z.len()` is not a multiple of `latent_dim`.
     pub fn generate(&self, z: &[f64]) -> Vec<f64> {
         let z32: Vec<f32> = z.iter().map(|&v| v as f32).collect();
-        self.g.eval(&z32).into_iter().map(f64::from).collect()
+        self.generator()
+            .eval(&z32)
+            .into_iter()
+            .map(f64::from)
+            .collect()
     }
 
     /// D's raw output at many x (on `(x, …, x)` when packing).
     pub fn d_raw(&self, x: &[f64]) -> Vec<f64> {
-        self.d
+        self.discriminator()
             .eval(&self.packed(x))
             .into_iter()
             .map(f64::from)
@@ -59,7 +63,7 @@ impl Trainer {
     /// the average partial when packing (see the [module docs](self)).
     pub fn generator_force(&self, x: &[f64]) -> Vec<f64> {
         let (values, sums) = self.d_value_and_grad_sum(x);
-        let pack = self.d.in_dim() as f64;
+        let pack = self.discriminator().in_dim() as f64;
         values
             .iter()
             .zip(&sums)
@@ -69,7 +73,7 @@ impl Trainer {
 
     /// `(x, …, x)` per point, as f32.
     fn packed(&self, x: &[f64]) -> Vec<f32> {
-        let pack = self.d.in_dim();
+        let pack = self.discriminator().in_dim();
         x.iter()
             .flat_map(|&v| std::iter::repeat_n(v as f32, pack))
             .collect()
@@ -78,16 +82,16 @@ impl Trainer {
     /// D's raw output and `Σ_j ∂D/∂x_j` at `(x, …, x)`.
     fn d_value_and_grad_sum(&self, x: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let input = self.packed(x);
-        let pack = self.d.in_dim();
-        let mut ws = self.d.workspace(x.len());
+        let pack = self.discriminator().in_dim();
+        let mut ws = self.discriminator().workspace(x.len());
         let values: Vec<f64> = self
-            .d
+            .discriminator()
             .forward(&mut ws, &input)
             .iter()
             .map(|&v| f64::from(v))
             .collect();
         let mut dx = vec![0.0f32; input.len()];
-        self.d.input_grad(&mut ws, &mut dx);
+        self.discriminator().input_grad(&mut ws, &mut dx);
         let sums = dx
             .chunks_exact(pack)
             .map(|c| c.iter().map(|&v| f64::from(v)).sum())

@@ -8,7 +8,7 @@
 //! optimizers' state or the random stream, and need a new trainer:
 //! [`GanError::NeedsReset`].
 
-use super::objective::{Draws, Scratch};
+use super::objective::Draws;
 use super::snapshot::LatentPoints;
 use super::trainer::{objective_of, samples_per_step};
 use super::{Config, GanError, LossKind, Prior, Trainer};
@@ -42,15 +42,14 @@ impl Trainer {
         } else {
             None
         };
-        self.opt_d.set_lr(new.lr_d)?;
-        self.opt_g.set_lr(new.lr_g)?;
+        self.engine.set_lrs(new.lr_d, new.lr_g)?;
         if let Some(t) = target {
             self.target = t;
         }
         if samples_per_step(&new) != samples_per_step(&self.config) {
             let m = samples_per_step(&new);
             self.draws = Draws::zeros(m, new.latent_dim, new.pack);
-            self.scratch = Scratch::new(&self.g, &self.d, m);
+            self.engine.resize(m);
         }
         if new.prior != self.config.prior {
             self.latent_points = LatentPoints::new(new.prior, new.latent_dim);

@@ -10,6 +10,8 @@
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
 //!   instance noise, R1 and WGAN-GP penalties, and their gradients
 //!   (generic over f32/f64, so the gradient check runs the same code).
+//! - [`backend`] — [`Backend`]: the engine that owns G, D and their
+//!   optimizers; [`NativeBackend`] is the hand-written `nn` one.
 //! - [`trainer`] — [`Trainer`]: Algorithm 1 as a stepper, one seeded random
 //!   stream, divergence detection.
 //! - `backup` — the last finite state, kept without per-step copies.
@@ -35,6 +37,7 @@
 //! # Ok::<(), ganscope::gan::GanError>(())
 //! ```
 
+pub mod backend;
 mod backup;
 pub mod config;
 pub mod error;
@@ -47,6 +50,7 @@ pub mod presets;
 pub mod snapshot;
 pub mod trainer;
 
+pub use backend::{Backend, BackendError, BackendInit, NativeBackend, Net, Outcome, StepOut};
 pub use config::{Config, Prior};
 pub use error::{ConfigError, GanError};
 pub use loss::LossKind;

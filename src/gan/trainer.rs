@@ -36,12 +36,14 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
-use super::backup::{Backup, clip_weights};
-use super::objective::{Draws, Objective, Scratch};
+use super::backend::{
+    Backend, BackendError, BackendInit, Engine, NativeBackend, Net, Outcome, StepOut, clip_of,
+};
+use super::objective::{Draws, Objective};
 use super::snapshot::LatentPoints;
 use super::{Config, GanError, LossKind, Prior};
 use crate::density::{Mixture, Univariate};
-use crate::nn::{Grads, Init, Mlp, Optimizer, OptimizerConfig};
+use crate::nn::{Init, Mlp, OptimizerConfig};
 
 /// Whether the trainer can go on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,32 +84,20 @@ pub struct StepStats {
     pub state: State,
 }
 
-/// Which network an update changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Net {
-    G,
-    D,
-}
-
 /// A GAN in training; see the [module docs](self).
 #[derive(Clone, Debug)]
 pub struct Trainer {
     pub(super) config: Config,
     pub(super) target: Mixture,
     pub(super) objective: Objective,
-    pub(super) g: Mlp<f32>,
-    pub(super) d: Mlp<f32>,
-    pub(super) opt_g: Optimizer<f32>,
-    pub(super) opt_d: Optimizer<f32>,
+    /// G, D and their optimizers (see `backend`).
+    pub(super) engine: Engine,
     rng: Pcg64Mcg,
     pub(super) draws: Draws<f32>,
-    pub(super) scratch: Scratch<f32>,
-    grads_g: Grads<f32>,
-    grads_d: Grads<f32>,
-    backup_g: Backup,
-    backup_d: Backup,
     step: u64,
     state: State,
+    /// Why the backend stopped, when it failed (not a divergence of the run).
+    backend_error: Option<BackendError>,
     /// Which network must be rolled back by `restore` (None: the failing
     /// update was never applied).
     rollback: Option<Net>,
@@ -149,13 +139,42 @@ pub(super) fn sample_prior<R: Rng + ?Sized>(prior: Prior, rng: &mut R) -> f64 {
 }
 
 impl Trainer {
-    /// Builds G, D and their optimizers from a validated config.
+    /// Builds G, D and their optimizers from a validated config, on the
+    /// native backend.
     ///
     /// # Errors
     /// The config's first invalid value.
     pub fn new(config: Config) -> Result<Trainer, GanError> {
-        config.validate()?;
-        let target = config.target_mixture()?;
+        Self::build(config, |init| {
+            Ok(Engine::Native(Box::new(NativeBackend::new(init)?)))
+        })
+    }
+
+    /// Builds a trainer whose networks live in another backend: `make`
+    /// receives the initial networks — drawn from the same random stream in
+    /// the same order as [`new`](Self::new) draws them — and the optimizer
+    /// settings, and returns the engine. Everything else (draws, schedule,
+    /// divergence, snapshots) is the trainer's, so the same config and seed
+    /// feed every backend the same numbers.
+    ///
+    /// # Errors
+    /// The config's first invalid value, or `make`'s error.
+    pub fn with_backend<E>(
+        config: Config,
+        make: impl FnOnce(BackendInit) -> Result<Box<dyn Backend>, E>,
+    ) -> Result<Trainer, E>
+    where
+        E: From<GanError>,
+    {
+        Self::build(config, |init| Ok(Engine::Other(make(init)?)))
+    }
+
+    fn build<E: From<GanError>>(
+        config: Config,
+        make: impl FnOnce(BackendInit) -> Result<Engine, E>,
+    ) -> Result<Trainer, E> {
+        config.validate().map_err(GanError::from)?;
+        let target = config.target_mixture().map_err(GanError::from)?;
         let mut rng = Pcg64Mcg::seed_from_u64(config.seed);
         let act = config.activation;
         let sizes = |first: usize, hidden: &[usize]| {
@@ -169,34 +188,37 @@ impl Trainer {
             act,
             Init::Default,
             &mut rng,
-        )?;
+        )
+        .map_err(GanError::from)?;
         let d = Mlp::new(
             &sizes(config.pack, &config.d_hidden),
             act,
             Init::Default,
             &mut rng,
-        )?;
-        let opt_g = Optimizer::new(opt_config(&config, config.lr_g), &g)?;
-        let opt_d = Optimizer::new(opt_config(&config, config.lr_d), &d)?;
+        )
+        .map_err(GanError::from)?;
         let m = samples_per_step(&config);
+        let init = BackendInit {
+            g,
+            d,
+            opt_g: opt_config(&config, config.lr_g),
+            opt_d: opt_config(&config, config.lr_d),
+            m,
+        };
+        init.opt_g.validate().map_err(GanError::from)?;
+        init.opt_d.validate().map_err(GanError::from)?;
+        let engine = make(init)?;
         let latent_points = LatentPoints::new(config.prior, config.latent_dim);
         Ok(Trainer {
             objective: objective_of(&config),
             draws: Draws::zeros(m, config.latent_dim, config.pack),
-            scratch: Scratch::new(&g, &d, m),
-            grads_g: g.zero_grads(),
-            grads_d: d.zero_grads(),
-            backup_g: Backup::new(&g, &opt_g),
-            backup_d: Backup::new(&d, &opt_d),
+            engine,
             config,
             target,
-            g,
-            d,
-            opt_g,
-            opt_d,
             rng,
             step: 0,
             state: State::Running,
+            backend_error: None,
             rollback: None,
             latent_points,
         })
@@ -252,6 +274,29 @@ impl Trainer {
         self.rollback = rollback;
     }
 
+    /// Records an update's outcome; `false` when the run stopped.
+    fn finish_update(
+        &mut self,
+        result: Result<StepOut, BackendError>,
+        net: Net,
+    ) -> Option<StepOut> {
+        match result {
+            Err(e) => {
+                self.backend_error = Some(e);
+                self.diverge(None);
+                None
+            }
+            Ok(out) => {
+                match out.outcome {
+                    Outcome::Applied => {}
+                    Outcome::NonFiniteLoss => self.diverge(None),
+                    Outcome::NonFiniteParams => self.diverge(Some(net)),
+                }
+                Some(out)
+            }
+        }
+    }
+
     /// One D update (no iteration is counted).
     fn d_update(&mut self, stats: &mut StepStats) {
         let sigma = stats.sigma;
@@ -266,31 +311,14 @@ impl Trainer {
                 *e = self.rng.random::<f32>();
             }
         }
-        let ev = self.objective.d_step_grad(
-            &self.g,
-            &self.d,
-            &self.draws,
-            &mut self.scratch,
-            &mut self.grads_d,
-        );
-        stats.loss_d = Some(ev.loss as f64);
-        stats.penalty = Some(ev.penalty as f64);
-        stats.d_real = Some(ev.mean_real as f64);
-        stats.d_fake = Some(ev.mean_fake as f64);
-        stats.grad_norm_d = Some(self.grads_d.norm() as f64);
-        if !(ev.loss.is_finite() && self.grads_d.is_finite()) {
-            return self.diverge(None);
-        }
-        let clip = (self.config.loss == LossKind::Wgan && self.config.clip > 0.0)
-            .then_some(self.config.clip as f32);
-        self.backup_d.catch_up();
-        self.backup_d.record(&self.grads_d, self.config.lr_d, clip);
-        self.opt_d.step(&mut self.d, &self.grads_d);
-        if let Some(c) = clip {
-            clip_weights(&mut self.d, c);
-        }
-        if !self.d.is_finite() {
-            self.diverge(Some(Net::D));
+        let clip = clip_of(self.config.loss, self.config.clip);
+        let result = self.engine.d_step(&self.objective, &self.draws, clip);
+        if let Some(out) = self.finish_update(result, Net::D) {
+            stats.loss_d = Some(out.loss as f64);
+            stats.penalty = Some(out.penalty as f64);
+            stats.d_real = Some(out.mean_real as f64);
+            stats.d_fake = Some(out.mean_fake as f64);
+            stats.grad_norm_d = Some(out.grad_norm as f64);
         }
     }
 
@@ -299,24 +327,11 @@ impl Trainer {
         let sigma = stats.sigma;
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
-        let ev = self.objective.g_step_grad(
-            &self.g,
-            &self.d,
-            &self.draws,
-            &mut self.scratch,
-            &mut self.grads_g,
-        );
-        stats.loss_g = Some(ev.loss as f64);
-        stats.d_fake = Some(ev.mean_fake as f64);
-        stats.grad_norm_g = Some(self.grads_g.norm() as f64);
-        if !(ev.loss.is_finite() && self.grads_g.is_finite()) {
-            return self.diverge(None);
-        }
-        self.backup_g.catch_up();
-        self.backup_g.record(&self.grads_g, self.config.lr_g, None);
-        self.opt_g.step(&mut self.g, &self.grads_g);
-        if !self.g.is_finite() {
-            self.diverge(Some(Net::G));
+        let result = self.engine.g_step(&self.objective, &self.draws);
+        if let Some(out) = self.finish_update(result, Net::G) {
+            stats.loss_g = Some(out.loss as f64);
+            stats.d_fake = Some(out.mean_fake as f64);
+            stats.grad_norm_g = Some(out.grad_norm as f64);
         }
     }
 
@@ -400,16 +415,12 @@ impl Trainer {
         if self.state == State::Running {
             return false;
         }
-        match self.rollback.take() {
-            Some(Net::D) => {
-                self.backup_d
-                    .restore_into(&mut self.d, &mut self.opt_d, self.config.lr_d)
-            }
-            Some(Net::G) => {
-                self.backup_g
-                    .restore_into(&mut self.g, &mut self.opt_g, self.config.lr_g)
-            }
-            None => {}
+        if self.backend_error.is_some() {
+            // A failed machine has no finite state to go back to.
+            return false;
+        }
+        if let Some(net) = self.rollback.take() {
+            self.engine.restore(net);
         }
         self.state = State::Running;
         true
@@ -417,12 +428,12 @@ impl Trainer {
 
     /// The generator `G: R^latent_dim → R`.
     pub fn generator(&self) -> &Mlp<f32> {
-        &self.g
+        self.engine.generator()
     }
 
     /// The discriminator (or critic) `D: R^pack → R`, raw output.
     pub fn discriminator(&self) -> &Mlp<f32> {
-        &self.d
+        self.engine.discriminator()
     }
 
     /// The target `p_data`.
@@ -438,6 +449,17 @@ impl Trainer {
     /// The fake samples of the last step (with their instance noise), for
     /// the faint histogram under p_g.
     pub fn last_fake_batch(&self) -> &[f32] {
-        self.scratch.fake()
+        self.engine.fake_batch()
+    }
+
+    /// The engine's name: `native`, `candle/cpu`, `candle/cuda`.
+    pub fn backend_label(&self) -> String {
+        self.engine.label()
+    }
+
+    /// The backend's failure, when it stopped the run (the state is then
+    /// [`State::Diverged`] and [`restore`](Self::restore) does nothing).
+    pub fn backend_error(&self) -> Option<&BackendError> {
+        self.backend_error.as_ref()
     }
 }

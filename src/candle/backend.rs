@@ -1,0 +1,453 @@
+//! [`CandleBackend`]: the trainer's [`Backend`] on candle tensors, on the
+//! CPU or (feature `cuda`) a CUDA device.
+//!
+//! One D step: upload the draws, `x_f = G(z) + ν_f` with G detached, D on
+//! the real and the fake packs, the loss and the penalties (on the input
+//! gradient of [`Net::input_grad`]), candle's reverse pass, the optimizer
+//! step (see [`super::optim`]), clipping — and one download of seven
+//! numbers: the loss, the penalty, D's means, ‖∇‖² and two finiteness
+//! probes (`Σ 0·x` is 0 for finite `x` and NaN otherwise). One G step is
+//! the same with D detached.
+//!
+//! The new parameters are computed before the numbers come back; when the
+//! loss or the gradient is not finite they are simply dropped, and when the
+//! new parameters are not finite the previous ones are kept aside for
+//! [`Backend::restore`]. Host copies of G, D and the fake batch are made
+//! only when asked for, once per update.
+
+use std::sync::OnceLock;
+
+use candle_core::{DType, Device, Tensor, Var};
+
+use super::loss::{d_loss, g_loss};
+use super::net::{Net as Mlp1, flat_of};
+use super::optim::{Previous, State};
+use crate::gan::{
+    Backend, BackendError, BackendInit, Draws, GanError, LossKind, Net, Objective, Outcome, StepOut,
+};
+use crate::nn::{Mlp, OptimizerConfig};
+
+/// A candle error as one line.
+pub(crate) fn err(e: candle_core::Error) -> BackendError {
+    let text = e.to_string();
+    BackendError(format!(
+        "candle: {}",
+        text.lines().next().unwrap_or("error")
+    ))
+}
+
+type CResult<T> = candle_core::Result<T>;
+
+/// One network, its optimizer, what its last update replaced, and its
+/// host copy.
+#[derive(Clone, Debug)]
+struct Player {
+    net: Mlp1,
+    opt: State,
+    previous: Option<Previous>,
+    host: OnceLock<Mlp<f32>>,
+}
+
+impl Player {
+    fn new(mlp: &Mlp<f32>, opt: OptimizerConfig, device: &Device, dtype: DType) -> CResult<Self> {
+        let net = Mlp1::from_mlp(mlp, device, dtype)?;
+        let opt = State::new(opt, &net.params)?;
+        let host = OnceLock::new();
+        let _ = host.set(mlp.clone());
+        Ok(Player {
+            net,
+            opt,
+            previous: None,
+            host,
+        })
+    }
+
+    fn host(&self) -> &Mlp<f32> {
+        self.host.get_or_init(|| {
+            self.net.to_mlp().unwrap_or_else(|_| {
+                // A device that cannot be read: a network that says so (NaN).
+                let n: usize = self.net.sizes.windows(2).map(|p| p[0] * p[1] + p[1]).sum();
+                Mlp::from_params(&self.net.sizes, self.net.act, &vec![f32::NAN; n])
+                    .expect("sizes of a network that exists")
+            })
+        })
+    }
+
+    /// Keeps `params` and `opt` as the new state, the current one as previous.
+    fn apply(&mut self, params: Vec<Var>, opt: State) {
+        let old_params = std::mem::replace(&mut self.net.params, params);
+        let old_opt = std::mem::replace(&mut self.opt, opt);
+        self.previous = Some(Previous {
+            params: old_params,
+            state: old_opt,
+        });
+        self.host = OnceLock::new();
+    }
+
+    fn restore(&mut self) {
+        if let Some(p) = self.previous.take() {
+            let lr = self.opt.config.lr;
+            self.net.params = p.params;
+            self.opt = p.state;
+            self.opt.config.lr = lr;
+            self.host = OnceLock::new();
+        }
+    }
+
+    /// Gradients for every parameter (zeros where none reached it).
+    fn grads(&self, store: &candle_core::backprop::GradStore) -> CResult<Vec<Tensor>> {
+        self.net
+            .params
+            .iter()
+            .map(|p| match store.get(p) {
+                Some(g) => Ok(g.clone()),
+                None => p.zeros_like(),
+            })
+            .collect()
+    }
+}
+
+/// The graph of one step before its reverse pass.
+struct Graph {
+    total: Tensor,
+    penalty: Tensor,
+    mean_real: Tensor,
+    mean_fake: Tensor,
+    fake_in: Tensor,
+}
+
+/// G, D and their optimizers on a candle device; see the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct CandleBackend {
+    device: Device,
+    dtype: DType,
+    g: Player,
+    d: Player,
+    /// D's fake inputs of the last step, `n × pack`.
+    fake: Option<Tensor>,
+    host_fake: OnceLock<Vec<f32>>,
+}
+
+/// The numbers a D or G step needs back, and its gradient.
+pub struct Gradient {
+    /// Loss plus penalties.
+    pub loss: f64,
+    /// The penalties alone.
+    pub penalty: f64,
+    /// Mean raw D on the real packs (D steps).
+    pub mean_real: f64,
+    /// Mean raw D on the fake packs.
+    pub mean_fake: f64,
+    /// `∂loss/∂θ` in [`Mlp::params_flat`] order.
+    pub grads: Vec<f64>,
+}
+
+impl CandleBackend {
+    /// Uploads the initial networks to `device`, computing in `dtype`
+    /// (`F32` for training; `F64` for checks against the native `f64` engine).
+    ///
+    /// # Errors
+    /// The device failed, or `dtype` is neither `F32` nor `F64`.
+    pub fn new(init: BackendInit, device: &Device, dtype: DType) -> Result<Self, BackendError> {
+        if !matches!(dtype, DType::F32 | DType::F64) {
+            return Err(BackendError(format!(
+                "candle backend computes in f32 or f64, not {dtype:?}"
+            )));
+        }
+        let g = Player::new(&init.g, init.opt_g, device, dtype).map_err(err)?;
+        let d = Player::new(&init.d, init.opt_d, device, dtype).map_err(err)?;
+        Ok(CandleBackend {
+            device: device.clone(),
+            dtype,
+            g,
+            d,
+            fake: None,
+            host_fake: OnceLock::new(),
+        })
+    }
+
+    /// `v` as an `rows × cols` tensor of the backend's precision.
+    fn upload(&self, v: &[f32], rows: usize, cols: usize) -> CResult<Tensor> {
+        Tensor::from_slice(v, (rows, cols), &self.device)?.to_dtype(self.dtype)
+    }
+
+    fn pack(&self) -> usize {
+        self.d.net.sizes[0]
+    }
+
+    /// `G(z) + ν_f` as D's packed inputs, `n × pack`.
+    fn fakes(&self, draws: &Draws<f32>, detached: bool) -> CResult<Tensor> {
+        let m = draws.len();
+        let (pack, latent) = (self.pack(), self.g.net.sizes[0]);
+        let z = self.upload(&draws.z, m, latent)?;
+        let gz = self.g.net.forward(&z, detached, false)?.out;
+        let noise = self.upload(&draws.noise_fake, m / pack, pack)?;
+        gz.reshape((m / pack, pack))?.add(&noise)
+    }
+
+    fn d_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {
+        let pack = self.pack();
+        let n = draws.len() / pack;
+        let fake_in = self.fakes(draws, true)?;
+        let real_in =
+            self.upload(&draws.real, n, pack)?
+                .add(&self.upload(&draws.noise_real, n, pack)?)?;
+        let d = &self.d.net;
+        let fr = d.forward(&real_in, false, obj.r1 > 0.0)?;
+        let ff = d.forward(&fake_in, false, false)?;
+        let loss = d_loss(obj.loss, &fr.out, &ff.out, obj.label_smoothing)?;
+        let mut penalty = Tensor::zeros((), self.dtype, &self.device)?;
+        if obj.r1 > 0.0 {
+            // γ/2 · mean over packs of ‖∇ₓ D(x_r)‖².
+            let g = d.input_grad(&fr, false)?;
+            let p = g.sqr()?.sum_all()?.affine(obj.r1 * 0.5 / n as f64, 0.0)?;
+            penalty = penalty.add(&p)?;
+        }
+        if obj.loss == LossKind::WganGp && obj.gp > 0.0 {
+            // λ · mean over packs of (‖∇ₓ D(x̂)‖ − 1)², x̂ = ε x_r + (1 − ε) x_f.
+            let eps = self.upload(&draws.eps, n, 1)?;
+            let interp = real_in
+                .broadcast_mul(&eps)?
+                .add(&fake_in.broadcast_mul(&eps.affine(-1.0, 1.0)?)?)?;
+            let fi = d.forward(&interp, false, true)?;
+            let g = d.input_grad(&fi, false)?;
+            // The 1e-24 keeps √ differentiable at a zero gradient (a dead
+            // ReLU critic), where the native engine takes the subgradient 0.
+            let norm = g.sqr()?.sum_keepdim(1)?.affine(1.0, 1e-24)?.sqrt()?;
+            let p = norm
+                .affine(1.0, -1.0)?
+                .sqr()?
+                .sum_all()?
+                .affine(obj.gp / n as f64, 0.0)?;
+            penalty = penalty.add(&p)?;
+        }
+        Ok(Graph {
+            total: loss.add(&penalty)?,
+            penalty,
+            mean_real: fr.out.mean_all()?,
+            mean_fake: ff.out.mean_all()?,
+            fake_in,
+        })
+    }
+
+    fn g_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {
+        let fake_in = self.fakes(draws, false)?;
+        let ff = self.d.net.forward(&fake_in, true, false)?;
+        let loss = g_loss(obj.loss, &ff.out)?;
+        let zero = Tensor::zeros((), self.dtype, &self.device)?;
+        Ok(Graph {
+            total: loss,
+            penalty: zero.clone(),
+            mean_real: zero,
+            mean_fake: ff.out.mean_all()?,
+            fake_in,
+        })
+    }
+
+    /// One update of `who` on `graph`: the reverse pass, the optimizer, one
+    /// download, and the bookkeeping.
+    fn update(&mut self, who: Net, graph: Graph, clip: Option<f32>) -> CResult<StepOut> {
+        let store = graph.total.backward()?;
+        let player = match who {
+            Net::G => &self.g,
+            Net::D => &self.d,
+        };
+        let grads = player.grads(&store)?;
+        drop(store);
+        let mut opt = player.opt.clone();
+        let params = opt.step(&player.net.params, &grads, clip)?;
+        let zero = Tensor::zeros((), self.dtype, &self.device)?;
+        let (mut norm_sq, mut grad_probe, mut param_probe) = (zero.clone(), zero.clone(), zero);
+        for g in &grads {
+            norm_sq = norm_sq.add(&g.sqr()?.sum_all()?)?;
+            grad_probe = grad_probe.add(&g.affine(0.0, 0.0)?.sum_all()?)?;
+        }
+        for p in &params {
+            param_probe = param_probe.add(&p.affine(0.0, 0.0)?.sum_all()?)?;
+        }
+        let nums = Tensor::stack(
+            &[
+                &graph.total,
+                &graph.penalty,
+                &graph.mean_real,
+                &graph.mean_fake,
+                &norm_sq,
+                &grad_probe,
+                &param_probe,
+            ],
+            0,
+        )?
+        .to_dtype(DType::F64)?
+        .to_vec1::<f64>()?;
+        let (loss, grad_finite, params_finite) = (nums[0], nums[5] == 0.0, nums[6] == 0.0);
+        let mut out = StepOut {
+            loss: loss as f32,
+            penalty: nums[1] as f32,
+            mean_real: nums[2] as f32,
+            mean_fake: nums[3] as f32,
+            grad_norm: nums[4].sqrt() as f32,
+            outcome: Outcome::Applied,
+        };
+        self.fake = Some(graph.fake_in);
+        self.host_fake = OnceLock::new();
+        if !(loss.is_finite() && grad_finite) {
+            out.outcome = Outcome::NonFiniteLoss;
+            return Ok(out);
+        }
+        if !params_finite {
+            out.outcome = Outcome::NonFiniteParams;
+        }
+        match who {
+            Net::G => self.g.apply(params, opt),
+            Net::D => self.d.apply(params, opt),
+        }
+        Ok(out)
+    }
+
+    fn gradient(&self, who: Net, graph: Graph) -> CResult<Gradient> {
+        let store = graph.total.backward()?;
+        let player = match who {
+            Net::G => &self.g,
+            Net::D => &self.d,
+        };
+        let grads = player.grads(&store)?;
+        let scalar = |t: &Tensor| -> CResult<f64> { t.to_dtype(DType::F64)?.to_scalar::<f64>() };
+        Ok(Gradient {
+            loss: scalar(&graph.total)?,
+            penalty: scalar(&graph.penalty)?,
+            mean_real: scalar(&graph.mean_real)?,
+            mean_fake: scalar(&graph.mean_fake)?,
+            grads: flat_of(grads.iter())?,
+        })
+    }
+
+    /// D's objective and its gradient on `draws`, without updating (for
+    /// checks against the native engine).
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn d_gradient(
+        &self,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<Gradient, BackendError> {
+        self.d_graph(obj, draws)
+            .and_then(|g| self.gradient(Net::D, g))
+            .map_err(err)
+    }
+
+    /// G's loss and its gradient on `draws`, without updating.
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn g_gradient(
+        &self,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<Gradient, BackendError> {
+        self.g_graph(obj, draws)
+            .and_then(|g| self.gradient(Net::G, g))
+            .map_err(err)
+    }
+
+    /// D's raw outputs on packed inputs (`n × pack` values, row by row).
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn d_forward(&self, x: &[f32]) -> Result<Vec<f64>, BackendError> {
+        let pack = self.pack();
+        let run = || -> CResult<Vec<f64>> {
+            let t = self.upload(x, x.len() / pack, pack)?;
+            flat_of(std::iter::once(&self.d.net.forward(&t, true, false)?.out))
+        };
+        run().map_err(err)
+    }
+
+    /// G's outputs on latent points (`latent_dim` values each).
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn g_forward(&self, z: &[f32]) -> Result<Vec<f64>, BackendError> {
+        let latent = self.g.net.sizes[0];
+        let run = || -> CResult<Vec<f64>> {
+            let t = self.upload(z, z.len() / latent, latent)?;
+            flat_of(std::iter::once(&self.g.net.forward(&t, true, false)?.out))
+        };
+        run().map_err(err)
+    }
+
+    /// The device's name: `cpu` or `cuda`.
+    pub fn device_name(&self) -> &'static str {
+        if self.device.is_cuda() { "cuda" } else { "cpu" }
+    }
+}
+
+impl Backend for CandleBackend {
+    fn label(&self) -> String {
+        format!("candle/{}", self.device_name())
+    }
+
+    fn d_step(
+        &mut self,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        clip: Option<f32>,
+    ) -> Result<StepOut, BackendError> {
+        let graph = self.d_graph(objective, draws).map_err(err)?;
+        self.update(Net::D, graph, clip).map_err(err)
+    }
+
+    fn g_step(
+        &mut self,
+        objective: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<StepOut, BackendError> {
+        let graph = self.g_graph(objective, draws).map_err(err)?;
+        self.update(Net::G, graph, None).map_err(err)
+    }
+
+    fn generator(&self) -> &Mlp<f32> {
+        self.g.host()
+    }
+
+    fn discriminator(&self) -> &Mlp<f32> {
+        self.d.host()
+    }
+
+    fn fake_batch(&self) -> &[f32] {
+        self.host_fake.get_or_init(|| match &self.fake {
+            Some(t) => flat_of(std::iter::once(t))
+                .map(|v| v.into_iter().map(|x| x as f32).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+
+    fn restore(&mut self, net: Net) {
+        match net {
+            Net::G => self.g.restore(),
+            Net::D => self.d.restore(),
+        }
+    }
+
+    fn set_lrs(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
+        let (mut od, mut og) = (self.d.opt.config, self.g.opt.config);
+        od.lr = lr_d;
+        og.lr = lr_g;
+        od.validate()?;
+        og.validate()?;
+        self.d.opt.config = od;
+        self.g.opt.config = og;
+        Ok(())
+    }
+
+    fn resize(&mut self, _m: usize) {
+        // Nothing is preallocated per batch size.
+    }
+
+    fn box_clone(&self) -> Box<dyn Backend> {
+        // Parameters and states are never written in place (every update
+        // makes new tensors), so sharing them is a deep copy in effect.
+        Box::new(self.clone())
+    }
+}

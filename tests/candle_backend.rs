@@ -1,0 +1,476 @@
+//! The candle backend against the native engine: on the same weights and
+//! batches, the same forward pass, losses, penalties and gradients (in f64
+//! to 1e-10, in f32 to 1e-5, relative); the same 100-step trajectory on
+//! every loss; bit-for-bit reproducible runs; divergence and restore.
+#![cfg(feature = "candle")]
+
+use ganscope::backends::{self, BackendKind, Choice, DeviceKind};
+use ganscope::candle::{CandleBackend, DType, Device};
+use ganscope::gan::{BackendInit, Config, Draws, LossKind, Objective, Scratch, State, Trainer};
+use ganscope::nn::{Activation, Mlp, OptimizerConfig};
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
+
+const CANDLE: Choice = Choice {
+    backend: BackendKind::Candle,
+    device: DeviceKind::Cpu,
+};
+
+/// One check: a config (its loss and tricks, its networks) and the draws of one step.
+struct Case {
+    config: Config,
+    draws: Draws<f32>,
+    g: Mlp<f32>,
+    d: Mlp<f32>,
+}
+
+fn objective(c: &Config) -> Objective {
+    Objective {
+        loss: c.loss,
+        label_smoothing: c.label_smoothing,
+        r1: c.r1,
+        gp: c.gp,
+        pack: c.pack,
+    }
+}
+
+fn case(config: Config, seed: u64) -> Case {
+    let t = Trainer::new(config.clone()).expect("valid config");
+    let (g, d) = (t.generator().clone(), t.discriminator().clone());
+    let m = (config.batch / config.pack) * config.pack;
+    let mut draws = Draws::<f32>::zeros(m, config.latent_dim, config.pack);
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+    let mut normal = |scale: f64| (scale * rng.sample::<f64, _>(StandardNormal)) as f32;
+    draws.real.iter_mut().for_each(|x| *x = 2.0 + normal(0.7));
+    draws.z.iter_mut().for_each(|x| *x = normal(1.0));
+    let sigma = config.instance_noise;
+    draws.noise_real.iter_mut().for_each(|x| *x = normal(sigma));
+    draws.noise_fake.iter_mut().for_each(|x| *x = normal(sigma));
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(seed + 1);
+    draws.eps.iter_mut().for_each(|e| *e = rng.random::<f32>());
+    Case {
+        config,
+        draws,
+        g,
+        d,
+    }
+}
+
+fn init(c: &Case) -> BackendInit {
+    let opt = OptimizerConfig::default();
+    BackendInit {
+        g: c.g.clone(),
+        d: c.d.clone(),
+        opt_g: opt,
+        opt_d: opt,
+        m: c.draws.len(),
+    }
+}
+
+fn cast_draws(d: &Draws<f32>) -> Draws<f64> {
+    let c = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect();
+    Draws {
+        real: c(&d.real),
+        z: c(&d.z),
+        noise_real: c(&d.noise_real),
+        noise_fake: c(&d.noise_fake),
+        eps: c(&d.eps),
+    }
+}
+
+/// ‖a − b‖ / ‖b‖ (or ‖a − b‖ when b = 0).
+fn rel(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let diff = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let norm = b.iter().map(|y| y * y).sum::<f64>().sqrt();
+    if norm > 0.0 { diff / norm } else { diff }
+}
+
+fn rel1(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-30)
+}
+
+/// A D step: loss, penalty, mean D on real, mean D on fake, the gradient.
+type DSide = (f64, f64, f64, f64, Vec<f64>);
+/// A G step: loss, mean D on fake, the gradient.
+type GSide = (f64, f64, Vec<f64>);
+
+/// The native engine's D and G objectives and gradients in precision `T`.
+fn native<T: nalgebra::RealField + Copy>(c: &Case, draws: &Draws<T>) -> (DSide, GSide) {
+    let (g, d): (Mlp<T>, Mlp<T>) = (c.g.cast(), c.d.cast());
+    let obj = objective(&c.config);
+    let to = |x: T| -> f64 { nalgebra::try_convert(x).expect("real") };
+    let mut s = Scratch::new(&g, &d, draws.len());
+    let mut gd = d.zero_grads();
+    let ev = obj.d_step_grad(&g, &d, draws, &mut s, &mut gd);
+    let mut gg = g.zero_grads();
+    let gv = obj.g_step_grad(&g, &d, draws, &mut s, &mut gg);
+    (
+        (
+            to(ev.loss),
+            to(ev.penalty),
+            to(ev.mean_real),
+            to(ev.mean_fake),
+            gd.to_flat().into_iter().map(to).collect(),
+        ),
+        (
+            to(gv.loss),
+            to(gv.mean_fake),
+            gg.to_flat().into_iter().map(to).collect(),
+        ),
+    )
+}
+
+/// Every loss with its tricks, and the penalties on every smooth activation.
+fn cases() -> Vec<Case> {
+    let base = Config {
+        batch: 96,
+        g_hidden: vec![12, 10],
+        d_hidden: vec![16, 8],
+        ..Config::default()
+    };
+    let mut v = Vec::new();
+    for (i, &loss) in LossKind::ALL.iter().enumerate() {
+        v.push(case(
+            Config {
+                loss,
+                ..base.clone()
+            },
+            i as u64,
+        ));
+        // Every trick at once: noise, R1, packing, smoothing, a wider latent.
+        v.push(case(
+            Config {
+                loss,
+                instance_noise: 0.3,
+                r1: 2.0,
+                pack: 3,
+                label_smoothing: 0.1,
+                latent_dim: 3,
+                ..base.clone()
+            },
+            10 + i as u64,
+        ));
+    }
+    for (i, &act) in Activation::ALL.iter().enumerate() {
+        for loss in [LossKind::WganGp, LossKind::NonSaturating] {
+            v.push(case(
+                Config {
+                    loss,
+                    activation: act,
+                    r1: if loss == LossKind::WganGp { 0.0 } else { 1.5 },
+                    gp: 10.0,
+                    pack: 2,
+                    ..base.clone()
+                },
+                100 + i as u64,
+            ));
+        }
+    }
+    v
+}
+
+fn check_against_native(dtype: DType, tol: f64) {
+    let mut worst = (0.0f64, String::new());
+    for c in cases() {
+        let label = format!(
+            "{} {} r1={} pack={} latent={}",
+            c.config.loss, c.config.activation, c.config.r1, c.config.pack, c.config.latent_dim
+        );
+        let ((dl, dp, dr, df, dg), (gl, gf, gg)) = if dtype == DType::F64 {
+            native::<f64>(&c, &cast_draws(&c.draws))
+        } else {
+            native::<f32>(&c, &c.draws)
+        };
+        let b = CandleBackend::new(init(&c), &Device::Cpu, dtype).unwrap();
+        let obj = objective(&c.config);
+        let cd = b.d_gradient(&obj, &c.draws).unwrap();
+        let cg = b.g_gradient(&obj, &c.draws).unwrap();
+
+        // Forward passes on the step's own inputs.
+        let z: Vec<f64> = c.draws.z.iter().map(|&x| f64::from(x)).collect();
+        let want_g: Vec<f64> = if dtype == DType::F64 {
+            c.g.cast::<f64>().eval(&z)
+        } else {
+            c.g.eval(&c.draws.z).into_iter().map(f64::from).collect()
+        };
+        let x: Vec<f64> = c.draws.real.iter().map(|&x| f64::from(x)).collect();
+        let want_d: Vec<f64> = if dtype == DType::F64 {
+            c.d.cast::<f64>().eval(&x)
+        } else {
+            c.d.eval(&c.draws.real).into_iter().map(f64::from).collect()
+        };
+        let errs = [
+            ("G forward", rel(&b.g_forward(&c.draws.z).unwrap(), &want_g)),
+            (
+                "D forward",
+                rel(&b.d_forward(&c.draws.real).unwrap(), &want_d),
+            ),
+            ("D loss", rel1(cd.loss, dl)),
+            (
+                "penalty",
+                if dp == 0.0 {
+                    cd.penalty.abs()
+                } else {
+                    rel1(cd.penalty, dp)
+                },
+            ),
+            ("mean D real", rel1(cd.mean_real, dr)),
+            ("mean D fake", rel1(cd.mean_fake, df)),
+            ("D gradient", rel(&cd.grads, &dg)),
+            ("G loss", rel1(cg.loss, gl)),
+            ("mean D fake (G)", rel1(cg.mean_fake, gf)),
+            ("G gradient", rel(&cg.grads, &gg)),
+        ];
+        for (what, e) in errs {
+            assert!(
+                e <= tol,
+                "{label}: {what} differs by {e:e} (relative), want <= {tol:e}"
+            );
+            if e > worst.0 {
+                worst = (e, format!("{label}: {what}"));
+            }
+        }
+        if c.config.r1 > 0.0 || c.config.loss == LossKind::WganGp {
+            assert!(dp > 0.0, "{label}: the penalty is exercised");
+        }
+    }
+    eprintln!(
+        "{dtype:?}: worst relative difference {:e} ({})",
+        worst.0, worst.1
+    );
+}
+
+#[test]
+fn forward_losses_penalties_and_gradients_match_native_in_f64() {
+    check_against_native(DType::F64, 1e-10);
+}
+
+#[test]
+fn forward_losses_penalties_and_gradients_match_native_in_f32() {
+    check_against_native(DType::F32, 1e-5);
+}
+
+fn flat(t: &Trainer) -> Vec<f64> {
+    let mut v: Vec<f64> = t
+        .generator()
+        .params_flat()
+        .iter()
+        .map(|&x| f64::from(x))
+        .collect();
+    v.extend(
+        t.discriminator()
+            .params_flat()
+            .iter()
+            .map(|&x| f64::from(x)),
+    );
+    v
+}
+
+/// 100 iterations of the same config and seed on both backends: the
+/// parameters (relative distance), every loss and the final JSD.
+fn run_both(c: &Config) -> (String, f64, f64, f64, f64) {
+    let label = format!("{} {} {}", c.loss, c.optimizer, c.activation);
+    let mut a = Trainer::new(c.clone()).unwrap();
+    let mut b = backends::trainer(c.clone(), CANDLE).unwrap();
+    assert_eq!(b.backend_label(), "candle/cpu");
+    assert_eq!(flat(&a), flat(&b), "{label}: the same initial weights");
+    let mut worst_loss = 0.0f64;
+    for _ in 0..100 {
+        let (sa, sb) = (a.step(), b.step());
+        for (x, y) in [(sa.loss_d, sb.loss_d), (sa.loss_g, sb.loss_g)] {
+            let (x, y) = (x.unwrap(), y.unwrap());
+            worst_loss = worst_loss.max((x - y).abs() / x.abs().max(1e-3));
+        }
+    }
+    assert_eq!((a.state(), b.state()), (State::Running, State::Running));
+    let g = |t: &Trainer| -> Vec<f64> {
+        t.generator()
+            .params_flat()
+            .iter()
+            .map(|&x| f64::from(x))
+            .collect()
+    };
+    let (params, g_params) = (rel(&flat(&b), &flat(&a)), rel(&g(&b), &g(&a)));
+    let jsd = (a.snapshot().theory.jsd - b.snapshot().theory.jsd).abs();
+    eprintln!("{label}: params {params:e} (G {g_params:e}), losses {worst_loss:e}, JSD {jsd:e}");
+    (label, params, g_params, worst_loss, jsd)
+}
+
+fn trajectory_base() -> Config {
+    Config {
+        batch: 128,
+        g_hidden: vec![16, 16],
+        d_hidden: vec![16, 16],
+        target: "0.5*normal(-2, 0.5) + 0.5*normal(2, 0.5)".into(),
+        ..Config::default()
+    }
+}
+
+/// Every loss and optimizer, and every trick at once: 100 iterations stay
+/// together to 1e-4 in the parameters and 1e-3 in the losses and the JSD.
+///
+/// The critic losses (wgan, wgan_gp, hinge) run here under momentum; Adam
+/// on them is the next test.
+#[test]
+fn trajectories_match_native_for_100_steps() {
+    let base = trajectory_base();
+    let mut configs: Vec<Config> = [LossKind::Minimax, LossKind::NonSaturating, LossKind::Lsgan]
+        .iter()
+        .map(|&loss| Config {
+            loss,
+            ..base.clone()
+        })
+        .collect();
+    configs.push(Config {
+        instance_noise: 0.5,
+        r1: 1.0,
+        pack: 2,
+        label_smoothing: 0.1,
+        latent_dim: 2,
+        k: 2,
+        activation: Activation::Tanh,
+        ..base.clone()
+    });
+    for opt in ["sgd", "momentum", "rmsprop"] {
+        let mut c = Config {
+            lr_d: 1e-2,
+            lr_g: 1e-2,
+            ..base.clone()
+        };
+        c.set("optimizer", opt).unwrap();
+        configs.push(c);
+    }
+    for loss in [LossKind::Wgan, LossKind::WganGp, LossKind::Hinge] {
+        let mut c = Config {
+            loss,
+            lr_d: 1e-2,
+            lr_g: 1e-2,
+            ..base.clone()
+        };
+        c.set("optimizer", "momentum").unwrap();
+        configs.push(c);
+    }
+    for c in configs {
+        let (label, params, _, losses, jsd) = run_both(&c);
+        assert!(
+            params < 1e-4,
+            "{label}: parameters differ by {params:e} after 100 steps"
+        );
+        assert!(losses < 1e-3, "{label}: losses differ by {losses:e}");
+        assert!(jsd < 1e-3, "{label}: JSD differs by {jsd:e}");
+    }
+}
+
+/// Adam on the critic losses. While every hidden unit stays on one linear
+/// piece over the batch, D is affine in x and these losses do not see a
+/// constant added to D: the gradient of every critic bias is exactly 0, and
+/// each engine computes it as its own rounding noise (about 1e-9). Adam
+/// divides by √v + ε with ε = 1e-8 and turns that noise into steps of a good
+/// part of the learning rate, different in each engine. So the critics'
+/// parameters part (by about 2e-3 relative after 100 steps), while G — what
+/// the run produces — and the JSD stay together. The gradients themselves
+/// are checked to 1e-5 by the tests above.
+#[test]
+fn adam_on_the_critic_losses_keeps_g_and_the_jsd_together() {
+    for loss in [LossKind::Wgan, LossKind::WganGp, LossKind::Hinge] {
+        let (label, _, g_params, _, jsd) = run_both(&Config {
+            loss,
+            ..trajectory_base()
+        });
+        assert!(
+            g_params < 2e-3,
+            "{label}: G differs by {g_params:e} after 100 steps"
+        );
+        assert!(jsd < 3e-3, "{label}: JSD differs by {jsd:e}");
+    }
+}
+
+#[test]
+fn same_seed_same_candle_run_bit_for_bit() {
+    let c = Config {
+        batch: 64,
+        g_hidden: vec![16, 16],
+        d_hidden: vec![16, 16],
+        loss: LossKind::WganGp,
+        instance_noise: 0.3,
+        r1: 1.0,
+        pack: 2,
+        k: 2,
+        ..Config::default()
+    };
+    let bits = |t: &Trainer| -> Vec<u64> { flat(t).iter().map(|x| x.to_bits()).collect() };
+    let mut a = backends::trainer(c.clone(), CANDLE).unwrap();
+    let mut b = backends::trainer(c.clone(), CANDLE).unwrap();
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
+    for _ in 0..60 {
+        la.push(a.step().loss_d.map(f64::to_bits));
+        lb.push(b.step().loss_d.map(f64::to_bits));
+    }
+    assert_eq!(la, lb);
+    assert_eq!(bits(&a), bits(&b));
+    let mut other = backends::trainer(Config { seed: 1, ..c }, CANDLE).unwrap();
+    other.run(60);
+    assert_ne!(bits(&a), bits(&other));
+    // A clone goes on as the original does, and does not share its weights.
+    let mut twin = a.clone();
+    twin.run(5);
+    let before = bits(&a);
+    a.run(5);
+    assert_eq!(bits(&a), bits(&twin));
+    assert_ne!(before, bits(&a));
+}
+
+#[test]
+fn candle_diverges_at_a_named_step_and_restores() {
+    let c = Config {
+        optimizer: ganscope::nn::OptimizerKind::Sgd,
+        lr_d: 1e3,
+        lr_g: 1e3,
+        batch: 64,
+        g_hidden: vec![16, 16],
+        d_hidden: vec![256, 256],
+        loss: LossKind::Lsgan,
+        target: "normal(50, 10)".into(),
+        ..Config::default()
+    };
+    let mut native = Trainer::new(c.clone()).unwrap();
+    let mut t = backends::trainer(c, CANDLE).unwrap();
+    native.run(1000);
+    t.run(1000);
+    let State::Diverged { step } = t.state() else {
+        panic!("did not diverge");
+    };
+    assert_eq!(native.state(), t.state(), "the same failing iteration");
+    assert_eq!(t.step_count(), step - 1);
+    assert!(t.backend_error().is_none(), "a divergence, not a failure");
+    assert!(t.restore());
+    assert!(t.generator().is_finite() && t.discriminator().is_finite());
+    assert!(!t.restore());
+}
+
+#[test]
+fn live_settings_reach_the_candle_optimizer() {
+    let c = Config {
+        batch: 32,
+        g_hidden: vec![8],
+        d_hidden: vec![8],
+        ..Config::default()
+    };
+    let mut a = Trainer::new(c.clone()).unwrap();
+    let mut b = backends::trainer(c, CANDLE).unwrap();
+    for t in [&mut a, &mut b] {
+        t.run(10);
+        t.set_lr_d(3e-2).unwrap();
+        t.set_batch(48).unwrap();
+        assert!(t.set_lr_g(f64::NAN).is_err());
+        t.run(10);
+        assert_eq!(t.last_fake_batch().len(), 48);
+    }
+    assert!(rel(&flat(&b), &flat(&a)) < 1e-4);
+}
