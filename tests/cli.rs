@@ -736,3 +736,64 @@ fn train_on_candle_names_its_backend_and_reproduces() {
         jsd(&n)
     );
 }
+
+#[test]
+fn sweep_backend_choice_that_is_not_there_exits_2_in_one_line() {
+    let dir = tmp("sweep-backend");
+    let out = dir.to_str().unwrap();
+    let mut cases: Vec<Vec<&str>> = vec![vec!["--device", "cuda"]];
+    if !cfg!(feature = "candle") {
+        cases.push(vec!["--backend", "candle"]);
+    }
+    if !cfg!(feature = "cuda") {
+        cases.push(vec!["--backend", "candle", "--device", "cuda"]);
+    }
+    for args in cases {
+        let mut a = vec!["sweep", "--grid", "k=1,2", "--steps", "10", "--out", out];
+        a.extend_from_slice(&args);
+        let o = ganscope(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains("cuda") || e.contains("candle"), "{args:?}: {e}");
+        assert_eq!(e.lines().count(), 1, "{args:?}: one line: {e}");
+        assert!(files(&dir).is_empty(), "{args:?} left {:?}", files(&dir));
+    }
+}
+
+#[cfg(feature = "candle")]
+#[test]
+fn sweep_on_candle_reproduces_and_follows_the_native_runs() {
+    let sweep = |name: &str, backend: &str| -> (Vec<String>, Vec<Vec<String>>) {
+        let dir = tmp(name);
+        let o = ganscope(&[
+            "sweep",
+            "--grid",
+            "k=1,2",
+            "--seeds",
+            "2",
+            "--steps",
+            "40",
+            "--backend",
+            backend,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        let (h, rows) = sweep_csv(&dir);
+        let rows = without_seconds(&h, &rows);
+        let _ = std::fs::remove_dir_all(dir);
+        (h, rows)
+    };
+    let (h, a) = sweep("sc1", "candle");
+    let (_, b) = sweep("sc2", "candle");
+    let (_, n) = sweep("sn", "native");
+    assert_eq!(a.len(), 4);
+    // Bit for bit on candle, whatever thread ran which run.
+    assert_eq!(a, b);
+    // And the native runs within float noise: the same final JSD to 1e-4.
+    let jsd = h.iter().position(|c| c == "jsd").expect("a jsd column");
+    for (x, y) in a.iter().zip(&n) {
+        let (x, y): (f64, f64) = (x[jsd].parse().unwrap(), y[jsd].parse().unwrap());
+        assert!((x - y).abs() < 1e-4, "{x} vs {y}");
+    }
+}

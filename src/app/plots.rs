@@ -80,43 +80,55 @@ impl App {
     /// The whole window. Returns the actions to carry out after drawing.
     pub(super) fn layout_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = Vec::new();
-        egui::Panel::top("transport").show(ui, |ui| {
+        // The panels paint no background of their own: the window is cleared
+        // to the panel colour (`App::clear_color`), which spares a software
+        // rasteriser one full-window layer per frame.
+        let style = ui.style().clone();
+        let bare = egui::Frame::side_top_panel(&style).fill(Color32::TRANSPARENT);
+        egui::Panel::top("transport").frame(bare).show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading(RichText::new("ganscope").strong());
                 ui.separator();
                 actions.extend(self.transport_ui(ui));
             });
         });
-        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        egui::Panel::bottom("status")
+            .frame(bare)
+            .show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("controls")
+            .frame(bare)
             .default_size(300.0)
             .resizable(true)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| actions.extend(self.controls_ui(ui)));
             });
         egui::Panel::right("lesson")
+            .frame(bare)
             .default_size(290.0)
             .resizable(true)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.side_ui(ui));
             });
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            if let Some(step) = self.status.diverged_at {
-                actions.extend(diverged_banner(ui, step));
-            }
-            let h = ui.available_height();
-            let view = self.view.clone();
-            match view.as_deref() {
-                Some(v) => {
-                    self.figure_ui(ui, v, h * 0.52);
-                    self.strip_ui(ui, v, h * 0.16);
+        let central = egui::Frame::central_panel(&style).fill(Color32::TRANSPARENT);
+        egui::CentralPanel::default_margins()
+            .frame(central)
+            .show(ui, |ui| {
+                if let Some(step) = self.status.diverged_at {
+                    actions.extend(diverged_banner(ui, step));
                 }
-                None => {
-                    ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
+                let h = ui.available_height();
+                let view = self.view.clone();
+                match view.as_deref() {
+                    Some(v) => {
+                        self.figure_ui(ui, v, h * 0.52);
+                        self.strip_ui(ui, v, h * 0.16);
+                    }
+                    None => {
+                        ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
+                    }
                 }
-            }
-            self.curves_ui(ui);
-        });
+                self.curves_ui(ui);
+            });
         actions
     }
 
@@ -165,6 +177,7 @@ impl App {
         let left = AxisHints::new_y().label("density");
         Plot::new("figure")
             .height(height)
+            .show_background(false)
             .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .custom_y_axes(vec![left, right])
             .include_y(0.0)
@@ -268,6 +281,7 @@ impl App {
         let show_ghost = self.settings.toggles.ghost_map;
         Plot::new("strip")
             .height(height)
+            .show_background(false)
             .show_axes([false, false])
             .show_grid([false, false])
             .allow_zoom(false)
@@ -454,6 +468,7 @@ fn curve_plot(
     });
     Plot::new(id)
         .height(height.max(60.0))
+        .show_background(false)
         .x_axis_label("step")
         .allow_scroll(false)
         .show(ui, |plot| {

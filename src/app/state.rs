@@ -457,6 +457,11 @@ impl eframe::App for App {
         self.ui_secs += ui_secs;
     }
 
+    /// The panels' colour: they paint no background over it.
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if self.screenshot.is_none() {
             eframe::set_value(storage, STORAGE_KEY, &self.settings);
