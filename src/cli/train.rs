@@ -199,6 +199,30 @@ pub fn finals(snap: &Snapshot, last: &StepStats) -> Final {
     }
 }
 
+/// Below this fraction of the peak of p_data + p_g, D* is left out of the
+/// figure (a gap in the curve).
+const D_STAR_MASS: f64 = 1e-10;
+
+/// D* = p_data/(p_data + p_g) where the two densities have mass, NaN (a gap)
+/// where both are below [`D_STAR_MASS`] of their peak. There the ratio is one
+/// of two numbers indistinguishable from 0, and at the edge of the grid it is
+/// set by where the pushforward of the z-grid ends (p_g exactly 0, D* = 1),
+/// not by the theory: drawn, it is a spike to 1 at the window's edge.
+fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
+    let peak = p.iter().zip(q).map(|(a, b)| a + b).fold(0.0_f64, f64::max);
+    p.iter()
+        .zip(q)
+        .zip(d_star)
+        .map(|((a, b), &d)| {
+            if a + b >= D_STAR_MASS * peak {
+                d
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
 /// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
 pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     let n = snap.grid.n();
@@ -232,10 +256,18 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
         d: snap.d[inner.clone()].to_vec(),
-        d_star: snap
-            .optimum()
-            .map(|o| o[inner.clone()].to_vec())
-            .unwrap_or_default(),
+        d_star: match (
+            snap.optimum(),
+            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan,
+        ) {
+            (Some(o), true) => shown_where_there_is_mass(
+                &snap.p_data[inner.clone()],
+                &snap.p_g[inner.clone()],
+                &o[inner.clone()],
+            ),
+            (Some(o), false) => o[inner.clone()].to_vec(),
+            (None, _) => Vec::new(),
+        },
         d_label: d_label.to_string(),
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
@@ -436,4 +468,29 @@ pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_where_there_is_mass;
+
+    #[test]
+    fn d_star_is_left_out_only_where_neither_density_has_mass() {
+        // The left edge: p_data 1e-13 of its peak and p_g truncated to 0, so
+        // D* = 1 there; then the tails (D* kept even at 1e-9 of the peak),
+        // the bulk, and a bin with no mass at all.
+        let p = [1e-13, 1e-9, 0.5, 0.8, 0.0];
+        let q = [0.0, 3e-9, 0.7, 0.0, 0.0];
+        let d: Vec<f64> = p
+            .iter()
+            .zip(&q)
+            .map(|(a, b)| if a + b > 0.0 { a / (a + b) } else { f64::NAN })
+            .collect();
+        let shown = shown_where_there_is_mass(&p, &q, &d);
+        assert!(shown[0].is_nan(), "the edge spike is a gap");
+        assert_eq!(shown[1], 0.25);
+        assert_eq!(shown[2], 0.5 / 1.2);
+        assert_eq!(shown[3], 1.0, "D* = 1 where only p_data has mass");
+        assert!(shown[4].is_nan());
+    }
 }
