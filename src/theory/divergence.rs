@@ -41,21 +41,35 @@ pub fn jsd(p: &[f64], q: &[f64]) -> f64 {
     (0.5 * s).clamp(0.0, LN_2)
 }
 
-/// KL(P‖Q) = Σ Pᵢ ln(Pᵢ/Qᵢ); `None` (infinite) when some Pᵢ > 0 has Qᵢ = 0.
+/// Mass of P where Q is 0 below which [`kl`] still counts the supports as
+/// agreeing: ten times the tail the grid resolves for a normal prior
+/// ([`super::prior::SLIVER_MASS`]). Past its last resolved z-segment the
+/// pushforward p_g is exactly 0, so a G that matches p_data to every digit
+/// would otherwise have an infinite KL(p_data‖p_g) from p_data's tails of
+/// 1e-15.
+pub const UNRESOLVED_MASS: f64 = 1e-12;
+
+/// KL(P‖Q) = Σ Pᵢ ln(Pᵢ/Qᵢ) over the bins where both are positive; `None`
+/// (infinite) when P puts a total of [`UNRESOLVED_MASS`] or more on bins
+/// where Q is 0 (supports that disagree).
 ///
 /// # Panics
 /// The slices differ in length.
 pub fn kl(p: &[f64], q: &[f64]) -> Option<f64> {
     assert_eq!(p.len(), q.len(), "slice lengths");
     let mut s = 0.0;
+    let mut outside = 0.0;
     for (&pi, &qi) in p.iter().zip(q) {
         if pi > 0.0 {
             if qi > 0.0 {
                 s += pi * (pi / qi).ln();
             } else {
-                return None;
+                outside += pi;
             }
         }
+    }
+    if outside >= UNRESOLVED_MASS {
+        return None;
     }
     Some(s.max(0.0))
 }
@@ -119,6 +133,12 @@ mod tests {
         // Q > 0 where P = 0 keeps KL(P‖Q) finite but KL(Q‖P) infinite.
         assert!(kl(&[1.0, 0.0], &[0.5, 0.5]).is_some());
         assert!(kl(&[0.5, 0.5], &[1.0, 0.0]).is_none());
+        // P's unresolved tails where Q is exactly 0 do not make it infinite,
+        // their sum does once it reaches UNRESOLVED_MASS.
+        let tail = 1e-13;
+        let k = kl(&[tail, 1.0 - 2.0 * tail, tail], &[0.0, 1.0, 0.0]).unwrap();
+        assert!(k < 1e-12, "{k}");
+        assert!(kl(&[1e-12, 1.0 - 1e-12], &[0.0, 1.0]).is_none());
     }
 
     #[test]
