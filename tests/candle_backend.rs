@@ -24,16 +24,6 @@ struct Case {
     d: Mlp<f32>,
 }
 
-fn objective(c: &Config) -> Objective {
-    Objective {
-        loss: c.loss,
-        label_smoothing: c.label_smoothing,
-        r1: c.r1,
-        gp: c.gp,
-        pack: c.pack,
-    }
-}
-
 fn case(config: Config, seed: u64) -> Case {
     let t = Trainer::new(config.clone()).expect("valid config");
     let (g, d) = (t.generator().clone(), t.discriminator().clone());
@@ -103,7 +93,7 @@ type GSide = (f64, f64, Vec<f64>);
 /// The native engine's D and G objectives and gradients in precision `T`.
 fn native<T: nalgebra::RealField + Copy>(c: &Case, draws: &Draws<T>) -> (DSide, GSide) {
     let (g, d): (Mlp<T>, Mlp<T>) = (c.g.cast(), c.d.cast());
-    let obj = objective(&c.config);
+    let obj = Objective::of(&c.config);
     let to = |x: T| -> f64 { nalgebra::try_convert(x).expect("real") };
     let mut s = Scratch::new(&g, &d, draws.len());
     let mut gd = d.zero_grads();
@@ -188,7 +178,7 @@ fn check_against_native(dtype: DType, tol: f64) {
             native::<f32>(&c, &c.draws)
         };
         let b = CandleBackend::new(init(&c), &Device::Cpu, dtype).unwrap();
-        let obj = objective(&c.config);
+        let obj = Objective::of(&c.config);
         let cd = b.d_gradient(&obj, &c.draws).unwrap();
         let cg = b.g_gradient(&obj, &c.draws).unwrap();
 

@@ -80,12 +80,8 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-run")]
         out: std::path::PathBuf,
-        /// The engine: native (hand-written, CPU) or candle (feature 'candle').
-        #[arg(long, value_name = "native|candle", default_value = "native")]
-        backend: crate::backends::BackendKind,
-        /// Where candle computes: cpu, or cuda (feature 'cuda').
-        #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
-        device: crate::backends::DeviceKind,
+        #[command(flatten)]
+        engine: EngineArgs,
         /// Also write training.gif: the figure through the run, about 80 frames.
         #[arg(long)]
         gif: bool,
@@ -121,13 +117,29 @@ pub enum Command {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR", default_value = "ganscope-sweep")]
         out: std::path::PathBuf,
-        /// The engine: native (hand-written, CPU) or candle (feature 'candle').
-        #[arg(long, value_name = "native|candle", default_value = "native")]
-        backend: crate::backends::BackendKind,
-        /// Where candle computes: cpu, or cuda (feature 'cuda').
-        #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
-        device: crate::backends::DeviceKind,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
+}
+
+/// `--backend` and `--device`, shared by `train` and `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct EngineArgs {
+    /// The engine: native (hand-written, CPU) or candle (feature 'candle').
+    #[arg(long, value_name = "native|candle", default_value = "native")]
+    backend: crate::backends::BackendKind,
+    /// Where candle computes: cpu, or cuda (feature 'cuda').
+    #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
+    device: crate::backends::DeviceKind,
+}
+
+impl EngineArgs {
+    fn choice(&self) -> crate::backends::Choice {
+        crate::backends::Choice {
+            backend: self.backend,
+            device: self.device,
+        }
+    }
 }
 
 /// Parse `args` and run the command; returns the process exit status.
@@ -189,8 +201,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             seed,
             out: dir,
             gif,
-            backend,
-            device,
+            engine,
         }) => {
             use std::io::IsTerminal;
             let source = train::ConfigSource {
@@ -201,7 +212,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 seed,
             };
             let progress = std::io::stderr().is_terminal();
-            let choice = crate::backends::Choice { backend, device };
+            let choice = engine.choice();
             let s = train::run_on(&source, &dir, choice, progress, gif)?;
             let f = &s.r#final;
             let mut line = format!(
@@ -234,8 +245,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             shard,
             merge,
             out: dir,
-            backend,
-            device,
+            engine,
         }) => {
             let write = |out: &mut dyn Write, line: String| {
                 writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))
@@ -275,7 +285,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
                 shard,
                 out: dir.clone(),
                 progress: std::io::stderr().is_terminal(),
-                choice: crate::backends::Choice { backend, device },
+                choice: engine.choice(),
             };
             let r = sweep::run(&args)?;
             write(

@@ -9,8 +9,9 @@
 //! [`GanError::NeedsReset`].
 
 use super::objective::Draws;
+use super::objective::Objective;
 use super::snapshot::LatentPoints;
-use super::trainer::{objective_of, samples_per_step};
+use super::trainer::samples_per_step;
 use super::{Config, GanError, LossKind, Prior, Trainer};
 use crate::nn::OptimizerKind;
 
@@ -54,7 +55,7 @@ impl Trainer {
         if new.prior != self.config.prior {
             self.latent_points = LatentPoints::new(new.prior, new.latent_dim);
         }
-        self.objective = objective_of(&new);
+        self.objective = Objective::of(&new);
         self.config = new;
         Ok(())
     }

@@ -55,6 +55,19 @@ pub struct Objective {
     pub pack: usize,
 }
 
+impl Objective {
+    /// The loss and tricks of `config`.
+    pub fn of(config: &super::Config) -> Self {
+        Objective {
+            loss: config.loss,
+            label_smoothing: config.label_smoothing,
+            r1: config.r1,
+            gp: config.gp,
+            pack: config.pack,
+        }
+    }
+}
+
 /// The random inputs of one step, fixed so that its loss is a deterministic
 /// function of the parameters. Lengths: `real`, `noise_real`, `noise_fake`:
 /// `m`; `z`: `m · latent_dim`; `eps`: `m / pack` (or empty without GP).

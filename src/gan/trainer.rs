@@ -110,16 +110,6 @@ pub(super) fn samples_per_step(config: &Config) -> usize {
     (config.batch / config.pack) * config.pack
 }
 
-pub(super) fn objective_of(c: &Config) -> Objective {
-    Objective {
-        loss: c.loss,
-        label_smoothing: c.label_smoothing,
-        r1: c.r1,
-        gp: c.gp,
-        pack: c.pack,
-    }
-}
-
 fn opt_config(c: &Config, lr: f64) -> OptimizerConfig {
     OptimizerConfig {
         kind: c.optimizer,
@@ -210,7 +200,7 @@ impl Trainer {
         let engine = make(init)?;
         let latent_points = LatentPoints::new(config.prior, config.latent_dim);
         Ok(Trainer {
-            objective: objective_of(&config),
+            objective: Objective::of(&config),
             draws: Draws::zeros(m, config.latent_dim, config.pack),
             engine,
             config,
