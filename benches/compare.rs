@@ -9,9 +9,12 @@
 //! For each size of `common::SIZES` it times the native trainer for about
 //! three seconds, runs `benches/torch_gan.py` (the same model in PyTorch)
 //! with the same batch, width and thread count, and prints a table of
-//! steps per second with the ratio and the goal of issue 5. `PYTHON`
-//! names the interpreter (default `python3`); `COMPARE_SECONDS` the time
-//! budget per engine and size.
+//! steps per second with the ratio and the goal of issue 5. The two engines
+//! take turns for `COMPARE_ROUNDS` rounds (default 3) and the table gives
+//! each one's median, so that a machine whose speed drifts (a shared VM)
+//! slows both alike; the spread of the per-round ratios is printed below.
+//! `PYTHON` names the interpreter (default `python3`); `COMPARE_SECONDS`
+//! the time budget per engine, size and round.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -38,6 +41,18 @@ fn native(size: common::Size, budget: Duration) -> f64 {
             }
         }
     })
+}
+
+/// The median of a non-empty list (the mean of the middle two when even).
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let h = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[h]
+    } else {
+        (v[h - 1] + v[h]) / 2.0
+    }
 }
 
 /// Steps per second of the PyTorch twin, or why there is none.
@@ -75,6 +90,11 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
     let budget = Duration::from_secs_f64(secs);
+    let rounds: usize = std::env::var("COMPARE_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(3);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -85,7 +105,7 @@ fn main() {
         .unwrap_or_else(|| "unknown CPU".into());
     println!("ganscope native vs PyTorch: G and D 1→h→h→1 ReLU, Adam, non-saturating, k = 1");
     println!(
-        "{cpu}, {} logical cores, {secs} s per engine and size\n",
+        "{cpu}, {} logical cores, {secs} s per engine, size and round, {rounds} rounds taken in turns\n",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
@@ -102,21 +122,43 @@ fn main() {
         {
             continue;
         }
-        let ours = native(size, budget);
-        let (theirs, ratio) = match torch(size, budget) {
-            Ok((t, version)) => {
-                if !notes.iter().any(|n: &String| n.contains("PyTorch ")) {
-                    notes.push(format!("PyTorch {version}"));
+        let (mut ours, mut theirs_all, mut failed) = (Vec::new(), Vec::new(), None);
+        for _ in 0..rounds {
+            ours.push(native(size, budget));
+            if failed.is_none() {
+                match torch(size, budget) {
+                    Ok((t, version)) => {
+                        theirs_all.push(t);
+                        if !notes.iter().any(|n: &String| n.contains("PyTorch ")) {
+                            notes.push(format!("PyTorch {version}"));
+                        }
+                    }
+                    Err(e) => failed = Some(e),
                 }
-                (format!("{t:.1}"), format!("{:.2}×", ours / t))
             }
-            Err(e) => {
+        }
+        let ours_med = median(&ours);
+        let (theirs, ratio) = match failed {
+            Some(e) => {
                 if !notes.contains(&e) {
                     notes.push(e);
                 }
                 ("—".into(), "—".into())
             }
+            None => {
+                let t = median(&theirs_all);
+                let per_round: Vec<f64> =
+                    ours.iter().zip(&theirs_all).map(|(o, t)| o / t).collect();
+                let lo = per_round.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = per_round.iter().copied().fold(0.0, f64::max);
+                notes.push(format!(
+                    "{}: per-round ratios {lo:.2}–{hi:.2}× over {rounds} rounds",
+                    size.name
+                ));
+                (format!("{t:.1}"), format!("{:.2}×", ours_med / t))
+            }
         };
+        let ours = ours_med;
         println!(
             "{:<6} {:>6} {:>6} {:>7} {:>16.1} {:>16} {:>8} {:>6}",
             size.name,

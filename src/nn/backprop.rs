@@ -14,11 +14,14 @@
 //! Every product is one call of [`super::linalg`] into a preallocated buffer
 //! (`Δ Aᵀ` reads `A` transposed in place; `Wᵀ` is copied into a small
 //! preallocated buffer, see [`Workspace`]); the bias and the activation are
-//! applied in one pass after the product. A pass allocates nothing.
+//! applied in one pass after the product. A layer with one input (the first
+//! layer of G and of an unpacked D) needs no product: `W x + b` and `f` are
+//! one pass; so does the adjoint below a layer with one output. Both give
+//! the same bits as the product would. A pass allocates nothing.
 
 use nalgebra::{DMatrix, RealField};
 
-use super::linalg::{gemm_into, gemm_nt_into};
+use super::linalg::{gemm_into, gemm_nt_into, split_pairs};
 use super::{Activation, Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -43,6 +46,13 @@ impl<T: RealField + Copy> Mlp<T> {
         let last = self.num_layers();
         for k in 1..=last {
             let (w, b) = self.layer(k);
+            if k == 1 && n0 == 1 && k < last {
+                // One input per sample: the product is an outer product,
+                // done in the same pass as the bias and the activation.
+                let (z, a) = (ws.z[1].as_mut_slice(), ws.a[1].as_mut_slice());
+                outer_bias_activate(self.activation(), w.as_slice(), b.as_slice(), x, z, a);
+                continue;
+            }
             // z_k = W_k a_{k−1} + b_k, for all samples at once.
             gemm_into(&mut ws.z[k], T::one(), w, &ws.a[k - 1], T::zero());
             // Then, in one pass, the bias and (hidden layers only: the last
@@ -135,8 +145,17 @@ impl<T: RealField + Copy> Mlp<T> {
             if k - 1 < stop {
                 break;
             }
+            let w = self.layer(k).0;
+            if w.nrows() == 1 && k > 1 {
+                // One output per sample: Δ_{k−1} = f'(z_{k−1}) ⊙ w_kᵀ δ_k
+                // in one pass, without the outer product in between.
+                let (below, above) = ws.adj.split_at_mut(k);
+                let (g, z) = (below[k - 1].as_mut_slice(), ws.z[k - 1].as_slice());
+                outer_deriv(self.activation(), w.as_slice(), above[0].as_slice(), g, z);
+                continue;
+            }
             // G_{k−1} = W_kᵀ Δ_k (into adj[k − 1], below adj[k] in the Vec).
-            ws.w_t[k].tr_copy_from(self.layer(k).0);
+            ws.w_t[k].tr_copy_from(w);
             let (below, above) = ws.adj.split_at_mut(k);
             gemm_into(
                 &mut below[k - 1],
@@ -224,13 +243,58 @@ macro_rules! with_fn {
 fn bias_activate<T: RealField + Copy>(act: Activation, bias: &[T], z: &mut [T], a: &mut [T]) {
     let n = bias.len();
     with_fn!(act, 0, |f| {
-        for (zc, ac) in z.chunks_exact_mut(n).zip(a.chunks_exact_mut(n)) {
-            for ((z, a), &b) in zc.iter_mut().zip(ac.iter_mut()).zip(bias) {
-                let v = *z + b;
-                *z = v;
-                *a = f(v);
+        split_pairs(z, a, n, &|_, z: &mut [T], a: &mut [T]| {
+            for (zc, ac) in z.chunks_exact_mut(n).zip(a.chunks_exact_mut(n)) {
+                for ((z, a), &b) in zc.iter_mut().zip(ac.iter_mut()).zip(bias) {
+                    let v = *z + b;
+                    *z = v;
+                    *a = f(v);
+                }
             }
-        }
+        })
+    })
+}
+
+/// `z ← w xᵀ + b 1ᵀ` and `a ← f(z)` for a layer with one input (`w`, `b`:
+/// one value per unit; `x`: one per sample), in one pass. Bit for bit what
+/// the product followed by [`bias_activate`] gives: `(w x) + b`, then `f`.
+fn outer_bias_activate<T: RealField + Copy>(
+    act: Activation,
+    w: &[T],
+    bias: &[T],
+    x: &[T],
+    z: &mut [T],
+    a: &mut [T],
+) {
+    let n = bias.len();
+    with_fn!(act, 0, |f| {
+        split_pairs(z, a, n, &|off, z: &mut [T], a: &mut [T]| {
+            let cols = z.chunks_exact_mut(n).zip(a.chunks_exact_mut(n));
+            for ((zc, ac), &xs) in cols.zip(&x[off / n..]) {
+                for (((z, a), &w), &b) in zc.iter_mut().zip(ac.iter_mut()).zip(w).zip(bias) {
+                    let v = w * xs + b;
+                    *z = v;
+                    *a = f(v);
+                }
+            }
+        })
+    })
+}
+
+/// `g ← f'(z) ⊙ (w δᵀ)` for the layer below one with a single output (`w`:
+/// its weights, one per unit; `δ`: its adjoint, one per sample). Bit for bit
+/// what the product followed by [`mul_by_deriv`] gives.
+fn outer_deriv<T: RealField + Copy>(act: Activation, w: &[T], delta: &[T], g: &mut [T], z: &[T]) {
+    let n = w.len();
+    with_fn!(act, 1, |fd| {
+        split_pairs(g, z, n, &|off, g: &mut [T], z: &[T]| {
+            let cols = g.chunks_exact_mut(n).zip(z.chunks_exact(n));
+            for ((gc, zc), &d) in cols.zip(&delta[off / n..]) {
+                for ((g, &z), &w) in gc.iter_mut().zip(zc).zip(w) {
+                    *g = w * d * fd(z);
+                }
+            }
+        })
     })
 }
 
@@ -242,8 +306,60 @@ pub(super) fn mul_by_deriv<T: RealField + Copy>(
 ) {
     let (g, z) = (g.as_mut_slice(), z.as_slice());
     with_fn!(act, 1, |fd| {
-        for (g, &z) in g.iter_mut().zip(z) {
-            *g *= fd(z);
-        }
+        split_pairs(g, z, 1, &|_, g: &mut [T], z: &[T]| {
+            for (g, &z) in g.iter_mut().zip(z) {
+                *g *= fd(z);
+            }
+        })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fused passes of the one-input and one-output layers give the
+    /// same bits as the product followed by the element-wise pass, for every
+    /// activation, on a batch large enough to be split over threads.
+    #[test]
+    fn fused_outer_passes_match_the_product_bit_for_bit() {
+        let (h, n) = (48, 4096);
+        assert!(h * n >= 2 * super::super::linalg::PARALLEL_ELEMS);
+        let w = DMatrix::<f32>::from_fn(h, 1, |i, _| (i as f32 * 0.37).sin());
+        let b: Vec<f32> = (0..h).map(|i| (i as f32 * 0.11).cos()).collect();
+        let x = DMatrix::<f32>::from_fn(1, n, |_, j| (j as f32 * 0.013).sin() * 3.0);
+        for act in [Activation::Relu, Activation::LeakyRelu, Activation::Tanh] {
+            let mut z0 = DMatrix::<f32>::zeros(h, n);
+            let mut a0 = DMatrix::<f32>::zeros(h, n);
+            gemm_into(&mut z0, 1.0, &w, &x, 0.0);
+            bias_activate(act, &b, z0.as_mut_slice(), a0.as_mut_slice());
+            let mut z1 = DMatrix::<f32>::zeros(h, n);
+            let mut a1 = DMatrix::<f32>::zeros(h, n);
+            outer_bias_activate(
+                act,
+                w.as_slice(),
+                &b,
+                x.as_slice(),
+                z1.as_mut_slice(),
+                a1.as_mut_slice(),
+            );
+            assert_eq!((&z0, &a0), (&z1, &a1), "{act:?} forward");
+
+            // Below a layer with one output: weights v (1 × h), adjoint δ.
+            let v = w.transpose();
+            let delta = DMatrix::<f32>::from_fn(1, n, |_, j| (j as f32 * 0.7).cos());
+            let mut g0 = DMatrix::<f32>::zeros(h, n);
+            gemm_into(&mut g0, 1.0, &v.transpose(), &delta, 0.0);
+            mul_by_deriv(act, &mut g0, &z0);
+            let mut g1 = DMatrix::<f32>::from_element(h, n, f32::NAN);
+            outer_deriv(
+                act,
+                v.as_slice(),
+                delta.as_slice(),
+                g1.as_mut_slice(),
+                z0.as_slice(),
+            );
+            assert_eq!(g0, g1, "{act:?} adjoint");
+        }
+    }
 }

@@ -12,7 +12,8 @@
 //! adjoint buffer, both column-major, while `B` is an activation buffer read
 //! either as is (forward, `W A`) or transposed (weight gradient, `Δ Aᵀ`).
 //! The `f32` kernel only ever *broadcasts* single elements of `B`, so a
-//! transposed `B` costs nothing extra and needs no copy.
+//! transposed `B` needs no transposed copy (large products copy it one
+//! small panel at a time, see below).
 //!
 //! # The `f32` kernel (x86-64 with AVX2 and FMA, detected at run time)
 //!
@@ -26,15 +27,26 @@
 //! cut into blocks of [`KC`] so that a tile's slices of `A` and `B` stay in
 //! cache for long products (the weight gradient at a large batch).
 //!
+//! Large products copy each `MC × KC` block of `A` into micro-panels of 16
+//! rows laid out one after the other (on the stack: nothing allocates), and
+//! a transposed `B` one `KC × 6` panel at a time: read in place, both would
+//! come from lines a kilobyte apart that share a handful of L1 sets. The
+//! copies move values, not arithmetic, so they change no bit.
+//!
+//! Products with one row (the layers with one output) have their own loops:
+//! dot products down `B`'s columns, or sums of `B`'s rows, 8 lanes wide.
+//!
 //! # Threads
 //!
-//! Products of at least [`PARALLEL_MACS`] multiply-adds are split in two
-//! halves along `n` or `m` (at tile boundaries, never along `k`) with
-//! `rayon::join`, recursively, while each half stays above the threshold.
-//! Because no split cuts the sum over `k`, every element is computed exactly
-//! as in the single-threaded product: results do not depend on the number of
-//! threads. The narrow networks of the lessons never reach the threshold and
-//! run on the calling thread.
+//! Products of at least [`PARALLEL_MACS`] multiply-adds, and thin products
+//! that touch at least `4 ·` [`PARALLEL_ELEMS`] elements (memory-bound:
+//! two cores draw more bandwidth than one), are split into one block per
+//! thread along `n` or `m` (at tile boundaries, never along `k`) with
+//! `rayon::join`. Because no split cuts the sum over `k`, every element is
+//! computed exactly as in the single-threaded product: results do not
+//! depend on the number of threads. The narrow networks of the lessons
+//! never reach the thresholds and run on the calling thread.
+//! [`split_pairs`] does the same for the element-wise passes.
 //!
 //! Other scalar types (the `f64` networks of the gradient checks) and
 //! processors without AVX2/FMA take a portable loop that LLVM vectorises.
@@ -49,6 +61,75 @@ pub(crate) const KC: usize = 256;
 
 /// Products with at least this many multiply-adds are split over threads.
 pub(crate) const PARALLEL_MACS: usize = 1 << 22;
+
+/// Element-wise passes over at least this many elements are split over
+/// threads (the large networks' activations; the lessons' stay on one).
+pub(crate) const PARALLEL_ELEMS: usize = 1 << 16;
+
+/// A slice that can be cut in two, for [`split_pairs`].
+pub(crate) trait Halves: Sized + Send {
+    fn len(&self) -> usize;
+    fn halves(self, mid: usize) -> (Self, Self);
+}
+
+impl<T: Send> Halves for &mut [T] {
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    fn halves(self, mid: usize) -> (Self, Self) {
+        self.split_at_mut(mid)
+    }
+}
+
+impl<T: Sync> Halves for &[T] {
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    fn halves(self, mid: usize) -> (Self, Self) {
+        self.split_at(mid)
+    }
+}
+
+/// Runs `f` on matching pieces of `p` and `q` (equally long), cut at
+/// multiples of `unit` and spread over rayon's threads when they are long
+/// ([`PARALLEL_ELEMS`]). For element-wise work only: every element sees the
+/// same operations however the slices are cut, so results do not depend on
+/// the number of threads.
+/// `f` also receives the offset of its pieces in the whole slices.
+pub(crate) fn split_pairs<P: Halves, Q: Halves>(
+    p: P,
+    q: Q,
+    unit: usize,
+    f: &(impl Fn(usize, P, Q) + Sync),
+) {
+    // Asked only when it matters: the first call starts rayon's pool.
+    let parts = if p.len() >= 2 * PARALLEL_ELEMS {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    split_pairs_in(0, p, q, unit, parts, f);
+}
+
+fn split_pairs_in<P: Halves, Q: Halves>(
+    offset: usize,
+    p: P,
+    q: Q,
+    unit: usize,
+    parts: usize,
+    f: &(impl Fn(usize, P, Q) + Sync),
+) {
+    let units = p.len() / unit.max(1);
+    if parts < 2 || p.len() < 2 * PARALLEL_ELEMS || units < 2 {
+        return f(offset, p, q);
+    }
+    let mid = units / 2 * unit;
+    let ((p1, p2), (q1, q2)) = (p.halves(mid), q.halves(mid));
+    rayon::join(
+        || split_pairs_in(offset, p1, q1, unit, parts / 2, f),
+        || split_pairs_in(offset + mid, p2, q2, unit, parts - parts / 2, f),
+    );
+}
 
 /// `c ← α a b + β c` (`a: m × k`, `b: k × n`, `c: m × n`).
 ///
@@ -162,7 +243,7 @@ fn gemm<T: RealField + Copy>(
             ldc: m,
         };
         // SAFETY: the asserts above bound every index the job touches.
-        unsafe { run_split(job) };
+        unsafe { run_split(job, usize::MAX) };
         return;
     }
     portable(m, n, k, alpha, a, m, b, beta, c, m);
@@ -231,14 +312,31 @@ unsafe impl Send for Job {}
 const MR: usize = 16;
 const NR: usize = 6;
 
-/// Runs `job`, split over rayon's threads when it is large.
+/// Runs `job`, split into up to `parts` blocks (`usize::MAX`: one per
+/// rayon thread) when it is large.
 ///
 /// # Safety
 /// Every element the job addresses must be in bounds, and `c`'s block must
 /// not be read or written by anyone else meanwhile.
-unsafe fn run_split(job: Job) {
+unsafe fn run_split(job: Job, parts: usize) {
     let macs = job.m * job.n * job.k;
-    if macs >= 2 * PARALLEL_MACS && rayon::current_num_threads() > 1 {
+    // Elements read or written: the thin products (one input or one output
+    // per sample) are bound by memory, and two threads draw more of it.
+    let traffic = job.m * job.n + job.m * job.k + job.k * job.n;
+    if (macs >= 2 * PARALLEL_MACS || traffic >= 4 * PARALLEL_ELEMS) && parts > 1 {
+        // `usize::MAX` stands for "not asked yet": the first call of
+        // `current_num_threads` starts rayon's pool, which the small
+        // products must not do.
+        let parts = if parts == usize::MAX {
+            rayon::current_num_threads()
+        } else {
+            parts
+        };
+        if parts < 2 {
+            // SAFETY: forwarded from the caller.
+            return unsafe { run_one(job) };
+        }
+        let (p1, p2) = (parts / 2, parts - parts / 2);
         // Split the larger of n and m at a tile boundary.
         if job.n >= job.m && job.n >= 2 * NR {
             let n1 = (job.n / 2).next_multiple_of(NR).min(job.n - 1);
@@ -252,8 +350,8 @@ unsafe fn run_split(job: Job) {
                 right.c = job.c.add(n1 * job.ldc);
             }
             rayon::join(
-                move || unsafe { run_split(left) },
-                move || unsafe { run_split(right) },
+                move || unsafe { run_split(left, p1) },
+                move || unsafe { run_split(right, p2) },
             );
             return;
         }
@@ -269,8 +367,8 @@ unsafe fn run_split(job: Job) {
                 bottom.c = job.c.add(m1);
             }
             rayon::join(
-                move || unsafe { run_split(top) },
-                move || unsafe { run_split(bottom) },
+                move || unsafe { run_split(top, p1) },
+                move || unsafe { run_split(bottom, p2) },
             );
             return;
         }
@@ -315,6 +413,9 @@ mod x86 {
 
     use super::{Job, KC, MR, NR};
 
+    /// Rows of `A` packed at a time.
+    const MC: usize = 256;
+
     /// Lane masks for a vector holding the first `r` rows (`r = 1..=8`).
     static MASKS: [[i32; 8]; 9] = {
         let mut t = [[0i32; 8]; 9];
@@ -336,53 +437,268 @@ mod x86 {
     /// AVX2 and FMA must be available; every addressed element in bounds.
     #[target_feature(enable = "avx2,fma")]
     pub(super) unsafe fn sgemm(job: Job) {
+        if job.m == 1 && job.lda == 1 && job.ldc == 1 {
+            // SAFETY: forwarded.
+            unsafe {
+                if job.rs == 1 {
+                    return row_dots(job);
+                }
+                if job.cs == 1 {
+                    return row_axpys(job);
+                }
+            }
+        }
+        // A large product reads each tile's slice of A once per column tile;
+        // copied into contiguous micro-panels it streams from cache instead
+        // of from lines `lda` floats apart that crowd a few L1 sets.
+        if job.n > 4 * NR && job.m * job.k * job.n >= 1 << 20 {
+            // SAFETY: forwarded.
+            unsafe { blocks_packed(job) }
+        } else {
+            // SAFETY: forwarded.
+            unsafe { blocks(job, std::ptr::null_mut()) }
+        }
+    }
+
+    /// [`blocks`] with `A` packed into a buffer on this frame's stack
+    /// (`MC × KC` floats, 256 KiB; every thread that runs a large product
+    /// has at least 2 MiB), so that no call allocates.
+    ///
+    /// # Safety
+    /// As for [`sgemm`].
+    #[target_feature(enable = "avx2,fma")]
+    #[inline(never)]
+    unsafe fn blocks_packed(job: Job) {
+        let mut buf = [std::mem::MaybeUninit::<f32>::uninit(); MC * KC];
+        // SAFETY: forwarded; `blocks` writes every element it reads.
+        unsafe { blocks(job, buf.as_mut_ptr().cast()) }
+    }
+
+    /// A one-row product whose `B` has contiguous columns (a layer with one
+    /// output, forward): `c[j] = α ⟨a, B[:, j]⟩ + β c[j]`, each dot product
+    /// summed in four 8-wide partial sums over `p`.
+    ///
+    /// # Safety
+    /// As for [`sgemm`], with `m = lda = ldc = 1` and `rs = 1`.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn row_dots(job: Job) {
+        let k = job.k;
+        // SAFETY: a row of MASKS.
+        let tail = unsafe { _mm256_loadu_si256(MASKS[k % 8].as_ptr().cast()) };
+        for j in 0..job.n {
+            // SAFETY (block): p < k indexes a and B's column j; the tail is
+            // masked.
+            unsafe {
+                let b = job.b.add(j * job.cs);
+                let mut acc = [_mm256_setzero_ps(); 4];
+                let mut p = 0;
+                while p + 32 <= k {
+                    for (q, acc) in acc.iter_mut().enumerate() {
+                        let x = _mm256_loadu_ps(b.add(p + 8 * q));
+                        *acc = _mm256_fmadd_ps(_mm256_loadu_ps(job.a.add(p + 8 * q)), x, *acc);
+                    }
+                    p += 32;
+                }
+                while p + 8 <= k {
+                    acc[0] = _mm256_fmadd_ps(
+                        _mm256_loadu_ps(job.a.add(p)),
+                        _mm256_loadu_ps(b.add(p)),
+                        acc[0],
+                    );
+                    p += 8;
+                }
+                if p < k {
+                    let x = _mm256_maskload_ps(b.add(p), tail);
+                    acc[1] = _mm256_fmadd_ps(_mm256_maskload_ps(job.a.add(p), tail), x, acc[1]);
+                }
+                let v = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+                let h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+                let h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+                let h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+                let dot = _mm_cvtss_f32(h);
+                let c = job.c.add(j);
+                *c = if job.beta == 0.0 {
+                    job.alpha * dot
+                } else {
+                    job.alpha.mul_add(dot, job.beta * *c)
+                };
+            }
+        }
+    }
+
+    /// A one-row product whose `B` has contiguous rows (the weight gradient
+    /// of a layer with one output): `c ← α Σ_p a[p] B[p, :] + β c`, 64
+    /// columns at a time in registers while `p` runs over the whole sum.
+    ///
+    /// # Safety
+    /// As for [`sgemm`], with `m = lda = ldc = 1` and `cs = 1`.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn row_axpys(job: Job) {
+        const W: usize = 8;
+        let mut j = 0;
+        while j < job.n {
+            let width = (job.n - j).min(8 * W);
+            let mut masks = [_mm256_setzero_si256(); W];
+            for (q, m) in masks.iter_mut().enumerate() {
+                let lanes = width.saturating_sub(8 * q).min(8);
+                // SAFETY: a row of MASKS.
+                *m = unsafe { _mm256_loadu_si256(MASKS[lanes].as_ptr().cast()) };
+            }
+            let mut acc = [_mm256_setzero_ps(); W];
+            for p in 0..job.k {
+                // SAFETY (block): a[p] and B's row p, columns j..j + width
+                // (masked past width).
+                unsafe {
+                    let s = _mm256_broadcast_ss(&*job.a.add(p));
+                    let b = job.b.add(p * job.rs + j);
+                    for q in 0..W {
+                        let x = _mm256_maskload_ps(b.wrapping_add(8 * q), masks[q]);
+                        acc[q] = _mm256_fmadd_ps(s, x, acc[q]);
+                    }
+                }
+            }
+            let alpha = _mm256_set1_ps(job.alpha);
+            let beta = _mm256_set1_ps(job.beta);
+            for q in 0..W {
+                if 8 * q < width {
+                    // SAFETY: columns j + 8q.. of c, masked past width.
+                    unsafe {
+                        store::<false>(
+                            job.c.add(j + 8 * q),
+                            acc[q],
+                            alpha,
+                            beta,
+                            job.beta,
+                            masks[q],
+                        )
+                    };
+                }
+            }
+            j += width;
+        }
+    }
+
+    /// The product in blocks: `KC` of the shared dimension at a time, within
+    /// it `MC` rows of `A` at a time (packed into `packed` when it is not
+    /// null), within those one `kc × NR` panel of `B` at a time (packed when
+    /// `B` is read transposed), and the tiles down the rows.
+    ///
+    /// # Safety
+    /// As for [`sgemm`]; `packed`, when not null, holds `MC × KC` floats.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn blocks(job: Job, packed: *mut f32) {
         let mut p0 = 0;
         loop {
             let kc = (job.k - p0).min(KC);
             // The first block applies β; later blocks add to what is there.
             let beta = if p0 == 0 { job.beta } else { 1.0 };
-            let mut j = 0;
-            while j < job.n {
-                let nr = (job.n - j).min(NR);
-                let mut i = 0;
-                while i < job.m {
-                    let mr = (job.m - i).min(MR);
-                    // SAFETY: the tile lies inside the job's block.
-                    unsafe {
-                        let a = job.a.add(i + p0 * job.lda);
-                        let b = job.b.add(p0 * job.rs + j * job.cs);
-                        let c = job.c.add(i + j * job.ldc);
-                        let t = Tile {
-                            kc,
-                            alpha: job.alpha,
-                            a,
-                            lda: job.lda,
-                            b,
-                            rs: job.rs,
-                            cs: job.cs,
-                            beta,
-                            c,
-                            ldc: job.ldc,
-                            mr,
+            let pack = job.rs != 1 && job.cs == 1 && job.m > MR;
+            let mut panel = [0f32; KC * NR];
+            let mut i0 = 0;
+            while i0 < job.m {
+                let mc = (job.m - i0).min(MC);
+                if !packed.is_null() {
+                    // Micro-panels of MR rows, p-major: panel r holds
+                    // rows i0 + r·MR.., element (i, p) at r·MR·kc + p·MR + i.
+                    let mut r = 0;
+                    while r * MR < mc {
+                        let rows = (mc - r * MR).min(MR);
+                        // SAFETY: rows of MASKS.
+                        let m0 = unsafe { _mm256_loadu_si256(MASKS[rows.min(8)].as_ptr().cast()) };
+                        let m1 = unsafe {
+                            _mm256_loadu_si256(MASKS[rows.saturating_sub(8)].as_ptr().cast())
                         };
-                        match (nr, mr == MR) {
-                            (6, true) => tile::<6, true>(t),
-                            (6, false) => tile::<6, false>(t),
-                            (5, true) => tile::<5, true>(t),
-                            (5, false) => tile::<5, false>(t),
-                            (4, true) => tile::<4, true>(t),
-                            (4, false) => tile::<4, false>(t),
-                            (3, true) => tile::<3, true>(t),
-                            (3, false) => tile::<3, false>(t),
-                            (2, true) => tile::<2, true>(t),
-                            (2, false) => tile::<2, false>(t),
-                            (_, true) => tile::<1, true>(t),
-                            (_, false) => tile::<1, false>(t),
+                        for p in 0..kc {
+                            // SAFETY: rows i0 + r·MR.. (masked past `rows`)
+                            // of A's column p0 + p, into the panel's slot p,
+                            // all 16 lanes written (masked lanes as 0).
+                            unsafe {
+                                let src = job.a.wrapping_add(i0 + r * MR + (p0 + p) * job.lda);
+                                let dst = packed.add(r * MR * kc + p * MR);
+                                if rows == MR {
+                                    _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
+                                    _mm256_storeu_ps(dst.add(8), _mm256_loadu_ps(src.add(8)));
+                                } else {
+                                    _mm256_storeu_ps(dst, _mm256_maskload_ps(src, m0));
+                                    _mm256_storeu_ps(
+                                        dst.add(8),
+                                        _mm256_maskload_ps(src.wrapping_add(8), m1),
+                                    );
+                                }
+                            }
                         }
+                        r += 1;
                     }
-                    i += MR;
                 }
-                j += NR;
+                let mut j = 0;
+                while j < job.n {
+                    let nr = (job.n - j).min(NR);
+                    let (bp, brs, bcs) = if pack {
+                        // SAFETY: a row of MASKS.
+                        let mask = unsafe { _mm256_loadu_si256(MASKS[nr].as_ptr().cast()) };
+                        for p in 0..kc {
+                            // SAFETY: columns j..j + nr of B's row p0 + p,
+                            // into the panel's row p.
+                            unsafe {
+                                let src = job.b.add((p0 + p) * job.rs + j);
+                                let v = _mm256_maskload_ps(src, mask);
+                                _mm256_maskstore_ps(panel.as_mut_ptr().add(p * NR), mask, v);
+                            }
+                        }
+                        (panel.as_ptr(), NR, 1)
+                    } else {
+                        (
+                            // SAFETY: the panel's first element is in bounds.
+                            unsafe { job.b.add(p0 * job.rs + j * job.cs) },
+                            job.rs,
+                            job.cs,
+                        )
+                    };
+                    let mut i = i0;
+                    while i < i0 + mc {
+                        let mr = (i0 + mc - i).min(MR);
+                        // SAFETY: the tile lies inside the job's block; its
+                        // A slice is in A or in the packed micro-panel.
+                        unsafe {
+                            let (a, lda) = if packed.is_null() {
+                                (job.a.add(i + p0 * job.lda), job.lda)
+                            } else {
+                                (packed.add((i - i0) * kc) as *const f32, MR)
+                            };
+                            let c = job.c.add(i + j * job.ldc);
+                            let t = Tile {
+                                kc,
+                                alpha: job.alpha,
+                                a,
+                                lda,
+                                b: bp,
+                                rs: brs,
+                                cs: bcs,
+                                beta,
+                                c,
+                                ldc: job.ldc,
+                                mr,
+                            };
+                            match (nr, mr == MR) {
+                                (6, true) => tile::<6, true>(t),
+                                (6, false) => tile::<6, false>(t),
+                                (5, true) => tile::<5, true>(t),
+                                (5, false) => tile::<5, false>(t),
+                                (4, true) => tile::<4, true>(t),
+                                (4, false) => tile::<4, false>(t),
+                                (3, true) => tile::<3, true>(t),
+                                (3, false) => tile::<3, false>(t),
+                                (2, true) => tile::<2, true>(t),
+                                (2, false) => tile::<2, false>(t),
+                                (_, true) => tile::<1, true>(t),
+                                (_, false) => tile::<1, false>(t),
+                            }
+                        }
+                        i += MR;
+                    }
+                    j += NR;
+                }
+                i0 += mc;
             }
             p0 += kc;
             if p0 >= job.k {
@@ -524,6 +840,14 @@ mod tests {
             (23, 5, 257),
             (40, 11, 2),
             (8, 6, 5),
+            // Packed A (≥ 2^20 multiply-adds, n > 24): tails of 8 rows, of
+            // 4 columns, and of 44 of the shared dimension (300 = 256 + 44).
+            (40, 100, 300),
+            (263, 31, 300),
+            // One row: dot products (plain) and row sums (transposed B),
+            // with tails of 5 lanes and of 7 columns past 64.
+            (1, 71, 37),
+            (1, 300, 8),
         ];
         for &(m, n, k) in &shapes {
             for &(alpha, beta) in &[(1.0, 0.0), (1.0, 1.0), (-0.5, 0.25)] {
