@@ -471,3 +471,29 @@ fn copy_as_command_gives_a_line_that_runs_the_same_config() {
     assert_eq!(ran, cfg, "{line}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// What a frame costs a software rasteriser (llvmpipe under Xvfb, where the
+/// speed goal is measured) grows with its triangles: the goodfellow window
+/// tessellates to about 12 700 (it was 25 900 with egui's rounded widgets,
+/// a point per grid point on the dashed D and egui_plot's dense grid).
+#[test]
+fn a_frame_stays_within_its_triangle_budget() {
+    let mut h = harness(goodfellow());
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    for _ in 0..20 {
+        h.step();
+    }
+    let out = h.output().clone();
+    let prims = h.ctx.tessellate(out.shapes, out.pixels_per_point);
+    let triangles: usize = prims
+        .iter()
+        .map(|p| match &p.primitive {
+            egui::epaint::Primitive::Mesh(m) => m.indices.len() / 3,
+            egui::epaint::Primitive::Callback(_) => 0,
+        })
+        .sum();
+    assert!(
+        (1_000..16_000).contains(&triangles),
+        "{triangles} triangles in one frame"
+    );
+}

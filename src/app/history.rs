@@ -80,11 +80,85 @@ impl History {
             .filter(|p| p[1].is_finite())
             .collect()
     }
+
+    /// [`series`](Self::series) cut to at most `2 · buckets` points for
+    /// drawing: the steps from the first to the last are split into
+    /// `buckets` equal ranges, each keeping its lowest and its highest value
+    /// in step order. A spike survives, and a stretch where the record is
+    /// sparse (the first steps of a long run) keeps every point, so the
+    /// curve is drawn as one connected line at any length of run.
+    pub fn envelope(&self, f: impl Fn(&HistoryPoint) -> f64, buckets: usize) -> Vec<[f64; 2]> {
+        let all = self.series(f);
+        let buckets = buckets.max(1);
+        if all.len() <= 2 * buckets {
+            return all;
+        }
+        let (x0, x1) = (all[0][0], all[all.len() - 1][0]);
+        let width = (x1 - x0) / buckets as f64;
+        let bucket = |x: f64| (((x - x0) / width) as usize).min(buckets - 1);
+        let mut out = Vec::with_capacity(2 * buckets);
+        let mut i = 0;
+        while i < all.len() {
+            let b = bucket(all[i][0]);
+            let (mut lo, mut hi, mut j) = (i, i, i);
+            while j < all.len() && bucket(all[j][0]) == b {
+                if all[j][1] < all[lo][1] {
+                    lo = j;
+                }
+                if all[j][1] > all[hi][1] {
+                    hi = j;
+                }
+                j += 1;
+            }
+            out.push(all[lo.min(hi)]);
+            if lo != hi {
+                out.push(all[lo.max(hi)]);
+            }
+            i = j;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn envelope_keeps_the_extremes_in_order_within_its_budget() {
+        let mut h = History::with_capacity(100_000);
+        for step in 0..20_000u64 {
+            let spike = if step == 12_345 { 9.0 } else { 0.0 };
+            h.push(HistoryPoint {
+                step,
+                jsd: (step as f64 * 0.01).sin() + spike,
+                ..Default::default()
+            });
+        }
+        let e = h.envelope(|p| p.jsd, 100);
+        assert!(e.len() <= 200, "{} points", e.len());
+        assert!(e.windows(2).all(|w| w[0][0] < w[1][0]), "in step order");
+        assert_eq!(e[0], [0.0, 0.0], "the first point");
+        assert!(
+            e.contains(&[12_345.0, (123.45f64).sin() + 9.0]),
+            "the spike"
+        );
+        let lowest = h
+            .series(|p| p.jsd)
+            .into_iter()
+            .fold(f64::INFINITY, |a, p| a.min(p[1]));
+        assert!(e.iter().any(|p| p[1] == lowest), "the lowest value");
+        // A short record comes back whole.
+        let mut short = History::with_capacity(100);
+        for step in 0..50 {
+            short.push(HistoryPoint {
+                step,
+                jsd: step as f64,
+                ..Default::default()
+            });
+        }
+        assert_eq!(short.envelope(|p| p.jsd, 100), short.series(|p| p.jsd));
+    }
 
     #[test]
     fn stays_bounded_and_keeps_the_ends() {

@@ -177,6 +177,7 @@ impl App {
         let left = AxisHints::new_y().label("density");
         Plot::new("figure")
             .height(height)
+            .grid_spacing(GRID_SPACING)
             .show_background(false)
             .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .custom_y_axes(vec![left, right])
@@ -219,8 +220,18 @@ impl App {
                     }
                 }
                 if t.d {
+                    // Dashes are cut into one segment per pair of points:
+                    // at the grid's spacing that is a dozen per dash, and
+                    // D is smooth at the dashes' scale.
+                    let d_points: Vec<[f64; 2]> = xs
+                        .iter()
+                        .zip(&v.figure.d)
+                        .filter(|(_, d)| d.is_finite())
+                        .map(|(x, d)| [*x, to_plot(*d)])
+                        .collect();
+                    let d_points = thinned(d_points, DASHED_POINTS);
                     plot.line(
-                        Line::new(d_name.clone(), line(&v.figure.d, &|d| to_plot(d)))
+                        Line::new(d_name.clone(), d_points)
                             .color(D_BLUE)
                             .width(2.5)
                             .style(LineStyle::Dashed { length: 12.0 }),
@@ -430,6 +441,38 @@ impl App {
     }
 }
 
+/// Buckets of the curves over steps (each keeps its lowest and highest point).
+const HISTORY_BUCKETS: usize = 150;
+
+/// Most points a dashed curve is drawn with (about 4 pixels apart across
+/// the figure at 1600 × 1000).
+const DASHED_POINTS: usize = 240;
+
+/// The grid lines' spacing in pixels: hidden below the first, fully drawn
+/// from the second (egui_plot's default starts at 8 px, which draws dozens
+/// of faint lines that a projector does not show and a software rasteriser
+/// pays for).
+const GRID_SPACING: egui::Rangef = egui::Rangef {
+    min: 24.0,
+    max: 300.0,
+};
+
+/// Every `n`-th point of `points` with `n` chosen so that at most `max + 1`
+/// remain; the first and the last are always kept.
+fn thinned(points: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
+    let n = points.len().div_ceil(max.max(1)).max(1);
+    if n == 1 {
+        return points;
+    }
+    let last = points.len() - 1;
+    points
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % n == 0 || *i == last)
+        .map(|(_, p)| p)
+        .collect()
+}
+
 /// The finite runs of a curve with gaps (D* is undefined where both densities are 0).
 fn runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<[f64; 2]>> {
     let mut out: Vec<Vec<[f64; 2]>> = vec![Vec::new()];
@@ -468,13 +511,23 @@ fn curve_plot(
     });
     Plot::new(id)
         .height(height.max(60.0))
+        .grid_spacing(GRID_SPACING)
         .show_background(false)
         .x_axis_label("step")
         .allow_scroll(false)
         .show(ui, |plot| {
             for (i, (name, color, _, f)) in curves.iter().enumerate() {
                 if *hidden & (1 << i) == 0 {
-                    plot.line(Line::new(*name, history.series(f)).color(*color).width(1.8));
+                    // At most 2 × 150 points, drawn as one line: egui_plot
+                    // would draw a longer record as per-pixel bands, which
+                    // break into dots where the curve is steep.
+                    let points = history.envelope(f, HISTORY_BUCKETS);
+                    plot.line(
+                        Line::new(*name, points)
+                            .color(*color)
+                            .width(1.8)
+                            .allow_band(false),
+                    );
                 }
             }
         });
@@ -500,4 +553,23 @@ fn diverged_banner(ui: &mut Ui, step: u64) -> Vec<Action> {
         });
     });
     actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinned_keeps_the_ends_and_at_most_max_plus_one() {
+        let pts: Vec<[f64; 2]> = (0..1001).map(|i| [i as f64, (i * i) as f64]).collect();
+        let t = thinned(pts.clone(), 240);
+        assert!(t.len() <= 241, "{} points", t.len());
+        assert!(t.len() >= 200, "{} points", t.len());
+        assert_eq!(t.first(), pts.first());
+        assert_eq!(t.last(), pts.last());
+        assert!(t.windows(2).all(|w| w[0][0] < w[1][0]), "in order");
+        let few: Vec<[f64; 2]> = (0..10).map(|i| [i as f64, 0.0]).collect();
+        assert_eq!(thinned(few.clone(), 240), few);
+        assert!(thinned(Vec::new(), 240).is_empty());
+    }
 }

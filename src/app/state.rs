@@ -153,11 +153,7 @@ impl App {
         if settings.config.validate().is_err() {
             settings = Settings::default();
         }
-        ctx.set_visuals(if settings.dark {
-            egui::Visuals::dark()
-        } else {
-            egui::Visuals::light()
-        });
+        ctx.set_visuals(classroom_visuals(settings.dark));
         style_for_a_classroom(ctx);
         // A saved backend this build or machine lacks falls back to native.
         let trainer = crate::backends::trainer(settings.config.clone(), settings.backend)
@@ -332,11 +328,7 @@ impl App {
                 }
                 Action::Dark(dark) => {
                     self.settings.dark = dark;
-                    ctx.set_visuals(if dark {
-                        egui::Visuals::dark()
-                    } else {
-                        egui::Visuals::light()
-                    });
+                    ctx.set_visuals(classroom_visuals(dark));
                 }
             }
         }
@@ -467,6 +459,30 @@ impl eframe::App for App {
             eframe::set_value(storage, STORAGE_KEY, &self.settings);
         }
     }
+}
+
+/// egui's light or dark visuals with square widgets. The software
+/// rasteriser of a machine without a GPU (llvmpipe, under Xvfb) pays per
+/// triangle: a rounded widget is 58 triangles (138 with its outline), a
+/// square one 10, and the control panel's rounded widgets were a third of
+/// each frame's triangles.
+fn classroom_visuals(dark: bool) -> egui::Visuals {
+    let mut v = if dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    let w = &mut v.widgets;
+    for state in [
+        &mut w.noninteractive,
+        &mut w.inactive,
+        &mut w.hovered,
+        &mut w.active,
+        &mut w.open,
+    ] {
+        state.corner_radius = 0.into();
+    }
+    v
 }
 
 /// Larger text than egui's defaults, so that the back row can read it, and
