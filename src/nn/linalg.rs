@@ -593,7 +593,9 @@ mod x86 {
             // The first block applies β; later blocks add to what is there.
             let beta = if p0 == 0 { job.beta } else { 1.0 };
             let pack = job.rs != 1 && job.cs == 1 && job.m > MR;
-            let mut panel = [0f32; KC * NR];
+            // Uninitialised: the tiles read exactly the `kc × nr` values the
+            // packing writes.
+            let mut panel = [std::mem::MaybeUninit::<f32>::uninit(); KC * NR];
             let mut i0 = 0;
             while i0 < job.m {
                 let mc = (job.m - i0).min(MC);
@@ -642,10 +644,10 @@ mod x86 {
                             unsafe {
                                 let src = job.b.add((p0 + p) * job.rs + j);
                                 let v = _mm256_maskload_ps(src, mask);
-                                _mm256_maskstore_ps(panel.as_mut_ptr().add(p * NR), mask, v);
+                                _mm256_maskstore_ps(panel.as_mut_ptr().add(p * NR).cast(), mask, v);
                             }
                         }
-                        (panel.as_ptr(), NR, 1)
+                        (panel.as_ptr().cast::<f32>(), NR, 1)
                     } else {
                         (
                             // SAFETY: the panel's first element is in bounds.
