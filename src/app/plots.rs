@@ -186,7 +186,7 @@ impl App {
             .allow_scroll(false)
             .show(ui, |plot| {
                 let xs = &v.figure.x;
-                let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> PlotPoints<'static> {
+                let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
                     xs.iter()
                         .zip(ys)
                         .filter(|(_, y)| y.is_finite())
@@ -223,13 +223,7 @@ impl App {
                     // Dashes are cut into one segment per pair of points:
                     // at the grid's spacing that is a dozen per dash, and
                     // D is smooth at the dashes' scale.
-                    let d_points: Vec<[f64; 2]> = xs
-                        .iter()
-                        .zip(&v.figure.d)
-                        .filter(|(_, d)| d.is_finite())
-                        .map(|(x, d)| [*x, to_plot(*d)])
-                        .collect();
-                    let d_points = thinned(d_points, DASHED_POINTS);
+                    let d_points = thinned(line(&v.figure.d, &to_plot), DASHED_POINTS);
                     plot.line(
                         Line::new(d_name.clone(), d_points)
                             .color(D_BLUE)

@@ -242,8 +242,15 @@ fn gemm<T: RealField + Copy>(
             c: c.as_mut_ptr(),
             ldc: m,
         };
+        // Asked only when it matters: the first call starts rayon's pool,
+        // which the lessons' small products must not do.
+        let parts = if job.large() {
+            rayon::current_num_threads()
+        } else {
+            1
+        };
         // SAFETY: the asserts above bound every index the job touches.
-        unsafe { run_split(job, usize::MAX) };
+        unsafe { run_split(job, parts) };
         return;
     }
     portable(m, n, k, alpha, a, m, b, beta, c, m);
@@ -303,6 +310,18 @@ struct Job {
     ldc: usize,
 }
 
+impl Job {
+    /// Whether the product is worth splitting over threads: enough
+    /// multiply-adds, or (the thin products with one input or one output
+    /// per sample, bound by memory, where two threads draw more of it)
+    /// enough elements read or written.
+    fn large(&self) -> bool {
+        let macs = self.m * self.n * self.k;
+        let traffic = self.m * self.n + self.m * self.k + self.k * self.n;
+        macs >= 2 * PARALLEL_MACS || traffic >= 4 * PARALLEL_ELEMS
+    }
+}
+
 // SAFETY: a Job is only sent to another thread by `run_split`, which hands
 // the two threads disjoint blocks of `c` and read-only views of `a` and `b`,
 // and joins both before returning.
@@ -312,30 +331,13 @@ unsafe impl Send for Job {}
 const MR: usize = 16;
 const NR: usize = 6;
 
-/// Runs `job`, split into up to `parts` blocks (`usize::MAX`: one per
-/// rayon thread) when it is large.
+/// Runs `job`, split into up to `parts` blocks when it is large.
 ///
 /// # Safety
 /// Every element the job addresses must be in bounds, and `c`'s block must
 /// not be read or written by anyone else meanwhile.
 unsafe fn run_split(job: Job, parts: usize) {
-    let macs = job.m * job.n * job.k;
-    // Elements read or written: the thin products (one input or one output
-    // per sample) are bound by memory, and two threads draw more of it.
-    let traffic = job.m * job.n + job.m * job.k + job.k * job.n;
-    if (macs >= 2 * PARALLEL_MACS || traffic >= 4 * PARALLEL_ELEMS) && parts > 1 {
-        // `usize::MAX` stands for "not asked yet": the first call of
-        // `current_num_threads` starts rayon's pool, which the small
-        // products must not do.
-        let parts = if parts == usize::MAX {
-            rayon::current_num_threads()
-        } else {
-            parts
-        };
-        if parts < 2 {
-            // SAFETY: forwarded from the caller.
-            return unsafe { run_one(job) };
-        }
+    if parts > 1 && job.large() {
         let (p1, p2) = (parts / 2, parts - parts / 2);
         // Split the larger of n and m at a tile boundary.
         if job.n >= job.m && job.n >= 2 * NR {
@@ -416,6 +418,10 @@ mod x86 {
     /// Rows of `A` packed at a time.
     const MC: usize = 256;
 
+    /// Products with at least this many multiply-adds (and more than four
+    /// column tiles to reuse it) pack `A`.
+    const PACK_MACS: usize = 1 << 20;
+
     /// Lane masks for a vector holding the first `r` rows (`r = 1..=8`).
     static MASKS: [[i32; 8]; 9] = {
         let mut t = [[0i32; 8]; 9];
@@ -451,7 +457,7 @@ mod x86 {
         // A large product reads each tile's slice of A once per column tile;
         // copied into contiguous micro-panels it streams from cache instead
         // of from lines `lda` floats apart that crowd a few L1 sets.
-        if job.n > 4 * NR && job.m * job.k * job.n >= 1 << 20 {
+        if job.n > 4 * NR && job.m * job.k * job.n >= PACK_MACS {
             // SAFETY: forwarded.
             unsafe { blocks_packed(job) }
         } else {
@@ -587,12 +593,12 @@ mod x86 {
     /// As for [`sgemm`]; `packed`, when not null, holds `MC × KC` floats.
     #[target_feature(enable = "avx2,fma")]
     unsafe fn blocks(job: Job, packed: *mut f32) {
+        let pack = job.rs != 1 && job.cs == 1 && job.m > MR;
         let mut p0 = 0;
         loop {
             let kc = (job.k - p0).min(KC);
             // The first block applies β; later blocks add to what is there.
             let beta = if p0 == 0 { job.beta } else { 1.0 };
-            let pack = job.rs != 1 && job.cs == 1 && job.m > MR;
             // Uninitialised: the tiles read exactly the `kc × nr` values the
             // packing writes.
             let mut panel = [std::mem::MaybeUninit::<f32>::uninit(); KC * NR];
