@@ -13,6 +13,13 @@
 //!   window, feature `gui`). `app` never imports `cli`; `cli` imports `app`
 //!   only to open the window.
 //!
+//! # Targets
+//!
+//! Everything but [`cli`] and [`candle`] also compiles for
+//! `wasm32-unknown-unknown`, where [`app`] is the web page (`web/build.sh`):
+//! no threads there, so the trainer steps inside the frame loop, and the
+//! products run on one thread with the portable kernel.
+//!
 //! No module imports one that imports it back (`tests/architecture.rs`).
 
 #[cfg(feature = "gui")]
@@ -20,6 +27,7 @@ pub mod app;
 pub mod backends;
 #[cfg(feature = "candle")]
 pub mod candle;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod density;
 pub mod gan;
@@ -27,3 +35,8 @@ pub mod nn;
 pub mod report;
 pub mod scalar;
 pub mod theory;
+
+#[cfg(all(feature = "candle", target_arch = "wasm32"))]
+compile_error!(
+    "the candle backend is native-only: build the web page without the `candle` feature"
+);

@@ -272,6 +272,16 @@ impl Draft {
                 .on_hover_text("native: the hand-written engine; candle: the same GAN on candle tensors (cuda: on the GPU). Switching restarts training.");
         }
 
+        #[cfg(target_arch = "wasm32")]
+        {
+            ui.separator();
+            ui.heading("Backend");
+            ui.label(format!("{engine}: the hand-written engine, on one thread"));
+            ui.label(
+                RichText::new("The candle backend (and CUDA) needs the desktop build.").italics(),
+            );
+        }
+
         ui.separator();
         ui.heading("View");
         let t = &mut settings.toggles;

@@ -1,9 +1,12 @@
 //! The window's files: save and load the whole config as TOML, export the
 //! figure as PNG and the curves as CSV, and copy the equivalent
-//! `ganscope train` command line. Paths are typed into text fields (no native
-//! dialog); relative paths are relative to [`Files::dir`], the directory
-//! ganscope was started in (tests point it elsewhere). A file that cannot be read or does not hold a valid config shows its
-//! error inline and leaves the settings alone.
+//! `ganscope train` command line. Where the files go is the one thing that
+//! differs between the window and the web page, and a [`Place`] hides it:
+//! natively the text fields hold paths (no native dialog), relative to the
+//! directory ganscope was started in (`disk`); on the web exports become
+//! downloads named by the fields and "Load config" opens the browser's file
+//! picker (`browser`). A file that cannot be read or does not hold a valid
+//! config shows its error inline and leaves the settings alone.
 
 use super::controls::Action;
 use super::history::{History, HistoryPoint};
@@ -11,15 +14,19 @@ use super::settings::Settings;
 use super::view::View;
 use crate::gan::{Config, keys, presets};
 use crate::report::columns::metrics_csv;
-use crate::report::write_atomic;
 use egui::{RichText, Ui};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The paths in the text fields and the outcome of the last file action.
-#[derive(Debug, Clone)]
+#[cfg(target_arch = "wasm32")]
+use super::browser::Place;
+#[cfg(not(target_arch = "wasm32"))]
+use super::disk::Place;
+
+/// The names in the text fields, where files go, and the outcome of the
+/// last file action.
+#[derive(Debug)]
 pub struct Files {
-    /// What relative paths are relative to; empty: the working directory.
-    pub dir: PathBuf,
+    place: Place,
     pub config_path: String,
     pub figure_path: String,
     pub history_path: String,
@@ -28,16 +35,11 @@ pub struct Files {
 }
 
 impl Files {
-    /// A typed path, resolved against [`Files::dir`] when relative.
-    fn resolve(&self, typed: &str) -> PathBuf {
-        self.dir.join(typed.trim())
-    }
-}
-
-impl Default for Files {
-    fn default() -> Self {
+    /// The Files section, with relative paths relative to `dir` (empty: the
+    /// working directory; the web has no paths).
+    pub fn new(dir: PathBuf) -> Files {
         Files {
-            dir: PathBuf::new(),
+            place: Place::new(dir),
             config_path: "ganscope.toml".into(),
             figure_path: "ganscope-figure.png".into(),
             history_path: "ganscope-history.csv".into(),
@@ -46,27 +48,15 @@ impl Default for Files {
     }
 }
 
-/// Read a config from a TOML file and validate it.
+/// A config from the TOML text of the file `name`, validated.
 ///
 /// # Errors
-/// The file cannot be read, is not TOML, has an unknown key or a value out of
-/// range: one line naming the file.
-pub fn load_config(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let cfg = Config::from_toml_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    cfg.validate()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+/// The text is not TOML, has an unknown key or a value out of range: one
+/// line naming the file.
+pub fn parse_config(name: &str, text: &str) -> Result<Config, String> {
+    let cfg = Config::from_toml_str(text).map_err(|e| format!("{name}: {e}"))?;
+    cfg.validate().map_err(|e| format!("{name}: {e}"))?;
     Ok(cfg)
-}
-
-/// Write the whole config as TOML (every key), whole or not at all.
-///
-/// # Errors
-/// The config cannot be serialised or the file written.
-pub fn save_config(path: &Path, cfg: &Config) -> Result<(), String> {
-    let text = cfg.to_toml_string().map_err(|e| e.to_string())?;
-    write_atomic(path, text.as_bytes())
 }
 
 /// The curves over steps as CSV, with the columns of `metrics.csv` (losses
@@ -126,11 +116,24 @@ impl Files {
         let mut actions = Vec::new();
         ui.heading("Files");
         let f = self;
+        // A config file asked for (read now natively, picked on the web).
+        if let Some(picked) = f.place.take() {
+            match picked.and_then(|(name, text)| Ok((parse_config(&name, &text)?, name))) {
+                Ok((cfg, name)) => {
+                    f.message = Some(Ok(format!("loaded {name}")));
+                    actions.push(Action::Load(Box::new(cfg)));
+                }
+                Err(e) => f.message = Some(Err(e)),
+            }
+        }
         ui.horizontal(|ui| {
             let label = ui.label("config file");
             ui.add(egui::TextEdit::singleline(&mut f.config_path).desired_width(170.0))
                 .labelled_by(label.id)
-                .on_hover_text("a TOML file with every config key (as train's config.toml)");
+                .on_hover_text(format!(
+                    "a TOML file with every config key (as train's config.toml): {}",
+                    Place::FIELDS
+                ));
         });
         ui.horizontal(|ui| {
             if ui
@@ -138,10 +141,15 @@ impl Files {
                 .on_hover_text("write the settings the trainer runs on")
                 .clicked()
             {
-                let path = &f.resolve(&f.config_path);
                 f.message = Some(
-                    save_config(path, &settings.config)
-                        .map(|()| format!("saved {}", path.display())),
+                    settings
+                        .config
+                        .to_toml_string()
+                        .map_err(|e| e.to_string())
+                        .and_then(|text| {
+                            f.place
+                                .put(&f.config_path, text.as_bytes(), "application/toml")
+                        }),
                 );
             }
             if ui
@@ -149,26 +157,20 @@ impl Files {
                 .on_hover_text("replace every setting and restart the run from its seed")
                 .clicked()
             {
-                let path = &f.resolve(&f.config_path);
-                match load_config(path) {
-                    Ok(cfg) => {
-                        f.message = Some(Ok(format!("loaded {}", path.display())));
-                        actions.push(Action::Load(Box::new(cfg)));
-                    }
-                    Err(e) => f.message = Some(Err(e)),
-                }
+                f.place.ask(&f.config_path, ui.ctx());
+                ui.ctx().request_repaint();
             }
         });
         ui.horizontal(|ui| {
             let label = ui.label("figure PNG");
             ui.add(egui::TextEdit::singleline(&mut f.figure_path).desired_width(150.0))
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text(Place::FIELDS);
             if ui
                 .button("Export figure")
                 .on_hover_text("the figure as train's figure.png draws it, 1600×1000")
                 .clicked()
             {
-                let path = &f.resolve(&f.figure_path);
                 f.message = Some(match view {
                     Some(v) => {
                         let mut fig = v.figure.clone();
@@ -178,8 +180,8 @@ impl Files {
                             settings.config.seed,
                             settings.config.loss
                         );
-                        crate::report::figure::write_png(path, &fig)
-                            .map(|()| format!("wrote {}", path.display()))
+                        crate::report::figure::render_png(&fig)
+                            .and_then(|png| f.place.put(&f.figure_path, &png, "image/png"))
                     }
                     None => Err("no figure yet".to_string()),
                 });
@@ -188,17 +190,20 @@ impl Files {
         ui.horizontal(|ui| {
             let label = ui.label("history CSV");
             ui.add(egui::TextEdit::singleline(&mut f.history_path).desired_width(150.0))
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text(Place::FIELDS);
             if ui
                 .button("Export history")
                 .on_hover_text("the curves over steps, one row per recorded point")
                 .clicked()
             {
-                let path = &f.resolve(&f.history_path);
                 let csv = history_csv(history.points());
-                f.message = Some(write_atomic(path, csv.as_bytes()).map(|()| {
-                    format!("wrote {} ({} rows)", path.display(), history.points().len())
-                }));
+                let rows = history.points().len();
+                f.message = Some(
+                    f.place
+                        .put(&f.history_path, csv.as_bytes(), "text/csv")
+                        .map(|done| format!("{done} ({rows} rows)")),
+                );
             }
         });
         if ui
@@ -209,6 +214,9 @@ impl Files {
             let line = command_line(&settings.config, settings.lesson.as_deref());
             ui.ctx().copy_text(line);
             f.message = Some(Ok("copied the command line".into()));
+        }
+        if let Some(note) = Place::NOTE {
+            ui.label(RichText::new(note).small().italics());
         }
         match &f.message {
             Some(Ok(m)) => {

@@ -4,9 +4,9 @@
 
 use super::controls::Action;
 use super::history::History;
+use super::session::Status;
 use super::settings::Toggles;
 use super::view::View;
-use super::worker::Status;
 use crate::report::Value;
 use crate::report::columns::{index, metric};
 use egui::{Color32, RichText, Ui};
@@ -41,7 +41,7 @@ const LOSS_CURVES: [Curve; 3] = [
     ),
 ];
 
-/// The status line: step, speed, frame rate, state, the worker's note.
+/// The status line: step, speed, frame rate, state, the session's note.
 pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view: Option<&View>) {
     ui.horizontal(|ui| {
         let state = match (s.diverged_at, s.playing) {

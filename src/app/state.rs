@@ -1,18 +1,20 @@
 //! The window's state: the settings being edited, the last good settings the
-//! trainer runs on, and what the worker last published.
+//! trainer runs on, and what the training session last published.
 
 use super::GuiOptions;
 use super::controls::{self, Action, Draft};
 use super::files::Files;
 use super::history::History;
 use super::plots;
+use super::runner::Runner;
+use super::session::{Command, Status};
 use super::settings::Settings;
 use super::view::View;
-use super::worker::{Command, Status, Worker};
 use crate::gan::{Config, Trainer};
 use egui::{Color32, RichText};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use web_time::Instant;
 
 const STORAGE_KEY: &str = "ganscope.settings";
 
@@ -31,7 +33,8 @@ pub struct App {
     pub(super) settings: Settings,
     /// The settings being edited in the controls (text fields, spec).
     pub(super) draft: Draft,
-    pub(super) worker: Worker,
+    /// The training session, on a thread or in the frame loop.
+    pub(super) runner: Runner,
     pub(super) view: Option<Arc<View>>,
     pub(super) status: Status,
     pub(super) history: History,
@@ -44,9 +47,12 @@ pub struct App {
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
     /// CPU time spent in `ui`.
-    started: std::time::Instant,
+    started: Instant,
     frames: u64,
     ui_secs: f64,
+    /// The page title last set (web).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    title: String,
 }
 
 /// Frames per second and UI time per frame, smoothed.
@@ -108,10 +114,12 @@ impl App {
             .expect("the default config is valid");
         settings.backend = trainer.choice();
         let repaint_ctx = ctx.clone();
-        let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
-        worker.send(Command::Speed(settings.speed));
+        let mut runner = Runner::start(trainer, options.steps, move || {
+            repaint_ctx.request_repaint()
+        });
+        runner.send(Command::Speed(settings.speed));
         let screenshot = options.screenshot.map(|(path, steps)| {
-            worker.send(Command::RunTo(steps));
+            runner.send(Command::RunTo(steps));
             ScreenshotJob {
                 path,
                 steps,
@@ -136,29 +144,35 @@ impl App {
                 backend: settings.backend,
             },
             settings,
-            worker,
+            runner,
             view: None,
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0),
-            files: Files {
-                dir: files_dir,
-                ..Default::default()
-            },
+            files: Files::new(files_dir),
             screenshot,
             outcome,
-            started: std::time::Instant::now(),
+            started: Instant::now(),
             frames: 0,
             ui_secs: 0.0,
+            title: String::new(),
         }
     }
 
-    /// The newest status the worker published.
+    /// The page's title: `ganscope — <lesson> — step N` (`custom` for
+    /// settings of one's own), so that whoever watches the page from outside
+    /// — a browser test reading its DOM — sees which lesson trains and how far.
+    pub fn title(&self) -> String {
+        let lesson = self.settings.lesson.as_deref().unwrap_or("custom");
+        format!("ganscope — {lesson} — step {}", self.status.step)
+    }
+
+    /// The newest status the session published.
     pub fn status(&self) -> &Status {
         &self.status
     }
 
-    /// The newest view the worker published.
+    /// The newest view the session published.
     pub fn view(&self) -> Option<&View> {
         self.view.as_deref()
     }
@@ -178,14 +192,14 @@ impl App {
         self.draft.spec_error.as_deref()
     }
 
-    /// Take what the worker published.
+    /// Take what the session published.
     pub fn poll(&mut self) {
-        let (view, status, points) = self.worker.take();
+        let (view, status, points) = self.runner.take();
         if let Some(s) = status {
             if s.generation != self.status.generation {
                 self.history.clear();
             }
-            // What the worker runs on (a switch it could not make is undone).
+            // What the session runs on (a switch it could not make is undone).
             self.settings.backend = s.backend;
             if s.refused != self.status.refused {
                 // Settings the trainer refused: the controls show what it
@@ -208,48 +222,48 @@ impl App {
         for a in actions {
             match a {
                 Action::TogglePlay => {
-                    self.worker.send(if self.status.playing {
+                    self.runner.send(if self.status.playing {
                         Command::Pause
                     } else {
                         Command::Play
                     });
                     self.status.playing = !self.status.playing;
                 }
-                Action::StepD => self.worker.send(Command::StepD),
-                Action::StepG => self.worker.send(Command::StepG),
-                Action::Step => self.worker.send(Command::Step),
+                Action::StepD => self.runner.send(Command::StepD),
+                Action::StepG => self.runner.send(Command::StepG),
+                Action::Step => self.runner.send(Command::Step),
                 Action::Reset => {
                     self.history.clear();
-                    self.worker
+                    self.runner
                         .send(Command::Reset(Box::new(self.settings.config.clone())));
                 }
-                Action::Restore => self.worker.send(Command::Restore),
+                Action::Restore => self.runner.send(Command::Restore),
                 Action::Apply(cfg) => {
                     self.settings.config = (*cfg).clone();
-                    self.worker.send(Command::Apply(cfg));
+                    self.runner.send(Command::Apply(cfg));
                 }
                 Action::Lesson(name, cfg) => {
                     self.settings.lesson = Some(name);
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
-                    self.worker.send(Command::Reset(cfg));
+                    self.runner.send(Command::Reset(cfg));
                 }
                 Action::Load(cfg) => {
                     self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
-                    self.worker.send(Command::Reset(cfg));
+                    self.runner.send(Command::Reset(cfg));
                 }
                 Action::Backend(choice) => {
                     self.settings.backend = choice;
                     self.history.clear();
-                    self.worker.send(Command::Backend(choice));
+                    self.runner.send(Command::Backend(choice));
                 }
                 Action::Speed(s) => {
                     self.settings.speed = s;
-                    self.worker.send(Command::Speed(s));
+                    self.runner.send(Command::Speed(s));
                 }
                 Action::Dark(dark) => {
                     self.settings.dark = dark;
@@ -432,15 +446,28 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
 }
 
 impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let t0 = std::time::Instant::now();
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        // In the frame loop this trains (a thread trains on its own); the
+        // UI's time per frame is counted after it.
+        let mut again = self.runner.frame(frame.info().cpu_usage);
+        let t0 = Instant::now();
         self.poll();
         let mut actions = self.shortcuts(&ctx);
         actions.extend(self.layout_ui(ui));
         self.act(&ctx, actions);
+        // Commands carried out in the frame loop publish at the next frame.
+        again |= self.runner.pending();
+        #[cfg(target_arch = "wasm32")]
+        {
+            let title = self.title();
+            if title != self.title {
+                super::browser::set_title(&title);
+                self.title = title;
+            }
+        }
         self.screenshot_frame(&ctx);
-        if self.status.playing {
+        if self.status.playing || again {
             ctx.request_repaint();
         }
         let now = ctx.input(|i| i.time);

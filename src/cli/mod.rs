@@ -337,6 +337,7 @@ fn gui(
         lesson,
         screenshot: screenshot.zip(steps),
         files_dir: None,
+        ..Default::default()
     };
     let report = crate::app::run(options).map_err(CliError::failure)?;
     if !report.is_empty() {

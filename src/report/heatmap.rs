@@ -6,11 +6,12 @@
 //! diverged are counted in the cell. Further grid keys are pooled with the
 //! seeds, as the subtitle says.
 
+use super::glyphs::Glyphs;
 use super::table::Table;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
+type Area<'a> = DrawingArea<Glyphs<BitMapBackend<'a>>, plotters::coord::Shift>;
 
 /// matplotlib's viridis at five stops.
 const VIRIDIS: [(f64, f64, f64); 5] = [
@@ -124,7 +125,7 @@ fn levels(t: &Table, col: Option<usize>) -> Vec<String> {
 /// # Errors
 /// Only if drawing or encoding fails.
 pub fn render_png(t: &Table) -> Result<Vec<u8>, String> {
-    super::figure::fonts();
+    super::glyphs::plotters_fonts();
     let keys = t.keys().to_vec();
     let cx = keys.first().and_then(|k| t.col(k));
     let cy = keys.get(1).and_then(|k| t.col(k));
@@ -182,7 +183,7 @@ pub fn render_png(t: &Table) -> Result<Vec<u8>, String> {
     let size = (panel_w * panels.len() as u32, height);
     let mut buf = vec![255u8; (size.0 * size.1 * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut buf, size).into_drawing_area();
+        let root = Glyphs(BitMapBackend::with_buffer(&mut buf, size)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let seeds = t.col("seed").map(|c| levels(t, Some(c)).len()).unwrap_or(1);
         let mut pooled = format!("{} runs; each cell pools {} seed(s)", t.rows.len(), seeds);

@@ -1,7 +1,8 @@
 //! What a run looks like outside the core, for both faces (the command line
 //! and the window): the metric columns and their one rule for non-finite
 //! values, CSV text, the summary, the Goodfellow figure as data and as PNG,
-//! the GIF, the sweep table and its heatmap, and atomic file writes.
+//! the GIF, the sweep table and its heatmap (their text drawn with the
+//! bundled font on every target), and atomic file writes.
 //!
 //! It imports neither egui nor clap: `cli` and `app` both call it.
 
@@ -10,6 +11,7 @@ pub mod csv;
 pub mod figure;
 mod files;
 pub mod gif;
+mod glyphs;
 pub mod heatmap;
 pub mod summary;
 pub mod table;

@@ -105,19 +105,19 @@ pub mod gui {
 
     /// The window on `config`, with relative file paths under `files_dir`.
     pub fn harness_in(config: Config, files_dir: Option<PathBuf>) -> Harness<'static, App> {
+        harness_with(GuiOptions {
+            config: Some(config),
+            files_dir,
+            ..GuiOptions::default()
+        })
+    }
+
+    /// The window opened with `options` (no saved settings).
+    pub fn harness_with(options: GuiOptions) -> Harness<'static, App> {
         Harness::builder()
             .with_size([1600.0, 1000.0])
             .build_eframe(move |cc| {
-                App::new(
-                    &cc.egui_ctx,
-                    None,
-                    GuiOptions {
-                        config: Some(config),
-                        files_dir,
-                        ..GuiOptions::default()
-                    },
-                    Arc::new(Mutex::new(None)),
-                )
+                App::new(&cc.egui_ctx, None, options, Arc::new(Mutex::new(None)))
             })
     }
 

@@ -39,9 +39,13 @@
 //! # Files
 //!
 //! - [`reference`] — the readable product, the definition the others are
-//!   tested against; the `f64` networks and processors without AVX2/FMA use it.
+//!   tested against; the `f64` networks use it.
 //! - `x86` — the AVX2/FMA kernel (below).
-//! - [`threads`] — one block per thread for large products and passes.
+//! - `portable` — the `f32` kernel for processors without AVX2/FMA and for
+//!   the web page (wasm32): an 8 × 4 register tile in plain Rust that the
+//!   compiler vectorises (simd128 in the page).
+//! - [`threads`] — one block per thread for large products and passes (one
+//!   thread on wasm32).
 //!
 //! [`run_one`] is the one place that picks the kernel. Nothing here
 //! allocates.
@@ -50,12 +54,14 @@ use std::any::TypeId;
 
 use nalgebra::{DMatrix, RealField};
 
+mod portable;
 pub(crate) mod reference;
 pub(crate) mod threads;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 /// Block of the shared dimension kept in cache by the `f32` kernel.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const KC: usize = 256;
 
 /// The kernel's tile of `C`: rows (two 8-wide vectors) and columns. The
@@ -181,7 +187,7 @@ fn gemm<T: RealField + Copy>(
         // Asked only when it matters: the first call starts rayon's pool,
         // which the lessons' small products must not do.
         let parts = if job.large() {
-            rayon::current_num_threads()
+            threads::current_num_threads()
         } else {
             1
         };
@@ -238,21 +244,8 @@ unsafe fn run_one(job: Job) {
         unsafe { x86::sgemm(job) };
         return;
     }
-    // SAFETY: bounds are the caller's; the slices cover exactly what the
-    // job addresses.
-    unsafe {
-        let a = std::slice::from_raw_parts(job.a, (job.k - 1) * job.lda + job.m);
-        let b_len = (job.k - 1) * job.rs + (job.n - 1) * job.cs + 1;
-        let b = Strided {
-            data: std::slice::from_raw_parts(job.b, b_len),
-            rs: job.rs,
-            cs: job.cs,
-        };
-        let c = std::slice::from_raw_parts_mut(job.c, (job.n - 1) * job.ldc + job.m);
-        reference::gemm(
-            job.m, job.n, job.k, job.alpha, a, job.lda, b, job.beta, c, job.ldc,
-        );
-    }
+    // SAFETY: bounds are the caller's.
+    unsafe { portable::sgemm(job) }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The reference product: a readable column-by-column loop, the definition
 //! every faster kernel is tested against (`tests`), and the product the
-//! `f64` networks of the gradient checks and processors without AVX2/FMA
-//! use. LLVM vectorises its inner loop over contiguous rows.
+//! `f64` networks of the gradient checks use. LLVM vectorises its inner
+//! loop over contiguous rows.
 
 use nalgebra::RealField;
 

@@ -99,3 +99,106 @@ fn threads_do_not_change_the_bits() {
     assert_eq!(y1, y4);
     assert_eq!(x1, y1, "nt and plain products agree exactly");
 }
+
+/// `c ← α a b + β c` in `f32` by the portable kernel alone (whatever the
+/// processor has), `b` read transposed from `bt` when `nt`.
+fn portable(
+    c: &mut DMatrix<f32>,
+    alpha: f32,
+    a: &DMatrix<f32>,
+    b: &DMatrix<f32>,
+    beta: f32,
+    nt: bool,
+) {
+    let (m, n, k) = (c.nrows(), c.ncols(), a.ncols());
+    let (rs, cs) = if nt { (n, 1) } else { (1, k) };
+    let job = Job {
+        m,
+        n,
+        k,
+        alpha,
+        a: a.as_ptr(),
+        lda: m,
+        b: b.as_ptr(),
+        rs,
+        cs,
+        beta,
+        c: c.as_mut_ptr(),
+        ldc: m,
+    };
+    // SAFETY: the shapes match (asserted by the callers' construction).
+    unsafe { portable::sgemm(job) };
+}
+
+/// The portable kernel (the web page's, and that of processors without
+/// AVX2/FMA) against the reference, on every shape class it
+/// distinguishes: full 8 × 4 tiles, edge rows 1..7 and edge columns 1..3.
+#[test]
+fn the_portable_kernel_matches_the_reference() {
+    let shapes = [
+        (1, 1, 1),
+        (1, 256, 32),
+        (32, 256, 1),
+        (32, 256, 32),
+        (32, 32, 256),
+        (17, 7, 3),
+        (9, 13, 600),
+        (23, 5, 257),
+        (8, 4, 5),
+        (15, 3, 2),
+    ];
+    for &(m, n, k) in &shapes {
+        for &(alpha, beta) in &[(1.0, 0.0), (1.0, 1.0), (-0.5, 0.25)] {
+            let a = mat::<f64>(m, k, |i, j| ((i * 7 + j * 3) as f64 * 0.37).sin());
+            let b = mat::<f64>(k, n, |i, j| ((i * 5 + j * 11) as f64 * 0.21).cos());
+            let c0 = mat::<f64>(m, n, |i, j| (i as f64) - 0.5 * j as f64);
+            let want = &a * &b * alpha + &c0 * beta;
+            let tol = 1e-5 * (k as f64).sqrt() * (1.0 + want.amax());
+            let (af, bf) = (a.cast::<f32>(), b.cast::<f32>());
+            let btf = bf.transpose();
+            for nt in [false, true] {
+                let mut c = c0.clone().cast::<f32>();
+                if beta == 0.0 {
+                    c.fill(f32::NAN);
+                }
+                portable(
+                    &mut c,
+                    alpha as f32,
+                    &af,
+                    if nt { &btf } else { &bf },
+                    beta as f32,
+                    nt,
+                );
+                assert!(
+                    (c.cast::<f64>() - &want).amax() < tol,
+                    "{m}×{n}×{k} nt {nt} α {alpha} β {beta}"
+                );
+            }
+        }
+    }
+}
+
+/// Every element is the same sum wherever the tiles fall: a product equals,
+/// bit for bit, its blocks computed as products of their own (cut off the
+/// tile grid), as a thread split computes them.
+#[test]
+fn the_portable_kernels_tiles_change_no_bit() {
+    let (m, n, k) = (29, 23, 40);
+    let a = mat::<f32>(m, k, |i, j| ((i * 7 + j * 3) as f64 * 0.37).sin());
+    let b = mat::<f32>(k, n, |i, j| ((i * 5 + j * 11) as f64 * 0.21).cos());
+    let mut whole = DMatrix::<f32>::zeros(m, n);
+    portable(&mut whole, 0.75, &a, &b, 0.0, false);
+    let (m1, n1) = (11, 9);
+    for (r0, r1, c0, c1) in [
+        (0, m1, 0, n1),
+        (m1, m, 0, n1),
+        (0, m1, n1, n),
+        (m1, m, n1, n),
+    ] {
+        let ab = a.rows(r0, r1 - r0).into_owned();
+        let bb = b.columns(c0, c1 - c0).into_owned();
+        let mut block = DMatrix::<f32>::zeros(r1 - r0, c1 - c0);
+        portable(&mut block, 0.75, &ab, &bb, 0.0, false);
+        assert_eq!(block, whole.view((r0, c0), (r1 - r0, c1 - c0)).into_owned());
+    }
+}

@@ -9,8 +9,33 @@
 //! threads. The narrow networks of the lessons never reach the thresholds
 //! and run on the calling thread. [`split_pairs`] does the same for the
 //! element-wise passes.
+//!
+//! A web page (`wasm32`) has no threads: there the pool is the calling
+//! thread alone, [`current_num_threads`] is 1 and nothing is ever split.
+//! This is the one place that knows.
 
 use super::{Job, MR, NR};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use rayon::{current_num_threads, join};
+
+/// One thread: the calling one.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn current_num_threads() -> usize {
+    1
+}
+
+/// Both halves, one after the other, on the calling thread.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    (a(), b())
+}
 
 /// Products with at least this many multiply-adds are split over threads.
 pub(crate) const PARALLEL_MACS: usize = 1 << 22;
@@ -44,7 +69,7 @@ impl<T: Sync> Halves for &[T] {
 }
 
 /// Runs `f` on matching pieces of `p` and `q` (equally long), cut at
-/// multiples of `unit` and spread over rayon's threads when they are long
+/// multiples of `unit` and spread over the pool's threads when they are long
 /// ([`PARALLEL_ELEMS`]). For element-wise work only: every element sees the
 /// same operations however the slices are cut, so results do not depend on
 /// the number of threads.
@@ -57,7 +82,7 @@ pub(crate) fn split_pairs<P: Halves, Q: Halves>(
 ) {
     // Asked only when it matters: the first call starts rayon's pool.
     let parts = if p.len() >= 2 * PARALLEL_ELEMS {
-        rayon::current_num_threads()
+        current_num_threads()
     } else {
         1
     };
@@ -78,7 +103,7 @@ fn split_pairs_in<P: Halves, Q: Halves>(
     }
     let mid = units / 2 * unit;
     let ((p1, p2), (q1, q2)) = (p.halves(mid), q.halves(mid));
-    rayon::join(
+    join(
         || split_pairs_in(offset, p1, q1, unit, parts / 2, f),
         || split_pairs_in(offset + mid, p2, q2, unit, parts - parts / 2, f),
     );
@@ -104,7 +129,7 @@ pub(super) unsafe fn run_split(job: Job, parts: usize) {
                 right.b = job.b.add(n1 * job.cs);
                 right.c = job.c.add(n1 * job.ldc);
             }
-            rayon::join(
+            join(
                 move || unsafe { run_split(left, p1) },
                 move || unsafe { run_split(right, p2) },
             );
@@ -121,7 +146,7 @@ pub(super) unsafe fn run_split(job: Job, parts: usize) {
                 bottom.a = job.a.add(m1);
                 bottom.c = job.c.add(m1);
             }
-            rayon::join(
+            join(
                 move || unsafe { run_split(top, p1) },
                 move || unsafe { run_split(bottom, p2) },
             );

@@ -1,20 +1,19 @@
-//! The training thread. It owns the [`Driver`]; the window sends it commands
-//! over a channel and reads back the newest view and the new history points.
-//! The UI thread never waits for training and training never waits for
-//! drawing.
+//! The training session behind the window: it owns the [`Driver`], carries
+//! out the window's [`Command`]s, trains in slices and publishes what the
+//! window draws. It knows nothing of threads: a runner (`runner`) decides
+//! where its slices run — on a worker thread natively, inside the frame
+//! loop on the web.
 //!
-//! While playing, the thread asks the driver for slices of about 8 ms (or
-//! fewer steps, under a speed cap), and publishes a view at most every
-//! 33 ms; an observer of the driver averages the losses between two points
-//! of the curves.
+//! While playing, the runner asks for slices of a few milliseconds (or
+//! fewer steps, under a speed cap); the session publishes a view at most
+//! every 33 ms, and an observer of the driver averages the losses between
+//! two points of the curves.
 
 use super::view::View;
 use crate::gan::{Budget, Choice, Config, Driver, GanError, Observer, State, StepStats, Trainer};
 use crate::report::Record;
 use std::ops::ControlFlow;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use web_time::{Duration, Instant};
 
 /// What the window asks of the trainer.
@@ -70,70 +69,55 @@ pub struct Status {
     pub backend: Choice,
 }
 
-/// What the worker publishes for the window.
+/// What the session published and the window has not taken yet: the
+/// newest view and status, and every new point of the curves.
 #[derive(Debug, Default)]
-pub struct Shared {
+pub struct Inbox {
     pub view: Option<Arc<View>>,
     pub status: Option<Status>,
     pub history: Vec<Record>,
 }
 
-/// The handle the window keeps.
-pub struct Worker {
-    tx: Sender<Command>,
-    shared: Arc<Mutex<Shared>>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl Worker {
-    /// Start the thread. `repaint` is called whenever something new is published.
-    pub fn spawn(trainer: Trainer, repaint: impl Fn() + Send + 'static) -> Worker {
-        let (tx, rx) = mpsc::channel();
-        let shared = Arc::new(Mutex::new(Shared::default()));
-        let s = Arc::clone(&shared);
-        let handle = std::thread::Builder::new()
-            .name("ganscope-trainer".into())
-            .spawn(move || Loop::new(trainer, rx, s, Box::new(repaint)).run())
-            .ok();
-        Worker { tx, shared, handle }
+impl Inbox {
+    /// Keep a publication (a newer view and status replace older ones).
+    pub fn push(&mut self, p: Publication) {
+        self.view = Some(p.view);
+        self.status = Some(p.status);
+        self.history.push(p.point);
     }
 
-    pub fn send(&self, c: Command) {
-        let _ = self.tx.send(c);
-    }
-
-    /// Take what was published since the last call.
-    pub fn take(&self) -> (Option<Arc<View>>, Option<Status>, Vec<Record>) {
-        match self.shared.lock() {
-            Ok(mut s) => (
-                s.view.take(),
-                s.status.take(),
-                std::mem::take(&mut s.history),
-            ),
-            Err(_) => (None, None, Vec::new()),
-        }
-    }
-
-    /// Whether the training thread is still alive.
-    pub fn alive(&self) -> bool {
-        self.handle.as_ref().is_some_and(|h| !h.is_finished())
+    /// Take everything published since the last call.
+    pub fn take(&mut self) -> Taken {
+        (
+            self.view.take(),
+            self.status.take(),
+            std::mem::take(&mut self.history),
+        )
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.tx.send(Command::Shutdown);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
+/// The newest view and status, if any, and the new points of the curves.
+pub type Taken = (Option<Arc<View>>, Option<Status>, Vec<Record>);
+
+/// One publication: the view to draw, the status line, a point of the curves.
+#[derive(Debug)]
+pub struct Publication {
+    pub view: Arc<View>,
+    pub status: Status,
+    pub point: Record,
+}
+
+/// What a training slice did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slice {
+    /// It trained (or stopped at a divergence or at the run's end).
+    Trained,
+    /// The speed cap allows no step yet: come back a little later.
+    Capped,
 }
 
 /// Publish views at most this often while playing; a snapshot costs about a millisecond.
 const PUBLISH_EVERY: Duration = Duration::from_millis(33);
-
-/// Training time per slice while playing: about a frame.
-const SLICE: Duration = Duration::from_millis(8);
 
 /// The losses since the last point of the curves: their sums and counts
 /// (a player that took no step leaves a gap, not a zero).
@@ -180,14 +164,12 @@ impl Observer for Losses {
     }
 }
 
-struct Loop {
+/// The trainer, what the window asked of it, and what was published.
+pub struct Session {
     driver: Driver,
     /// The engine new trainers are built on.
     choice: Choice,
     config: Arc<Config>,
-    rx: Receiver<Command>,
-    shared: Arc<Mutex<Shared>>,
-    repaint: Box<dyn Fn() + Send>,
     playing: bool,
     speed: Option<f64>,
     run_to: Option<u64>,
@@ -205,21 +187,14 @@ struct Loop {
     dirty: bool,
 }
 
-impl Loop {
-    fn new(
-        trainer: Trainer,
-        rx: Receiver<Command>,
-        shared: Arc<Mutex<Shared>>,
-        repaint: Box<dyn Fn() + Send>,
-    ) -> Self {
+impl Session {
+    /// A paused session on `trainer`.
+    pub fn new(trainer: Trainer) -> Self {
         let s0 = trainer.step_count();
-        Loop {
+        Session {
             choice: trainer.choice(),
             config: Arc::new(trainer.config().clone()),
             driver: Driver::new(trainer),
-            rx,
-            shared,
-            repaint,
             playing: false,
             speed: None,
             run_to: None,
@@ -248,45 +223,24 @@ impl Loop {
         }
     }
 
-    fn run(mut self) {
-        loop {
-            // Paused (or diverged): block until a command comes; playing: just poll.
-            let busy = self.playing && self.diverged().is_none();
-            let first = if busy {
-                self.rx.try_recv().map_err(|e| match e {
-                    mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                    mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-                })
-            } else if self.dirty {
-                Err(RecvTimeoutError::Timeout)
-            } else {
-                self.rx.recv_timeout(std::time::Duration::from_millis(250))
-            };
-            match first {
-                Ok(c) => {
-                    if !self.handle(c) {
-                        return;
-                    }
-                    while let Ok(c) = self.rx.try_recv() {
-                        if !self.handle(c) {
-                            return;
-                        }
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => return,
-                Err(RecvTimeoutError::Timeout) => {}
-            }
-            if self.playing && self.diverged().is_none() {
-                self.train_slice();
-            }
-            if self.dirty || self.last_publish.elapsed() >= PUBLISH_EVERY && self.playing {
-                self.publish();
-            }
-        }
+    /// Playing and able to train (not diverged).
+    pub fn busy(&self) -> bool {
+        self.playing && self.diverged().is_none()
     }
 
-    /// Returns false on shutdown.
-    fn handle(&mut self, c: Command) -> bool {
+    /// Something changed that is not published yet.
+    pub fn dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Whether to publish now: after a change, and every
+    /// [`PUBLISH_EVERY`] while playing.
+    pub fn publish_due(&self) -> bool {
+        self.dirty || self.last_publish.elapsed() >= PUBLISH_EVERY && self.playing
+    }
+
+    /// Carry out a command; false on [`Command::Shutdown`].
+    pub fn handle(&mut self, c: Command) -> bool {
         match c {
             Command::Play => self.playing = true,
             Command::Pause => {
@@ -379,12 +333,17 @@ impl Loop {
         }
     }
 
-    /// Train for about one frame's worth of time (or up to the speed cap).
-    fn train_slice(&mut self) {
+    /// Train for `time` (at least one step, at most `max_steps`, and no
+    /// faster than the speed cap) if playing.
+    pub fn train_slice(&mut self, time: Duration, max_steps: Option<u64>) -> Slice {
+        if !self.busy() {
+            return Slice::Trained;
+        }
         let step = self.trainer().step_count();
         let mut budget = Budget {
             until: self.run_to,
-            time: Some(SLICE),
+            time: Some(time),
+            steps: max_steps,
             ..Budget::default()
         };
         if let Some(cap) = self.speed {
@@ -392,10 +351,10 @@ impl Loop {
             let allowed = (self.rate_t0.elapsed().as_secs_f64() * cap) as u64;
             let done = step - self.rate_s0;
             if done >= allowed {
-                std::thread::sleep(std::time::Duration::from_millis(2));
-                return;
+                return Slice::Capped;
             }
-            budget.steps = Some(allowed - done);
+            let room = allowed - done;
+            budget.steps = Some(max_steps.map_or(room, |m| m.min(room)));
         }
         match self.driver.advance(budget, &mut self.losses) {
             crate::gan::Stop::Until => {
@@ -415,9 +374,11 @@ impl Loop {
             self.rate_t0 = Instant::now();
             self.rate_s0 = self.trainer().step_count();
         }
+        Slice::Trained
     }
 
-    fn publish(&mut self) {
+    /// What the window draws now.
+    pub fn publish(&mut self) -> Publication {
         let (mean_d, mean_g) = self.losses.take_means();
         let snap = self.trainer().snapshot();
         let mut stats = self.trainer().empty_stats();
@@ -446,14 +407,13 @@ impl Loop {
             backend: self.trainer().choice(),
         };
         self.revision += 1;
-        if let Ok(mut s) = self.shared.lock() {
-            s.view = Some(Arc::new(view));
-            s.status = Some(status);
-            s.history.push(point);
-        }
         self.last_publish = Instant::now();
         self.dirty = false;
-        (self.repaint)();
+        Publication {
+            view: Arc::new(view),
+            status,
+            point,
+        }
     }
 }
 
