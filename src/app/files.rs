@@ -215,9 +215,6 @@ impl Files {
             ui.ctx().copy_text(line);
             f.message = Some(Ok("copied the command line".into()));
         }
-        if let Some(note) = Place::NOTE {
-            ui.label(RichText::new(note).small().italics());
-        }
         match &f.message {
             Some(Ok(m)) => {
                 ui.label(RichText::new(m).italics());
@@ -226,6 +223,9 @@ impl Files {
                 ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().error_fg_color));
             }
             None => {}
+        }
+        if let Some(note) = Place::NOTE {
+            ui.label(RichText::new(note).small().italics());
         }
         actions
     }
