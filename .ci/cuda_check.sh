@@ -24,6 +24,12 @@ CUDA_PACKAGES=(
 # Any real compute capability will do (none is queried: there is no GPU); 90
 # is the H100, and CUDA 13 builds nothing below 75.
 export CUDA_COMPUTE_CAP=90
+# candle-kernels' build script runs one nvcc per kernel file, on half the
+# cores by default (one, here), and the 15 files of its static kernel library
+# take half a minute or more each. Cargo starts that build script late, when
+# little else is left to run beside it, so give it every core.
+export CUDAFORGE_THREADS="${CUDAFORGE_THREADS:-$(nproc)}"
+start=$SECONDS
 
 cache="${GANSCOPE_CI_CACHE:-$HOME/.cache/ganscope-ci}"
 venv="$cache/cuda-$CUDA_VERSION"
@@ -53,3 +59,4 @@ unset CUDARC_CUDA_VERSION NVCC NVCC_CCBIN
 nvcc --version | tail -n 2
 
 cargo clippy --all-targets --features cuda -- -D warnings
+echo "   the cuda check took $((SECONDS - start)) s"
