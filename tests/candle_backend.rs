@@ -4,9 +4,14 @@
 //! every loss; bit-for-bit reproducible runs; divergence and restore.
 #![cfg(feature = "candle")]
 
-use ganscope::backends::{self, BackendKind, Choice, DeviceKind};
+mod common;
+
+use ganscope::backends;
 use ganscope::candle::{CandleBackend, DType, Device};
-use ganscope::gan::{BackendInit, Config, Draws, LossKind, Objective, Scratch, State, Trainer};
+use ganscope::gan::{
+    BackendInit, BackendKind, Choice, Config, DeviceKind, Draws, LossKind, Objective, Scratch,
+    State, Trainer,
+};
 use ganscope::nn::{Activation, Mlp, OptimizerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
@@ -268,7 +273,7 @@ fn run_both(c: &Config) -> (String, f64, f64, f64, f64) {
     let label = format!("{} {} {}", c.loss, c.optimizer, c.activation);
     let mut a = Trainer::new(c.clone()).unwrap();
     let mut b = backends::trainer(c.clone(), CANDLE).unwrap();
-    assert_eq!(b.backend_label(), "candle/cpu");
+    assert_eq!(b.choice(), CANDLE);
     assert_eq!(flat(&a), flat(&b), "{label}: the same initial weights");
     let mut worst_loss = 0.0f64;
     for _ in 0..100 {
@@ -456,11 +461,25 @@ fn live_settings_reach_the_candle_optimizer() {
     let mut b = backends::trainer(c, CANDLE).unwrap();
     for t in [&mut a, &mut b] {
         t.run(10);
-        t.set_lr_d(3e-2).unwrap();
-        t.set_batch(48).unwrap();
-        assert!(t.set_lr_g(f64::NAN).is_err());
+        t.set("lr_d", "3e-2").unwrap();
+        t.set("batch", "48").unwrap();
+        assert!(t.set("lr_g", "NaN").is_err());
         t.run(10);
         assert_eq!(t.last_fake_batch().len(), 48);
     }
     assert!(rel(&flat(&b), &flat(&a)) < 1e-4);
+}
+
+/// A learning rate set on a running candle trainer reaches its optimizer,
+/// as on the native one (`tests/gan_trainer.rs`).
+#[test]
+fn a_live_learning_rate_reaches_the_candle_optimizer() {
+    let c = Config {
+        batch: 64,
+        g_hidden: vec![16, 16],
+        d_hidden: vec![16, 16],
+        ..Config::default()
+    };
+    let mut t = backends::trainer(c, CANDLE).unwrap();
+    common::live_learning_rates_reach_the_optimizers(&mut t);
 }

@@ -4,8 +4,11 @@
 //! tests ask 8 of 10 and 7 of 10.
 #![cfg(feature = "candle")]
 
-use ganscope::backends::{self, BackendKind, Choice, DeviceKind};
-use ganscope::gan::{Config, presets};
+mod common;
+
+use common::preset;
+use ganscope::backends;
+use ganscope::gan::{BackendKind, Choice, Config, DeviceKind};
 
 const SEEDS: u64 = 4;
 
@@ -15,39 +18,18 @@ fn run_seeds(config: &Config) -> Vec<(u64, f64, usize, usize, f64)> {
         backend: BackendKind::Candle,
         device: DeviceKind::Cpu,
     };
-    let mut out: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|t| {
-                s.spawn(move || {
-                    (0..SEEDS)
-                        .filter(|seed| seed % 2 == t)
-                        .map(|seed| {
-                            let mut c = config.clone();
-                            c.seed = seed;
-                            let steps = c.steps;
-                            let mut tr = backends::trainer(c, choice).expect("valid");
-                            tr.run(steps);
-                            assert_eq!(tr.backend_label(), "candle/cpu");
-                            let snap = tr.snapshot();
-                            let m = &snap.theory.modes;
-                            let dev = ganscope::cli::train::d_max_dev(&snap).unwrap_or(f64::NAN);
-                            (seed, snap.theory.jsd, m.covered, m.total, dev)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a training thread panicked"))
-            .collect()
-    });
-    out.sort_by_key(|o| o.0);
-    out
-}
-
-fn preset(name: &str) -> Config {
-    presets::load(name).expect("the lesson exists").config
+    common::run_seeds(0..SEEDS, 2, |seed| {
+        let mut c = config.clone();
+        c.seed = seed;
+        let steps = c.steps;
+        let mut tr = backends::trainer(c, choice).expect("valid");
+        tr.run(steps);
+        assert_eq!(tr.choice(), choice);
+        let snap = tr.snapshot();
+        let m = &snap.theory.modes;
+        let dev = snap.d_max_dev().unwrap_or(f64::NAN);
+        (seed, snap.theory.jsd, m.covered, m.total, dev)
+    })
 }
 
 #[test]

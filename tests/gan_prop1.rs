@@ -43,11 +43,11 @@ fn d_trained_alone_approaches_d_star_and_v_approaches_c() {
     // First let G learn normal(0, 1) for a while, so that p_g has a spread
     // of order one, then freeze it and switch to a bimodal target that
     // overlaps it.
-    t.set_k_g(1).unwrap();
-    t.set_lr_g(2e-3).unwrap();
+    t.set("k_g", "1").unwrap();
+    t.set("lr_g", "2e-3").unwrap();
     t.run(600);
-    t.set_k_g(0).unwrap();
-    t.set_target("0.5*normal(-1, 0.5) + 0.5*normal(1, 0.5)")
+    t.set("k_g", "0").unwrap();
+    t.set("target", "0.5*normal(-1, 0.5) + 0.5*normal(1, 0.5)")
         .unwrap();
     let g_before = t.generator().params_flat();
 
@@ -63,7 +63,7 @@ fn d_trained_alone_approaches_d_star_and_v_approaches_c() {
     );
 
     for (steps, lr) in [(2500, 2e-3), (1000, 5e-4), (500, 1e-4)] {
-        t.set_lr_d(lr).unwrap();
+        t.set("lr_d", &lr.to_string()).unwrap();
         t.run(steps);
     }
     assert_eq!(t.state(), State::Running);

@@ -1,6 +1,8 @@
 //! The trainer: determinism, divergence and restore, live settings, and a
 //! property test over random configs that it never panics.
 
+mod common;
+
 use ganscope::gan::{Config, GanError, LossKind, State, Trainer};
 use ganscope::nn::{Mlp, OptimizerKind};
 use proptest::prelude::*;
@@ -95,11 +97,24 @@ fn an_absurd_learning_rate_diverges_at_a_named_step_and_restores() {
     assert!(!t.restore(), "nothing left to undo");
     // The restored state is the one just before the failing update: the
     // same update from it fails again, but settings can change first.
-    t.set_lr_d(1e-6).unwrap();
-    t.set_lr_g(1e-6).unwrap();
+    t.set("lr_d", "1e-6").unwrap();
+    t.set("lr_g", "1e-6").unwrap();
     t.set("optimizer", "sgd").unwrap(); // an unchanged reset-only key is fine
+    let kept = params(&t);
     let s = t.step();
-    assert!(s.step == step || s.state != State::Running);
+    // Here the failure was in the loss: the first update (lr 1e3) left
+    // finite but huge weights on which D's loss overflows, so nothing was
+    // applied and there is nothing to undo. From that state the same
+    // iteration fails again, at the same step, and again applies nothing.
+    assert_eq!((s.state, s.step), (State::Diverged { step }, step - 1));
+    assert_eq!(params(&t), kept, "a failed update applies nothing");
+}
+
+/// A learning rate set on a running trainer reaches its optimizer.
+#[test]
+fn a_live_learning_rate_reaches_the_optimizer() {
+    let mut t = Trainer::new(small()).unwrap();
+    common::live_learning_rates_reach_the_optimizers(&mut t);
 }
 
 #[test]
@@ -115,7 +130,7 @@ fn k_and_k_g_count_updates() {
     assert_eq!(s.step, 1);
     assert_eq!((s.loss_d, s.loss_g), (None, None));
     assert_eq!(params(&t), before);
-    t.set_k(3).unwrap();
+    t.set("k", "3").unwrap();
     let s = t.step();
     assert!(s.loss_d.is_some() && s.loss_g.is_none());
     assert_eq!(params(&t).0, before.0, "G is frozen with k_g = 0");
@@ -130,10 +145,10 @@ fn k_and_k_g_count_updates() {
 fn live_settings_apply_without_a_reset() {
     let mut t = Trainer::new(small()).unwrap();
     t.run(3);
-    t.set_batch(17).unwrap();
-    t.set_instance_noise(0.5).unwrap();
-    t.set_loss(LossKind::Hinge).unwrap();
-    t.set_target("0.5*normal(-2, 0.3) + 0.5*normal(2, 0.3)")
+    t.set("batch", "17").unwrap();
+    t.set("instance_noise", "0.5").unwrap();
+    t.set("loss", "hinge").unwrap();
+    t.set("target", "0.5*normal(-2, 0.3) + 0.5*normal(2, 0.3)")
         .unwrap();
     t.set("r1", "2").unwrap();
     let s = t.step();
@@ -142,10 +157,10 @@ fn live_settings_apply_without_a_reset() {
     assert_eq!(t.last_fake_batch().len(), 17);
     assert_eq!(t.config().loss, LossKind::Hinge);
     // Invalid values are refused and change nothing.
-    assert!(t.set_lr_d(-1.0).is_err());
-    assert!(t.set_batch(0).is_err());
+    assert!(t.set("lr_d", "-1.0").is_err());
+    assert!(t.set("batch", "0").is_err());
     assert!(t.set("pack", "2").is_err());
-    assert!(t.set_target("normal(0, -1)").is_err());
+    assert!(t.set("target", "normal(0, -1)").is_err());
     assert_eq!(t.config().lr_d, small().lr_d);
 }
 

@@ -3,36 +3,20 @@
 //! the tests wait (with a deadline) for the worker to publish.
 #![cfg(feature = "gui")]
 
+mod common;
+
+use common::gui::{harness, harness_in, wait};
+use common::tmp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ganscope::app::App;
 use ganscope::gan::{Config, presets};
-use std::time::{Duration, Instant};
-
-fn harness(config: Config) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_eframe(move |cc| App::for_test(&cc.egui_ctx, config))
-}
 
 fn goodfellow() -> Config {
     presets::load("goodfellow")
         .expect("the lesson exists")
         .config
-}
-
-/// Step frames until `cond` holds; false on timeout.
-fn wait(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
-    let t0 = Instant::now();
-    while !cond(h.state()) {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 fn revision(app: &App) -> u64 {
@@ -53,24 +37,54 @@ fn the_controls_are_there_by_label() {
 
 #[test]
 fn step_d_changes_d_and_not_g() {
+    // The window's trainer does what a trainer of the same config does on
+    // step_d and step_g: its views are that trainer's figures, bit for bit.
+    let mut twin = ganscope::gan::Trainer::new(goodfellow()).unwrap();
+    let figure =
+        |t: &ganscope::gan::Trainer| ganscope::report::figure::figure_data(&t.snapshot(), "");
+    let (g0, d0) = (
+        twin.generator().params_flat(),
+        twin.discriminator().params_flat(),
+    );
     let mut h = harness(goodfellow());
     wait(&mut h, "the first view", |a| a.view().is_some());
-    let before = h.state().view().unwrap().clone();
     h.get_by_role_and_label(Role::Button, "Step D").click();
     wait(&mut h, "a view after Step D", |a| {
         a.status().manual_steps.0 == 1
     });
+    twin.step_d();
     let after = h.state().view().unwrap().clone();
-    assert!(before.d_params != after.d_params, "D must change");
-    assert!(before.g_params == after.g_params, "G must not change");
+    assert_eq!(
+        after.figure.d,
+        figure(&twin).d,
+        "the window's D is the twin's"
+    );
+    assert_eq!(
+        after.figure.p_g,
+        figure(&twin).p_g,
+        "the window's G is the twin's"
+    );
+    let d1 = twin.discriminator().params_flat();
+    assert!(d1 != d0, "D must change");
+    assert!(twin.generator().params_flat() == g0, "G must not change");
 
     h.get_by_role_and_label(Role::Button, "Step G").click();
     wait(&mut h, "a view after Step G", |a| {
         a.status().manual_steps.1 == 1
     });
+    twin.step_g();
     let g = h.state().view().unwrap().clone();
-    assert!(after.g_params != g.g_params, "G must change");
-    assert!(after.d_params == g.d_params, "D must not change");
+    assert_eq!(g.figure.d, figure(&twin).d, "the window's D is the twin's");
+    assert_eq!(
+        g.figure.p_g,
+        figure(&twin).p_g,
+        "the window's G is the twin's"
+    );
+    assert!(twin.generator().params_flat() != g0, "G must change");
+    assert!(
+        twin.discriminator().params_flat() == d1,
+        "D must not change"
+    );
 }
 
 #[test]
@@ -181,11 +195,10 @@ fn a_diverged_run_shows_restore_and_reset() {
 fn monkey() {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(2014);
-    let mut h = harness(goodfellow());
     // The monkey types into the file fields and presses Save and Export:
     // whatever it writes goes here, not into the working directory.
     let files_dir = tmp("monkey");
-    h.state_mut().set_files_dir_for_test(files_dir.clone());
+    let mut h = harness_in(goodfellow(), Some(files_dir.clone()));
     let keys = [
         egui::Key::Space,
         egui::Key::D,
@@ -253,16 +266,9 @@ fn monkey() {
     h.key_press(egui::Key::Escape);
     h.step();
     let r = revision(h.state());
-    h.state_mut().act_for_test_step();
+    press(&mut h, "Step");
     wait(&mut h, "the worker to answer", |a| revision(a) > r);
     let _ = std::fs::remove_dir_all(files_dir);
-}
-
-fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ganscope-gui-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// Type `text` into the text field labelled `label`, replacing what is there.
@@ -289,7 +295,8 @@ fn message(app: &App) -> Result<String, String> {
 fn step_n(h: &mut Harness<'static, App>, n: u64) {
     let start = h.state().status().step;
     for i in 1..=n {
-        h.state_mut().act_for_test_step();
+        h.get_by_role_and_label(Role::Button, "Step")
+            .click_accesskit();
         wait(h, "a step", |a| a.status().step >= start + i);
     }
     wait(h, "the view of the last step", |a| {
@@ -326,7 +333,7 @@ fn a_saved_config_loads_back_and_reproduces_the_run_bit_for_bit() {
     press(&mut b, "Load config");
     assert!(message(b.state()).is_ok(), "{:?}", message(b.state()));
     wait(&mut b, "the reset with the loaded config", |a| {
-        a.status().generation == 1 && a.status().config == saved
+        a.status().generation == 1 && *a.status().config == saved
     });
     assert_eq!(b.state().settings().config, saved);
     step_n(&mut b, 5);
@@ -334,8 +341,9 @@ fn a_saved_config_loads_back_and_reproduces_the_run_bit_for_bit() {
     let mut t = ganscope::gan::Trainer::new(saved).unwrap();
     t.run(5);
     let v = b.state().view().unwrap();
-    assert_eq!(v.g_params, t.generator().params_flat());
-    assert_eq!(v.d_params, t.discriminator().params_flat());
+    let fresh = ganscope::report::figure::figure_data(&t.snapshot(), "");
+    assert_eq!(v.figure.p_g, fresh.p_g, "G, bit for bit");
+    assert_eq!(v.figure.d, fresh.d, "D, bit for bit");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -376,6 +384,39 @@ fn a_corrupt_or_invalid_config_shows_its_error_and_changes_nothing() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// With k_g = 0 G takes no step: its loss is a gap in the curves (an empty
+/// field in the history CSV), not a zero.
+#[test]
+fn k_g_zero_leaves_a_gap_in_the_g_loss() {
+    let dir = tmp("k_g-zero");
+    let mut cfg = goodfellow();
+    cfg.k_g = 0;
+    let mut h = harness(cfg);
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    step_n(&mut h, 5);
+    let csv = dir.join("history.csv");
+    set_field(&mut h, "history CSV", csv.to_str().unwrap());
+    press(&mut h, "Export history");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (d, g) = (
+        header.iter().position(|c| *c == "loss_d").unwrap(),
+        header.iter().position(|c| *c == "loss_g").unwrap(),
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.len() >= 5, "{text}");
+    assert!(
+        rows.iter().all(|r| r[g].is_empty()),
+        "G's loss is a gap:\n{text}"
+    );
+    assert!(
+        rows.iter().skip(1).any(|r| r[d].parse::<f64>().is_ok()),
+        "D's loss is there:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn export_the_figure_and_the_history() {
     let dir = tmp("export");
@@ -397,15 +438,19 @@ fn export_the_figure_and_the_history() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("step,jsd,c_g,v,gap,w1,loss_d,loss_g,modes_covered")
+        Some(
+            "step,loss_d,loss_g,grad_norm_d,grad_norm_g,jsd,c_g,v,gap,kl_data_g,kl_g_data,w1,modes_covered,high_quality"
+        ),
+        "the columns of metrics.csv"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r.len() == 9));
+    assert!(rows.iter().all(|r| r.len() == 14));
     let last: u64 = rows.last().unwrap()[0].parse().unwrap();
     assert_eq!(last, 30, "the history reaches the last step");
-    let jsd: f64 = rows.last().unwrap()[1].parse().unwrap();
-    assert_eq!(jsd, h.state().view().unwrap().metrics.jsd);
+    let jsd: f64 = rows.last().unwrap()[5].parse().unwrap();
+    let shown = h.state().view().unwrap().record.by_name("jsd").number();
+    assert_eq!(jsd, shown);
     // An unwritable path is an inline error, not a panic.
     set_field(
         &mut h,
@@ -423,7 +468,7 @@ fn copy_as_command_gives_a_line_that_runs_the_same_config() {
     wait(&mut h, "the first view", |a| a.view().is_some());
     h.get_by_role_and_label(Role::Slider, "lr_g")
         .set_value_accesskit(3e-4);
-    set_field(&mut h, "G hidden", "16, 8");
+    set_field(&mut h, "g_hidden", "16, 8");
     h.run_steps(2);
     let cfg = h.state().settings().config.clone();
     assert_eq!(cfg.g_hidden, vec![16, 8]);

@@ -4,6 +4,9 @@
 //! (its own `steps`), over seeds 0..10 on two threads, and asserts the
 //! acceptance threshold on the exact grid metrics of the final snapshot.
 
+mod common;
+
+use common::{preset, run_seeds as on_threads};
 use ganscope::gan::{Config, Trainer, presets};
 
 const SEEDS: u64 = 10;
@@ -30,38 +33,13 @@ fn run_one(config: &Config, seed: u64) -> Outcome {
         jsd: snap.theory.jsd,
         covered: snap.theory.modes.covered,
         total: snap.theory.modes.total,
-        d_max_dev: ganscope::cli::train::d_max_dev(&snap).unwrap_or(f64::NAN),
+        d_max_dev: snap.d_max_dev().unwrap_or(f64::NAN),
     }
 }
 
 /// Seeds 0..SEEDS of `config`, two at a time.
 fn run_seeds(config: &Config) -> Vec<Outcome> {
-    let threads = 2;
-    let mut out: Vec<Outcome> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                s.spawn(move || {
-                    (0..SEEDS)
-                        .filter(|seed| seed % threads == t)
-                        .map(|seed| run_one(config, seed))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a training thread panicked"))
-            .collect()
-    });
-    out.sort_by_key(|o| o.seed);
-    out
-}
-
-fn preset(name: &str) -> Config {
-    presets::find(name)
-        .unwrap_or_else(|| panic!("preset {name} exists"))
-        .config
-        .clone()
+    on_threads(0..SEEDS, 2, |seed| run_one(config, seed))
 }
 
 fn table(outcomes: &[Outcome]) -> String {

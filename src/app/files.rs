@@ -6,9 +6,12 @@
 //! error inline and leaves the settings alone.
 
 use super::controls::Action;
-use super::history::HistoryPoint;
-use super::state::App;
-use crate::gan::{Config, presets};
+use super::history::{History, HistoryPoint};
+use super::settings::Settings;
+use super::view::View;
+use crate::gan::{Config, keys, presets};
+use crate::report::columns::metrics_csv;
+use crate::report::write_atomic;
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
 
@@ -63,34 +66,15 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
 /// The config cannot be serialised or the file written.
 pub fn save_config(path: &Path, cfg: &Config) -> Result<(), String> {
     let text = cfg.to_toml_string().map_err(|e| e.to_string())?;
-    crate::cli::write_atomic(path, text.as_bytes())
+    write_atomic(path, text.as_bytes())
 }
 
-/// The curves over steps as CSV; a value that is not finite is empty.
+/// The curves over steps as CSV, with the columns of `metrics.csv` (losses
+/// averaged since the point before) and its rule for non-finite values.
 pub fn history_csv(points: &[HistoryPoint]) -> String {
-    let mut out = String::from("step,jsd,c_g,v,gap,w1,loss_d,loss_g,modes_covered\n");
-    let f = |v: f64| {
-        if v.is_finite() {
-            format!("{v}")
-        } else {
-            String::new()
-        }
-    };
-    for p in points {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            p.step,
-            f(p.jsd),
-            f(p.c_g),
-            f(p.v),
-            f(p.gap),
-            f(p.w1),
-            f(p.loss_d),
-            f(p.loss_g),
-            f(p.modes_covered)
-        ));
-    }
-    out
+    let header = metrics_csv().names().into_iter().map(str::to_string);
+    let rows = points.iter().map(|p| p.csv_fields(metrics_csv()));
+    crate::report::csv::to_text(std::iter::once(header.collect::<Vec<_>>()).chain(rows))
 }
 
 /// A word for a POSIX shell: as is when it is plain, else single-quoted.
@@ -102,19 +86,6 @@ fn shell_word(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-/// A TOML value as `--set` reads it.
-fn set_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Float(f) => format!("{f}"),
-        toml::Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(set_text).collect::<Vec<_>>().join(", ")
-        ),
-        other => other.to_string(),
     }
 }
 
@@ -132,30 +103,29 @@ pub fn command_line(cfg: &Config, lesson: Option<&str>) -> String {
         words.push("--preset".into());
         words.push(shell_word(&p.name));
     }
-    let table = |c: &Config| {
-        toml::Value::try_from(c)
-            .ok()
-            .and_then(|v| v.as_table().cloned())
-    };
-    if let (Some(now), Some(was)) = (table(cfg), table(&base)) {
-        for key in Config::KEYS {
-            if let Some(v) = now.get(*key)
-                && was.get(*key) != Some(v)
-            {
-                words.push("--set".into());
-                words.push(shell_word(&format!("{key}={}", set_text(v))));
-            }
+    for key in keys::KEYS {
+        let now = key.get(cfg);
+        if now != key.get(&base) {
+            words.push("--set".into());
+            words.push(shell_word(&format!("{}={now}", key.name)));
         }
     }
     words.join(" ")
 }
 
-impl App {
-    /// The files section of the controls.
-    pub(super) fn files_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+impl Files {
+    /// The files section of the controls: `settings` are the last good
+    /// settings (those the trainer runs on).
+    pub(super) fn ui(
+        &mut self,
+        ui: &mut Ui,
+        settings: &Settings,
+        view: Option<&View>,
+        history: &History,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.heading("Files");
-        let f = &mut self.files;
+        let f = self;
         ui.horizontal(|ui| {
             let label = ui.label("config file");
             ui.add(egui::TextEdit::singleline(&mut f.config_path).desired_width(170.0))
@@ -170,7 +140,7 @@ impl App {
             {
                 let path = &f.resolve(&f.config_path);
                 f.message = Some(
-                    save_config(path, &self.settings.config)
+                    save_config(path, &settings.config)
                         .map(|()| format!("saved {}", path.display())),
                 );
             }
@@ -199,16 +169,16 @@ impl App {
                 .clicked()
             {
                 let path = &f.resolve(&f.figure_path);
-                f.message = Some(match self.view.as_deref() {
+                f.message = Some(match view {
                     Some(v) => {
                         let mut fig = v.figure.clone();
                         fig.title = format!(
                             "ganscope — {}, seed {}, {} loss",
-                            self.settings.lesson.as_deref().unwrap_or("custom"),
-                            self.settings.config.seed,
-                            self.settings.config.loss
+                            settings.lesson.as_deref().unwrap_or("custom"),
+                            settings.config.seed,
+                            settings.config.loss
                         );
-                        crate::cli::figure::write_png(path, &fig)
+                        crate::report::figure::write_png(path, &fig)
                             .map(|()| format!("wrote {}", path.display()))
                     }
                     None => Err("no figure yet".to_string()),
@@ -225,13 +195,9 @@ impl App {
                 .clicked()
             {
                 let path = &f.resolve(&f.history_path);
-                let csv = history_csv(self.history.points());
-                f.message = Some(crate::cli::write_atomic(path, csv.as_bytes()).map(|()| {
-                    format!(
-                        "wrote {} ({} rows)",
-                        path.display(),
-                        self.history.points().len()
-                    )
+                let csv = history_csv(history.points());
+                f.message = Some(write_atomic(path, csv.as_bytes()).map(|()| {
+                    format!("wrote {} ({} rows)", path.display(), history.points().len())
                 }));
             }
         });
@@ -240,7 +206,7 @@ impl App {
             .on_hover_text("the ganscope train line that runs these settings, to the clipboard")
             .clicked()
         {
-            let line = command_line(&self.settings.config, self.settings.lesson.as_deref());
+            let line = command_line(&settings.config, settings.lesson.as_deref());
             ui.ctx().copy_text(line);
             f.message = Some(Ok("copied the command line".into()));
         }
@@ -254,17 +220,6 @@ impl App {
             None => {}
         }
         actions
-    }
-
-    /// Resolve the files section's relative paths against `dir` (tests: keep
-    /// what they save out of the working directory).
-    pub fn set_files_dir_for_test(&mut self, dir: PathBuf) {
-        self.files.dir = dir;
-    }
-
-    /// The outcome of the last file action (tests).
-    pub fn files_message(&self) -> Option<&Result<String, String>> {
-        self.files.message.as_ref()
     }
 }
 

@@ -1,21 +1,11 @@
-//! The curves over steps: a bounded record that halves its resolution when
-//! full, so a long run keeps its whole shape in constant memory.
+//! The curves over steps: a bounded record of [`Record`]s (every metric,
+//! the losses averaged since the point before) that halves its resolution
+//! when full, so a long run keeps its whole shape in constant memory.
+
+use crate::report::Record;
 
 /// One point of the curves over steps.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct HistoryPoint {
-    pub step: u64,
-    pub jsd: f64,
-    pub c_g: f64,
-    pub v: f64,
-    /// C(G) − V(G, D) ≥ 0: how far D is from optimal.
-    pub gap: f64,
-    pub w1: f64,
-    pub loss_d: f64,
-    pub loss_g: f64,
-    /// Modes covered, for mixture targets (NaN otherwise).
-    pub modes_covered: f64,
-}
+pub type HistoryPoint = Record;
 
 /// The recorded points, oldest first.
 #[derive(Debug, Clone)]
@@ -45,7 +35,11 @@ impl History {
 
     pub fn push(&mut self, p: HistoryPoint) {
         // A point from before the last one means a reset or a restore: drop the future.
-        while self.points.last().is_some_and(|last| last.step > p.step) {
+        while self
+            .points
+            .last()
+            .is_some_and(|last| last.step() > p.step())
+        {
             self.points.pop();
         }
         self.seen += 1;
@@ -72,11 +66,12 @@ impl History {
         &self.points
     }
 
-    /// (step, value) pairs of one series, skipping non-finite values.
-    pub fn series(&self, f: impl Fn(&HistoryPoint) -> f64) -> Vec<[f64; 2]> {
+    /// (step, value) pairs of metric `i` (see [`crate::report::columns::index`]),
+    /// skipping values that are not finite or do not apply.
+    pub fn series(&self, i: usize) -> Vec<[f64; 2]> {
         self.points
             .iter()
-            .map(|p| [p.step as f64, f(p)])
+            .map(|p| [p.step() as f64, p.get(i).number()])
             .filter(|p| p[1].is_finite())
             .collect()
     }
@@ -87,8 +82,8 @@ impl History {
     /// in step order. A spike survives, and a stretch where the record is
     /// sparse (the first steps of a long run) keeps every point, so the
     /// curve is drawn as one connected line at any length of run.
-    pub fn envelope(&self, f: impl Fn(&HistoryPoint) -> f64, buckets: usize) -> Vec<[f64; 2]> {
-        let all = self.series(f);
+    pub fn envelope(&self, i: usize, buckets: usize) -> Vec<[f64; 2]> {
+        let all = self.series(i);
         let buckets = buckets.max(1);
         if all.len() <= 2 * buckets {
             return all;
@@ -123,19 +118,26 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Value;
+    use crate::report::columns::{METRICS, index};
+
+    /// A record at `step` with JSD `jsd` (the other metrics missing).
+    fn point(step: u64, jsd: f64) -> Record {
+        let mut r = Record(vec![Value::Missing; METRICS.len()]);
+        r.0[index("step")] = Value::Count(step);
+        r.0[index("jsd")] = Value::Num(jsd);
+        r
+    }
 
     #[test]
     fn envelope_keeps_the_extremes_in_order_within_its_budget() {
+        let jsd = index("jsd");
         let mut h = History::with_capacity(100_000);
         for step in 0..20_000u64 {
             let spike = if step == 12_345 { 9.0 } else { 0.0 };
-            h.push(HistoryPoint {
-                step,
-                jsd: (step as f64 * 0.01).sin() + spike,
-                ..Default::default()
-            });
+            h.push(point(step, (step as f64 * 0.01).sin() + spike));
         }
-        let e = h.envelope(|p| p.jsd, 100);
+        let e = h.envelope(jsd, 100);
         assert!(e.len() <= 200, "{} points", e.len());
         assert!(e.windows(2).all(|w| w[0][0] < w[1][0]), "in step order");
         assert_eq!(e[0], [0.0, 0.0], "the first point");
@@ -144,51 +146,46 @@ mod tests {
             "the spike"
         );
         let lowest = h
-            .series(|p| p.jsd)
+            .series(jsd)
             .into_iter()
             .fold(f64::INFINITY, |a, p| a.min(p[1]));
         assert!(e.iter().any(|p| p[1] == lowest), "the lowest value");
         // A short record comes back whole.
         let mut short = History::with_capacity(100);
         for step in 0..50 {
-            short.push(HistoryPoint {
-                step,
-                jsd: step as f64,
-                ..Default::default()
-            });
+            short.push(point(step, step as f64));
         }
-        assert_eq!(short.envelope(|p| p.jsd, 100), short.series(|p| p.jsd));
+        assert_eq!(short.envelope(jsd, 100), short.series(jsd));
     }
 
     #[test]
     fn stays_bounded_and_keeps_the_ends() {
         let mut h = History::with_capacity(100);
         for s in 0..10_000u64 {
-            h.push(HistoryPoint {
-                step: s,
-                ..Default::default()
-            });
+            h.push(point(s, 0.0));
         }
         assert!(h.points().len() <= 100);
-        assert_eq!(h.points()[0].step, 0);
-        assert!(h.points().last().unwrap().step > 9_000);
-        assert!(h.points().windows(2).all(|w| w[0].step < w[1].step));
+        assert_eq!(h.points()[0].step(), 0);
+        assert!(h.points().last().unwrap().step() > 9_000);
+        assert!(h.points().windows(2).all(|w| w[0].step() < w[1].step()));
     }
 
     #[test]
     fn going_back_drops_the_future() {
         let mut h = History::with_capacity(100);
         for s in 0..50u64 {
-            h.push(HistoryPoint {
-                step: s,
-                ..Default::default()
-            });
+            h.push(point(s, 0.0));
         }
-        h.push(HistoryPoint {
-            step: 10,
-            ..Default::default()
-        });
-        assert_eq!(h.points().last().unwrap().step, 10);
-        assert!(h.points().iter().all(|p| p.step <= 10));
+        h.push(point(10, 0.0));
+        assert_eq!(h.points().last().unwrap().step(), 10);
+        assert!(h.points().iter().all(|p| p.step() <= 10));
+    }
+
+    #[test]
+    fn a_missing_loss_is_a_gap() {
+        let mut h = History::with_capacity(100);
+        h.push(point(1, 0.5));
+        let loss_g = index("loss_g");
+        assert!(h.series(loss_g).is_empty(), "no G step: no point, not 0");
     }
 }

@@ -3,16 +3,28 @@
 //!
 //! Training runs on a worker thread ([`worker`]); the window only draws the
 //! newest [`view::View`] it has and sends [`worker::Command`]s.
+//!
+//! # Files
+//!
+//! - `state` — [`App`]: the layout, the shortcuts, carrying out actions.
+//! - `settings` — what survives a restart.
+//! - `controls` — the left panel (one control per config key, from its row
+//!   of the key table) and the transport bar; they return actions.
+//! - [`files`] — save and load configs, export the figure and the curves.
+//! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod controls;
 pub mod files;
 pub mod history;
 mod plots;
+mod settings;
 mod state;
 pub mod view;
 pub mod worker;
 
-pub use state::{App, Settings};
+pub use settings::{Settings, Toggles};
+pub use state::App;
 
 use crate::gan::Config;
 use std::path::PathBuf;
@@ -26,6 +38,9 @@ pub struct GuiOptions {
     pub lesson: Option<String>,
     /// Train this many steps, save a screenshot of the window here, and exit.
     pub screenshot: Option<(PathBuf, u64)>,
+    /// What relative paths in the Files section are relative to (`None`:
+    /// the working directory).
+    pub files_dir: Option<PathBuf>,
 }
 
 /// The window's size: 16:10, what a projector shows well.

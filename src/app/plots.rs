@@ -1,9 +1,14 @@
-//! Drawing: the layout, the Goodfellow figure, the z→x strip, the curves over
-//! steps and the side panels. Everything here only reads the newest view.
+//! Drawing: the Goodfellow figure, the z→x strip, the curves over steps, the
+//! status line and the side panel. Everything here only reads the newest
+//! view, the history and the status.
 
 use super::controls::Action;
-use super::state::App;
+use super::history::History;
+use super::settings::Toggles;
 use super::view::View;
+use super::worker::Status;
+use crate::report::Value;
+use crate::report::columns::{index, metric};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{AxisHints, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Polygon};
 
@@ -14,426 +19,328 @@ pub const D_BLUE: Color32 = Color32::from_rgb(31, 90, 200);
 pub const STAR_ORANGE: Color32 = Color32::from_rgb(230, 120, 10);
 pub const FORCE_PURPLE: Color32 = Color32::from_rgb(150, 60, 170);
 
-/// The curves over steps: name, colour, the formula for the tooltip, the value.
-type Curve = (
-    &'static str,
-    Color32,
-    &'static str,
-    fn(&super::history::HistoryPoint) -> f64,
-);
+/// A curve over steps: the metric it draws (its name labels it, its doc is
+/// the tooltip), a short label and a colour.
+type Curve = (&'static str, &'static str, Color32);
 
 const DIVERGENCE_CURVES: [Curve; 5] = [
-    (
-        "JSD",
-        Color32::from_rgb(200, 40, 40),
-        "JSD(p_data ‖ p_g) = ½KL(p_data‖m) + ½KL(p_g‖m), m = ½(p_data+p_g); exact on the grid",
-        |p| p.jsd,
-    ),
-    (
-        "C(G)",
-        STAR_ORANGE,
-        "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g)",
-        |p| p.c_g,
-    ),
-    (
-        "V(G,D)",
-        D_BLUE,
-        "V(G, D) = E_data[log D(x)] + E_g[log(1 − D(x))], exact on the grid",
-        |p| p.v,
-    ),
-    (
-        "gap",
-        Color32::from_rgb(120, 120, 120),
-        "C(G) − V(G, D) ≥ 0: how far D is from the optimal D*",
-        |p| p.gap,
-    ),
-    (
-        "W1",
-        Color32::from_rgb(0, 150, 150),
-        "W1 = ∫ |F_data − F_g| dx, the earth mover's distance",
-        |p| p.w1,
-    ),
+    ("jsd", "JSD", Color32::from_rgb(200, 40, 40)),
+    ("c_g", "C(G)", STAR_ORANGE),
+    ("v", "V(G,D)", D_BLUE),
+    ("gap", "gap", Color32::from_rgb(120, 120, 120)),
+    ("w1", "W1", Color32::from_rgb(0, 150, 150)),
 ];
 
 const LOSS_CURVES: [Curve; 3] = [
+    ("loss_d", "loss D", D_BLUE),
+    ("loss_g", "loss G", G_GREEN),
     (
-        "loss D",
-        D_BLUE,
-        "the discriminator's minibatch loss, averaged since the last point",
-        |p| p.loss_d,
-    ),
-    (
-        "loss G",
-        G_GREEN,
-        "the generator's minibatch loss, averaged since the last point",
-        |p| p.loss_g,
-    ),
-    (
+        "modes_covered",
         "modes covered",
         Color32::from_rgb(200, 40, 40),
-        "modes with at least 10% of their own mass under p_g within 3σ",
-        |p| p.modes_covered,
     ),
 ];
 
-impl App {
-    /// The whole window. Returns the actions to carry out after drawing.
-    pub(super) fn layout_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
-        // The panels paint no background of their own: the window is cleared
-        // to the panel colour (`App::clear_color`), which spares a software
-        // rasteriser one full-window layer per frame.
-        let style = ui.style().clone();
-        let bare = egui::Frame::side_top_panel(&style).fill(Color32::TRANSPARENT);
-        egui::Panel::top("transport").frame(bare).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(RichText::new("ganscope").strong());
-                ui.separator();
-                actions.extend(self.transport_ui(ui));
-            });
-        });
-        egui::Panel::bottom("status")
-            .frame(bare)
-            .show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("controls")
-            .frame(bare)
-            .default_size(300.0)
-            .resizable(true)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| actions.extend(self.controls_ui(ui)));
-            });
-        egui::Panel::right("lesson")
-            .frame(bare)
-            .default_size(290.0)
-            .resizable(true)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.side_ui(ui));
-            });
-        let central = egui::Frame::central_panel(&style).fill(Color32::TRANSPARENT);
-        egui::CentralPanel::default_margins()
-            .frame(central)
-            .show(ui, |ui| {
-                if let Some(step) = self.status.diverged_at {
-                    actions.extend(diverged_banner(ui, step));
-                }
-                let h = ui.available_height();
-                let view = self.view.clone();
-                match view.as_deref() {
-                    Some(v) => {
-                        self.figure_ui(ui, v, h * 0.52);
-                        self.strip_ui(ui, v, h * 0.16);
-                    }
-                    None => {
-                        ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
-                    }
-                }
-                self.curves_ui(ui);
-            });
-        actions
-    }
-
-    fn status_ui(&self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let s = &self.status;
-            let state = match (s.diverged_at, s.playing) {
-                (Some(step), _) => format!("diverged at step {step}"),
-                (None, true) => "training".to_string(),
-                (None, false) => "paused".to_string(),
-            };
-            ui.label(format!("step {}", s.step));
-            ui.separator();
-            ui.label(format!("{:.0} steps/s", s.steps_per_sec));
-            ui.separator();
-            ui.label(format!("{:.0} fps", self.fps.fps));
-            ui.separator();
-            ui.label(format!("UI {:.1} ms/frame", self.fps.ui_ms));
-            ui.separator();
-            ui.label(state);
-            if let Some(n) = &s.note {
-                ui.separator();
-                ui.label(RichText::new(n).italics());
-            }
-            if let Some(v) = self.view.as_deref()
-                && v.estimated
-            {
-                ui.separator();
-                ui.label(RichText::new("p_g estimated (latent_dim > 1)").color(STAR_ORANGE));
-            }
-        });
-    }
-
-    /// The Goodfellow figure: densities on the left axis, D on the right.
-    fn figure_ui(&self, ui: &mut Ui, v: &View, height: f32) {
-        let t = self.settings.toggles;
-        let y_max = v.density_max().max(1e-9) * 1.08;
-        // D is drawn on the density axis, rescaled; the right axis reads it back.
-        let (d_lo, d_hi) = v.d_range();
-        let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
-        let d_name = v.figure.d_label.clone();
-        let right = AxisHints::new_y()
-            .label(d_name.clone())
-            .placement(HPlacement::Right)
-            .formatter(move |m, _| format!("{:.2}", d_lo + m.value / y_max * (d_hi - d_lo)));
-        let left = AxisHints::new_y().label("density");
-        Plot::new("figure")
-            .height(height)
-            .grid_spacing(GRID_SPACING)
-            .show_background(false)
-            .legend(Legend::default().position(egui_plot::Corner::RightTop))
-            .custom_y_axes(vec![left, right])
-            .include_y(0.0)
-            .include_y(y_max)
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                let xs = &v.figure.x;
-                let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
-                    xs.iter()
-                        .zip(ys)
-                        .filter(|(_, y)| y.is_finite())
-                        .map(|(x, y)| [*x, f(*y)])
-                        .collect()
-                };
-                if t.p_data {
-                    plot.line(
-                        Line::new("p_data", line(&v.figure.p_data, &|y| y))
-                            .color(DATA_BLACK)
-                            .width(2.5)
-                            .style(LineStyle::Dotted { spacing: 6.0 }),
-                    );
-                }
-                if t.p_g {
-                    plot.line(
-                        Line::new("p_g", line(&v.figure.p_g, &|y| y))
-                            .color(G_GREEN)
-                            .width(2.5),
-                    );
-                }
-                if t.d_star {
-                    for run in runs(xs, &v.figure.d_star) {
-                        let pts: PlotPoints =
-                            run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
-                        plot.line(
-                            Line::new(v.figure.d_star_label.clone(), pts)
-                                .color(STAR_ORANGE)
-                                .width(2.0),
-                        );
-                    }
-                }
-                if t.d {
-                    // Dashes are cut into one segment per pair of points:
-                    // at the grid's spacing that is a dozen per dash, and
-                    // D is smooth at the dashes' scale.
-                    let d_points = thinned(line(&v.figure.d, &to_plot), DASHED_POINTS);
-                    plot.line(
-                        Line::new(d_name.clone(), d_points)
-                            .color(D_BLUE)
-                            .width(2.5)
-                            .style(LineStyle::Dashed { length: 12.0 }),
-                    );
-                }
-                if t.force && !v.force.is_empty() {
-                    // The force on a fake sample at x, scaled to a tenth of the plot.
-                    let fmax = v
-                        .force
-                        .iter()
-                        .copied()
-                        .filter(|f| f.is_finite())
-                        .fold(0.0, |a: f64, f| a.max(f.abs()));
-                    if fmax > 0.0 {
-                        let mid = 0.5 * y_max;
-                        plot.line(
-                            Line::new(
-                                "G's gradient along x",
-                                line(&v.force, &|f| mid + f / fmax * 0.25 * y_max),
-                            )
-                            .color(FORCE_PURPLE)
-                            .width(1.5),
-                        );
-                    }
-                }
-                if t.fake_batch && !v.fake_hist.is_empty() {
-                    for (x0, x1, h) in &v.fake_hist {
-                        plot.polygon(
-                            Polygon::new(
-                                "fake batch",
-                                PlotPoints::from(vec![
-                                    [*x0, 0.0],
-                                    [*x1, 0.0],
-                                    [*x1, *h],
-                                    [*x0, *h],
-                                ]),
-                            )
-                            .fill_color(G_GREEN.gamma_multiply(0.15))
-                            .stroke(egui::Stroke::NONE),
-                        );
-                    }
-                }
-            });
-    }
-
-    /// Figure 1's z→x strip: a line from each z-quantile to G(z).
-    fn strip_ui(&self, ui: &mut Ui, v: &View, height: f32) {
-        let (x0, x1) = v.x_range();
-        let (z_lo, z_hi) = v.z_range();
-        let span = x1 - x0;
-        let zpos = move |z: f64| {
-            if z_hi > z_lo {
-                x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
-            } else {
-                x0 + 0.5 * span
-            }
+/// The status line: step, speed, frame rate, state, the worker's note.
+pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view: Option<&View>) {
+    ui.horizontal(|ui| {
+        let state = match (s.diverged_at, s.playing) {
+            (Some(step), _) => format!("diverged at step {step}"),
+            (None, true) => "training".to_string(),
+            (None, false) => "paused".to_string(),
         };
-        let show_ghost = self.settings.toggles.ghost_map;
-        Plot::new("strip")
-            .height(height)
-            .show_background(false)
-            .show_axes([false, false])
-            .show_grid([false, false])
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .include_x(x0)
-            .include_x(x1)
-            .include_y(-0.2)
-            .include_y(1.2)
-            .show(ui, |plot| {
-                let grey = Color32::from_gray(190);
-                if show_ghost {
-                    for (z, x) in &v.figure.optimal_map {
-                        if x.is_finite() {
-                            plot.line(
-                                Line::new(
-                                    "optimal map",
-                                    vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]],
-                                )
-                                .color(grey)
-                                .width(1.5),
-                            );
-                        }
-                    }
+        ui.label(format!("step {}", s.step));
+        ui.separator();
+        ui.label(format!("{:.0} steps/s", s.steps_per_sec));
+        ui.separator();
+        ui.label(format!("{fps:.0} fps"));
+        ui.separator();
+        ui.label(format!("UI {ui_ms:.1} ms/frame"));
+        ui.separator();
+        ui.label(state);
+        if let Some(n) = &s.note {
+            ui.separator();
+            ui.label(RichText::new(n).italics());
+        }
+        if let Some(v) = view
+            && v.estimated
+        {
+            ui.separator();
+            ui.label(RichText::new("p_g estimated (latent_dim > 1)").color(STAR_ORANGE));
+        }
+    });
+}
+
+/// The Goodfellow figure: densities on the left axis, D on the right.
+pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
+    let y_max = v.density_max().max(1e-9) * 1.08;
+    // D is drawn on the density axis, rescaled; the right axis reads it back.
+    let (d_lo, d_hi) = v.d_range();
+    let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
+    let d_name = v.figure.d_label.clone();
+    let right = AxisHints::new_y()
+        .label(d_name.clone())
+        .placement(HPlacement::Right)
+        .formatter(move |m, _| format!("{:.2}", d_lo + m.value / y_max * (d_hi - d_lo)));
+    let left = AxisHints::new_y().label("density");
+    Plot::new("figure")
+        .height(height)
+        .grid_spacing(GRID_SPACING)
+        .show_background(false)
+        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .custom_y_axes(vec![left, right])
+        .include_y(0.0)
+        .include_y(y_max)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            let xs = &v.figure.x;
+            let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
+                xs.iter()
+                    .zip(ys)
+                    .filter(|(_, y)| y.is_finite())
+                    .map(|(x, y)| [*x, f(*y)])
+                    .collect()
+            };
+            if t.p_data {
+                plot.line(
+                    Line::new("p_data", line(&v.figure.p_data, &|y| y))
+                        .color(DATA_BLACK)
+                        .width(2.5)
+                        .style(LineStyle::Dotted { spacing: 6.0 }),
+                );
+            }
+            if t.p_g {
+                plot.line(
+                    Line::new("p_g", line(&v.figure.p_g, &|y| y))
+                        .color(G_GREEN)
+                        .width(2.5),
+                );
+            }
+            if t.d_star {
+                for run in runs(xs, &v.figure.d_star) {
+                    let pts: PlotPoints = run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
+                    plot.line(
+                        Line::new(v.figure.d_star_label.clone(), pts)
+                            .color(STAR_ORANGE)
+                            .width(2.0),
+                    );
                 }
-                for (z, x) in &v.figure.z_map {
+            }
+            if t.d {
+                // Dashes are cut into one segment per pair of points:
+                // at the grid's spacing that is a dozen per dash, and
+                // D is smooth at the dashes' scale.
+                let d_points = thinned(line(&v.figure.d, &to_plot), DASHED_POINTS);
+                plot.line(
+                    Line::new(d_name.clone(), d_points)
+                        .color(D_BLUE)
+                        .width(2.5)
+                        .style(LineStyle::Dashed { length: 12.0 }),
+                );
+            }
+            if t.force && !v.force.is_empty() {
+                // The force on a fake sample at x, scaled to a tenth of the plot.
+                let fmax = v
+                    .force
+                    .iter()
+                    .copied()
+                    .filter(|f| f.is_finite())
+                    .fold(0.0, |a: f64, f| a.max(f.abs()));
+                if fmax > 0.0 {
+                    let mid = 0.5 * y_max;
+                    plot.line(
+                        Line::new(
+                            "G's gradient along x",
+                            line(&v.force, &|f| mid + f / fmax * 0.25 * y_max),
+                        )
+                        .color(FORCE_PURPLE)
+                        .width(1.5),
+                    );
+                }
+            }
+            if t.fake_batch && !v.fake_hist.is_empty() {
+                for (x0, x1, h) in &v.fake_hist {
+                    plot.polygon(
+                        Polygon::new(
+                            "fake batch",
+                            PlotPoints::from(vec![[*x0, 0.0], [*x1, 0.0], [*x1, *h], [*x0, *h]]),
+                        )
+                        .fill_color(G_GREEN.gamma_multiply(0.15))
+                        .stroke(egui::Stroke::NONE),
+                    );
+                }
+            }
+        });
+}
+
+/// Figure 1's z→x strip: a line from each z-quantile to G(z).
+pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
+    let (x0, x1) = v.x_range();
+    let (z_lo, z_hi) = v.z_range();
+    let span = x1 - x0;
+    let zpos = move |z: f64| {
+        if z_hi > z_lo {
+            x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
+        } else {
+            x0 + 0.5 * span
+        }
+    };
+    Plot::new("strip")
+        .height(height)
+        .show_background(false)
+        .show_axes([false, false])
+        .show_grid([false, false])
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_x(x0)
+        .include_x(x1)
+        .include_y(-0.2)
+        .include_y(1.2)
+        .show(ui, |plot| {
+            let grey = Color32::from_gray(190);
+            if show_ghost {
+                for (z, x) in &v.figure.optimal_map {
                     if x.is_finite() {
                         plot.line(
-                            Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
-                                .color(G_GREEN)
+                            Line::new("optimal map", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
+                                .color(grey)
                                 .width(1.5),
                         );
                     }
                 }
-                plot.line(
-                    Line::new("x", vec![[x0, 1.0], [x1, 1.0]])
-                        .color(DATA_BLACK)
-                        .width(2.0),
-                );
-                plot.line(
-                    Line::new("z", vec![[zpos(z_lo), 0.0], [zpos(z_hi), 0.0]])
-                        .color(DATA_BLACK)
-                        .width(2.0),
-                );
-                plot.text(egui_plot::Text::new(
-                    "xlabel",
-                    [x0 + 0.01 * span, 1.12].into(),
-                    "x",
-                ));
-                plot.text(egui_plot::Text::new(
-                    "zlabel",
-                    [zpos(z_lo) - 0.02 * span, 0.0].into(),
-                    "z",
-                ));
-            });
-    }
-
-    /// Curves over steps, with a toggle and a formula tooltip on each.
-    fn curves_ui(&mut self, ui: &mut Ui) {
-        let mixture = self.view.as_deref().is_some_and(|v| v.modes.is_some());
-        let h = ui.available_height() - 24.0;
-        ui.columns(2, |cols| {
-            curve_plot(
-                &mut cols[0],
-                "divergences",
-                &DIVERGENCE_CURVES,
-                &self.history,
-                h,
-                &mut self.curve_hidden.0,
-            );
-            let n = if mixture { 3 } else { 2 };
-            curve_plot(
-                &mut cols[1],
-                "losses",
-                &LOSS_CURVES[..n],
-                &self.history,
-                h,
-                &mut self.curve_hidden.1,
-            );
-        });
-    }
-
-    /// The right panel: the lesson's text, the exact numbers, mode coverage.
-    fn side_ui(&self, ui: &mut Ui) {
-        if let Some(lesson) = self
-            .settings
-            .lesson
-            .as_deref()
-            .and_then(crate::gan::presets::find)
-        {
-            ui.heading(&lesson.name);
-            ui.label(RichText::new(&lesson.description).strong());
-            if !lesson.tour.is_empty() {
-                ui.label(&lesson.tour);
             }
-            ui.separator();
+            for (z, x) in &v.figure.z_map {
+                if x.is_finite() {
+                    plot.line(
+                        Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
+                            .color(G_GREEN)
+                            .width(1.5),
+                    );
+                }
+            }
+            plot.line(
+                Line::new("x", vec![[x0, 1.0], [x1, 1.0]])
+                    .color(DATA_BLACK)
+                    .width(2.0),
+            );
+            plot.line(
+                Line::new("z", vec![[zpos(z_lo), 0.0], [zpos(z_hi), 0.0]])
+                    .color(DATA_BLACK)
+                    .width(2.0),
+            );
+            plot.text(egui_plot::Text::new(
+                "xlabel",
+                [x0 + 0.01 * span, 1.12].into(),
+                "x",
+            ));
+            plot.text(egui_plot::Text::new(
+                "zlabel",
+                [zpos(z_lo) - 0.02 * span, 0.0].into(),
+                "z",
+            ));
+        });
+}
+
+/// Curves over steps, with a toggle and a formula tooltip on each.
+pub(super) fn curves_ui(ui: &mut Ui, history: &History, hidden: &mut (u32, u32), mixture: bool) {
+    let h = ui.available_height() - 24.0;
+    ui.columns(2, |cols| {
+        curve_plot(
+            &mut cols[0],
+            "divergences",
+            &DIVERGENCE_CURVES,
+            history,
+            h,
+            &mut hidden.0,
+        );
+        let n = if mixture { 3 } else { 2 };
+        curve_plot(
+            &mut cols[1],
+            "losses",
+            &LOSS_CURVES[..n],
+            history,
+            h,
+            &mut hidden.1,
+        );
+    });
+}
+
+/// The right panel: the lesson's text, the exact numbers, mode coverage.
+pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
+    if let Some(lesson) = lesson.and_then(crate::gan::presets::find) {
+        ui.heading(&lesson.name);
+        ui.label(RichText::new(&lesson.description).strong());
+        if !lesson.tour.is_empty() {
+            ui.label(&lesson.tour);
         }
-        let Some(v) = self.view.as_deref() else {
-            ui.label("waiting for the first snapshot…");
-            return;
-        };
-        ui.heading("Exact, on the grid");
-        let m = &v.metrics;
-        let show = |x: Option<f64>| x.map_or("∞".to_string(), |x| format!("{x:.5}"));
-        egui::Grid::new("metrics").num_columns(2).striped(true).show(ui, |ui| {
-            let rows: [(&str, String, &str); 9] = [
-                ("JSD", show(Some(m.jsd)), "JSD(p_data ‖ p_g), between 0 and ln 2 ≈ 0.693"),
-                ("C(G)", show(Some(m.c_g)), "C(G) = −log 4 + 2·JSD; its minimum −log 4 ≈ −1.386 is reached iff p_g = p_data"),
-                ("V(G,D)", show(Some(m.v)), "V(G, D) = E_data[log D] + E_g[log(1 − D)] with the current D"),
-                ("gap", show(Some(m.c_g - m.v)), "C(G) − V(G, D) ≥ 0"),
-                ("KL(data‖g)", show(m.kl_data_g), "∞ when p_data puts mass (1e-12 or more in all) where p_g has none"),
-                ("KL(g‖data)", show(m.kl_g_data), "∞ when p_g puts mass (1e-12 or more in all) where p_data has none"),
-                ("W1", show(Some(m.w1)), "∫ |F_data − F_g| dx"),
-                ("loss D", show(Some(m.loss_d)), "the last minibatch loss of D"),
-                ("loss G", show(Some(m.loss_g)), "the last minibatch loss of G"),
-            ];
-            for (name, value, tip) in rows {
-                ui.label(name).on_hover_text(tip);
-                ui.label(RichText::new(value).monospace()).on_hover_text(tip);
+        ui.separator();
+    }
+    let Some(v) = view else {
+        ui.label("waiting for the first snapshot…");
+        return;
+    };
+    ui.heading("Exact, on the grid");
+    let r = &v.record;
+    egui::Grid::new("metrics")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, label) in PANEL_ROWS {
+                let m = metric(name);
+                let value = match r.by_name(name) {
+                    Value::Num(x) if x == f64::INFINITY => "∞".to_string(),
+                    Value::Num(x) => format!("{x:.5}"),
+                    Value::Count(n) => n.to_string(),
+                    Value::Flag(b) => b.to_string(),
+                    Value::Missing => "—".to_string(),
+                };
+                ui.label(label).on_hover_text(m.doc);
+                ui.label(RichText::new(value).monospace())
+                    .on_hover_text(m.doc);
                 ui.end_row();
             }
         });
-        if let Some((covered, total, hq)) = v.metrics.modes {
-            ui.separator();
-            ui.heading("Mode coverage");
-            ui.label(format!("{covered} of {total} modes covered"))
+    if let Some(modes) = &v.modes {
+        let covered = r.by_name("modes_covered").number();
+        let total = modes.len();
+        let hq = r.by_name("high_quality").number();
+        ui.separator();
+        ui.heading("Mode coverage");
+        ui.label(format!("{covered} of {total} modes covered"))
                 .on_hover_text("a mode is covered when p_g puts at least 10% of the mode's own mass within 3σ of its centre");
-            ui.label(format!("high-quality mass {:.1}%", hq * 100.0))
-                .on_hover_text("p_g's mass within 3σ of any mode");
-            if let Some(modes) = &v.modes {
-                for (i, (mass, target)) in modes.iter().enumerate() {
-                    let frac = if *target > 0.0 {
-                        (mass / target).min(2.0) / 2.0
-                    } else {
-                        0.0
-                    };
-                    ui.add(egui::ProgressBar::new(frac as f32).text(format!(
-                        "mode {}: {:.1}% (target {:.1}%)",
-                        i + 1,
-                        mass * 100.0,
-                        target * 100.0
-                    )));
-                }
+        ui.label(format!("high-quality mass {:.1}%", hq * 100.0))
+            .on_hover_text("p_g's mass within 3σ of any mode");
+        {
+            for (i, (mass, target)) in modes.iter().enumerate() {
+                let frac = if *target > 0.0 {
+                    (mass / target).min(2.0) / 2.0
+                } else {
+                    0.0
+                };
+                ui.add(egui::ProgressBar::new(frac as f32).text(format!(
+                    "mode {}: {:.1}% (target {:.1}%)",
+                    i + 1,
+                    mass * 100.0,
+                    target * 100.0
+                )));
             }
         }
     }
 }
+
+/// The exact panel: a metric and its label.
+const PANEL_ROWS: [(&str, &str); 9] = [
+    ("jsd", "JSD"),
+    ("c_g", "C(G)"),
+    ("v", "V(G,D)"),
+    ("gap", "gap"),
+    ("kl_data_g", "KL(data‖g)"),
+    ("kl_g_data", "KL(g‖data)"),
+    ("w1", "W1"),
+    ("loss_d", "loss D"),
+    ("loss_g", "loss G"),
+];
 
 /// Buckets of the curves over steps (each keeps its lowest and highest point).
 const HISTORY_BUCKETS: usize = 150;
@@ -492,11 +399,11 @@ fn curve_plot(
     hidden: &mut u32,
 ) {
     ui.horizontal_wrapped(|ui| {
-        for (i, (name, color, formula, _)) in curves.iter().enumerate() {
+        for (i, (name, label, color)) in curves.iter().enumerate() {
             let mut on = *hidden & (1 << i) == 0;
             if ui
-                .checkbox(&mut on, RichText::new(*name).color(*color))
-                .on_hover_text(*formula)
+                .checkbox(&mut on, RichText::new(*label).color(*color))
+                .on_hover_text(metric(name).doc)
                 .changed()
             {
                 *hidden ^= 1 << i;
@@ -510,14 +417,14 @@ fn curve_plot(
         .x_axis_label("step")
         .allow_scroll(false)
         .show(ui, |plot| {
-            for (i, (name, color, _, f)) in curves.iter().enumerate() {
+            for (i, (name, label, color)) in curves.iter().enumerate() {
                 if *hidden & (1 << i) == 0 {
                     // At most 2 × 150 points, drawn as one line: egui_plot
                     // would draw a longer record as per-pixel bands, which
                     // break into dots where the curve is steep.
-                    let points = history.envelope(f, HISTORY_BUCKETS);
+                    let points = history.envelope(index(name), HISTORY_BUCKETS);
                     plot.line(
-                        Line::new(*name, points)
+                        Line::new(*label, points)
                             .color(*color)
                             .width(1.8)
                             .allow_band(false),
@@ -527,7 +434,7 @@ fn curve_plot(
         });
 }
 
-fn diverged_banner(ui: &mut Ui, step: u64) -> Vec<Action> {
+pub(super) fn diverged_banner(ui: &mut Ui, step: u64) -> Vec<Action> {
     let mut actions = Vec::new();
     egui::Frame::new().fill(Color32::from_rgb(255, 225, 220)).inner_margin(8.0).corner_radius(4.0).show(ui, |ui| {
         ui.horizontal(|ui| {

@@ -2,72 +2,17 @@
 //! trainer runs on, and what the worker last published.
 
 use super::GuiOptions;
-use super::controls::{Action, Draft};
+use super::controls::{self, Action, Draft};
+use super::files::Files;
 use super::history::History;
+use super::plots;
+use super::settings::Settings;
 use super::view::View;
 use super::worker::{Command, Status, Worker};
 use crate::gan::{Config, Trainer};
-use serde::{Deserialize, Serialize};
+use egui::{Color32, RichText};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-
-/// Which curves the figure shows.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Toggles {
-    pub p_data: bool,
-    pub p_g: bool,
-    pub d: bool,
-    pub d_star: bool,
-    pub force: bool,
-    pub fake_batch: bool,
-    pub ghost_map: bool,
-}
-
-impl Default for Toggles {
-    fn default() -> Self {
-        Toggles {
-            p_data: true,
-            p_g: true,
-            d: true,
-            d_star: true,
-            force: false,
-            fake_batch: false,
-            ghost_map: true,
-        }
-    }
-}
-
-/// Everything that survives a restart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub config: Config,
-    pub lesson: Option<String>,
-    pub toggles: Toggles,
-    pub dark: bool,
-    /// Steps per second cap; None = as fast as possible.
-    pub speed: Option<f64>,
-    /// The engine (a choice other than `native` only in a build with candle).
-    pub backend: crate::backends::Choice,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        let lesson = crate::gan::presets::DEFAULT.to_string();
-        let config = crate::gan::presets::load(&lesson)
-            .map(|p| p.config)
-            .unwrap_or_default();
-        Settings {
-            config,
-            lesson: Some(lesson),
-            toggles: Toggles::default(),
-            dark: false,
-            speed: None,
-            backend: crate::backends::Choice::default(),
-        }
-    }
-}
 
 const STORAGE_KEY: &str = "ganscope.settings";
 
@@ -94,7 +39,7 @@ pub struct App {
     /// Hidden curves (bit i = curve i) in the two plots over steps.
     pub(super) curve_hidden: (u32, u32),
     /// The paths of the files section and its last message.
-    pub(super) files: super::files::Files,
+    pub(super) files: Files,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -142,6 +87,7 @@ impl App {
         options: GuiOptions,
         outcome: Arc<Mutex<Option<Result<String, String>>>>,
     ) -> App {
+        let files_dir = options.files_dir.clone().unwrap_or_default();
         let mut settings: Settings = storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
@@ -160,7 +106,7 @@ impl App {
             .or_else(|_| Trainer::new(settings.config.clone()))
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
-        settings.backend = trainer.backend_label().parse().unwrap_or_default();
+        settings.backend = trainer.choice();
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
         worker.send(Command::Speed(settings.speed));
@@ -185,8 +131,9 @@ impl App {
                 generation: 0,
                 revision: 0,
                 manual_steps: (0, 0, 0),
-                config: settings.config.clone(),
-                backend: settings.backend.to_string(),
+                config: Arc::new(settings.config.clone()),
+                refused: 0,
+                backend: settings.backend,
             },
             settings,
             worker,
@@ -194,32 +141,16 @@ impl App {
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0),
-            files: super::files::Files::default(),
+            files: Files {
+                dir: files_dir,
+                ..Default::default()
+            },
             screenshot,
             outcome,
             started: std::time::Instant::now(),
             frames: 0,
             ui_secs: 0.0,
         }
-    }
-
-    /// Build the app for a test harness: no storage, no screenshot.
-    pub fn for_test(ctx: &egui::Context, config: Config) -> App {
-        App::new(
-            ctx,
-            None,
-            GuiOptions {
-                config: Some(config),
-                lesson: None,
-                screenshot: None,
-            },
-            Arc::new(Mutex::new(None)),
-        )
-    }
-
-    /// Ask the worker for one iteration, as the Step button does (tests).
-    pub fn act_for_test_step(&mut self) {
-        self.worker.send(Command::Step);
     }
 
     /// The newest status the worker published.
@@ -237,24 +168,14 @@ impl App {
         &self.settings
     }
 
+    /// The outcome of the last action of the Files section.
+    pub fn files_message(&self) -> Option<&Result<String, String>> {
+        self.files.message.as_ref()
+    }
+
     /// The inline error of the target spec field, if any.
     pub fn spec_error(&self) -> Option<&str> {
         self.draft.spec_error.as_deref()
-    }
-
-    /// Wait (in tests) until the worker has published a status at or after `step`.
-    pub fn wait_for_step(&mut self, step: u64, timeout: std::time::Duration) -> bool {
-        let t0 = std::time::Instant::now();
-        loop {
-            self.poll();
-            if self.status.step >= step && self.view.is_some() {
-                return true;
-            }
-            if t0.elapsed() > timeout {
-                return false;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
     }
 
     /// Take what the worker published.
@@ -265,8 +186,12 @@ impl App {
                 self.history.clear();
             }
             // What the worker runs on (a switch it could not make is undone).
-            if let Ok(choice) = s.backend.parse() {
-                self.settings.backend = choice;
+            self.settings.backend = s.backend;
+            if s.refused != self.status.refused {
+                // Settings the trainer refused: the controls show what it
+                // runs on.
+                self.settings.config = (*s.config).clone();
+                self.draft = Draft::from_config(&self.settings.config);
             }
             self.status = s;
         }
@@ -279,7 +204,7 @@ impl App {
     }
 
     /// Carry out what the controls asked for, after drawing.
-    pub(super) fn act(&mut self, ctx: &egui::Context, actions: Vec<Action>) {
+    fn act(&mut self, ctx: &egui::Context, actions: Vec<Action>) {
         for a in actions {
             match a {
                 Action::TogglePlay => {
@@ -332,6 +257,82 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The whole window. Returns the actions to carry out after drawing.
+    fn layout_ui(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        // The panels paint no background of their own: the window is cleared
+        // to the panel colour (`App::clear_color`), which spares a software
+        // rasteriser one full-window layer per frame.
+        let style = ui.style().clone();
+        let bare = egui::Frame::side_top_panel(&style).fill(Color32::TRANSPARENT);
+        egui::Panel::top("transport").frame(bare).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading(RichText::new("ganscope").strong());
+                ui.separator();
+                actions.extend(controls::transport_ui(
+                    ui,
+                    self.status.playing,
+                    self.settings.speed,
+                ));
+            });
+        });
+        egui::Panel::bottom("status").frame(bare).show(ui, |ui| {
+            plots::status_ui(
+                ui,
+                &self.status,
+                (self.fps.fps, self.fps.ui_ms),
+                self.view.as_deref(),
+            )
+        });
+        egui::Panel::left("controls")
+            .frame(bare)
+            .default_size(300.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(self.draft.ui(ui, &mut self.settings, self.status.backend));
+                    ui.separator();
+                    actions.extend(self.files.ui(
+                        ui,
+                        &self.settings,
+                        self.view.as_deref(),
+                        &self.history,
+                    ));
+                });
+            });
+        egui::Panel::right("lesson")
+            .frame(bare)
+            .default_size(290.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    plots::side_ui(ui, self.settings.lesson.as_deref(), self.view.as_deref())
+                });
+            });
+        let central = egui::Frame::central_panel(&style).fill(Color32::TRANSPARENT);
+        egui::CentralPanel::default_margins()
+            .frame(central)
+            .show(ui, |ui| {
+                if let Some(step) = self.status.diverged_at {
+                    actions.extend(plots::diverged_banner(ui, step));
+                }
+                let h = ui.available_height();
+                let view = self.view.clone();
+                match view.as_deref() {
+                    Some(v) => {
+                        plots::figure_ui(ui, v, self.settings.toggles, h * 0.52);
+                        plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
+                    }
+                    None => {
+                        ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
+                    }
+                }
+                let mixture = view.as_deref().is_some_and(|v| v.modes.is_some());
+                plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture);
+            });
+        actions
     }
 
     fn shortcuts(&self, ctx: &egui::Context) -> Vec<Action> {
@@ -427,7 +428,7 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
         image::ColorType::Rgba8,
     )
     .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
-    crate::cli::write_atomic(path, &png)
+    crate::report::write_atomic(path, &png)
 }
 
 impl eframe::App for App {

@@ -1,27 +1,12 @@
 //! What the window draws, computed on the training thread from a trainer
 //! snapshot so that the UI thread only reads plain numbers.
 
-use crate::cli::figure::FigureData;
-use crate::gan::Trainer;
-
-/// The numbers in the side panel and the curves over steps.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Metrics {
-    pub jsd: f64,
-    pub c_g: f64,
-    pub v: f64,
-    /// None: infinite.
-    pub kl_data_g: Option<f64>,
-    pub kl_g_data: Option<f64>,
-    pub w1: f64,
-    pub loss_d: f64,
-    pub loss_g: f64,
-    /// (covered, total, high-quality mass) for mixture targets.
-    pub modes: Option<(usize, usize, f64)>,
-}
+use crate::gan::{Snapshot, StepStats, Trainer};
+use crate::report::Record;
+use crate::report::figure::{FigureData, figure_data};
 
 /// One frame's worth of the figure.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct View {
     pub step: u64,
     /// The figure's curves (bin centres, densities, D and its optimum,
@@ -33,12 +18,10 @@ pub struct View {
     pub fake_hist: Vec<(f64, f64, f64)>,
     /// Per mode: (p_g's mass within 3σ, the target's weight), for mixtures.
     pub modes: Option<Vec<(f64, f64)>>,
-    pub metrics: Metrics,
+    /// Every metric, with the last minibatch losses.
+    pub record: Record,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
-    /// The networks' parameters, flattened (for tests and exports).
-    pub g_params: Vec<f32>,
-    pub d_params: Vec<f32>,
 }
 
 impl View {
@@ -90,10 +73,8 @@ impl View {
             })
     }
 
-    /// Build from the trainer's snapshot and the last minibatch losses.
-    pub fn from_trainer(t: &Trainer, loss_d: f64, loss_g: f64) -> View {
-        let snap = t.snapshot();
-        let fig = crate::cli::train::figure_data(&snap, "");
+    /// Build from a snapshot of `t` and the last minibatch losses.
+    pub fn new(t: &Trainer, snap: &Snapshot, stats: &StepStats) -> View {
         let th = &snap.theory;
         let n = snap.grid.n();
         let modes = (th.modes.total > 1).then(|| {
@@ -129,26 +110,10 @@ impl View {
             step: snap.step,
             force: snap.force[1..=n].to_vec(),
             fake_hist,
-            metrics: Metrics {
-                jsd: th.jsd,
-                c_g: th.c_g,
-                v: th.v.unwrap_or(f64::NAN),
-                kl_data_g: th.kl_data_g,
-                kl_g_data: th.kl_g_data,
-                w1: th.w1,
-                loss_d,
-                loss_g,
-                modes: (th.modes.total > 1).then_some((
-                    th.modes.covered,
-                    th.modes.total,
-                    th.modes.high_quality,
-                )),
-            },
+            record: Record::new(snap, stats),
             modes,
             estimated: !snap.p_g_exact,
-            figure: fig,
-            g_params: t.generator().params_flat(),
-            d_params: t.discriminator().params_flat(),
+            figure: figure_data(snap, ""),
         }
     }
 }

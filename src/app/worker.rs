@@ -1,15 +1,21 @@
-//! The training thread. It owns the trainer; the window sends it commands over
-//! a channel and reads back the newest view and the new history points. The
-//! UI thread never waits for training and training never waits for drawing.
+//! The training thread. It owns the [`Driver`]; the window sends it commands
+//! over a channel and reads back the newest view and the new history points.
+//! The UI thread never waits for training and training never waits for
+//! drawing.
+//!
+//! While playing, the thread asks the driver for slices of about 8 ms (or
+//! fewer steps, under a speed cap), and publishes a view at most every
+//! 33 ms; an observer of the driver averages the losses between two points
+//! of the curves.
 
-use super::history::HistoryPoint;
 use super::view::View;
-use crate::backends::Choice;
-use crate::gan::{Config, GanError, State, Trainer};
+use crate::gan::{Budget, Choice, Config, Driver, GanError, Observer, State, StepStats, Trainer};
+use crate::report::Record;
+use std::ops::ControlFlow;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use web_time::{Duration, Instant};
 
 /// What the window asks of the trainer.
 #[derive(Debug, Clone)]
@@ -53,10 +59,15 @@ pub struct Status {
     pub revision: u64,
     /// Single-step commands carried out: (step D, step G, step).
     pub manual_steps: (u64, u64, u64),
-    /// The settings the trainer runs on now.
-    pub config: Config,
-    /// The engine it runs on: `native`, `candle/cpu`, `candle/cuda`.
-    pub backend: String,
+    /// The settings the trainer runs on now: shared, replaced only when
+    /// they change.
+    pub config: Arc<Config>,
+    /// Bumped each time settings or a backend were refused (the trainer
+    /// goes on as it was, and the window puts its controls back to
+    /// `config`).
+    pub refused: u64,
+    /// The engine it runs on.
+    pub backend: Choice,
 }
 
 /// What the worker publishes for the window.
@@ -64,7 +75,7 @@ pub struct Status {
 pub struct Shared {
     pub view: Option<Arc<View>>,
     pub status: Option<Status>,
-    pub history: Vec<HistoryPoint>,
+    pub history: Vec<Record>,
 }
 
 /// The handle the window keeps.
@@ -92,7 +103,7 @@ impl Worker {
     }
 
     /// Take what was published since the last call.
-    pub fn take(&self) -> (Option<Arc<View>>, Option<Status>, Vec<HistoryPoint>) {
+    pub fn take(&self) -> (Option<Arc<View>>, Option<Status>, Vec<Record>) {
         match self.shared.lock() {
             Ok(mut s) => (
                 s.view.take(),
@@ -121,10 +132,59 @@ impl Drop for Worker {
 /// Publish views at most this often while playing; a snapshot costs about a millisecond.
 const PUBLISH_EVERY: Duration = Duration::from_millis(33);
 
+/// Training time per slice while playing: about a frame.
+const SLICE: Duration = Duration::from_millis(8);
+
+/// The losses since the last point of the curves: their sums and counts
+/// (a player that took no step leaves a gap, not a zero).
+#[derive(Debug, Default, Clone, Copy)]
+struct Losses {
+    d: (f64, u32),
+    g: (f64, u32),
+    /// The last of each, for the exact panel.
+    last_d: Option<f64>,
+    last_g: Option<f64>,
+}
+
+impl Losses {
+    fn record(&mut self, stats: &StepStats) {
+        if let Some(l) = stats.loss_d.filter(|l| l.is_finite()) {
+            self.d.0 += l;
+            self.d.1 += 1;
+            self.last_d = Some(l);
+        }
+        if let Some(l) = stats.loss_g.filter(|l| l.is_finite()) {
+            self.g.0 += l;
+            self.g.1 += 1;
+            self.last_g = Some(l);
+        }
+    }
+
+    fn mean(sum: (f64, u32)) -> Option<f64> {
+        (sum.1 > 0).then(|| sum.0 / f64::from(sum.1))
+    }
+
+    /// The averages since the last call, and a fresh start for the next.
+    fn take_means(&mut self) -> (Option<f64>, Option<f64>) {
+        let means = (Self::mean(self.d), Self::mean(self.g));
+        self.d = (0.0, 0);
+        self.g = (0.0, 0);
+        means
+    }
+}
+
+impl Observer for Losses {
+    fn step(&mut self, _trainer: &Trainer, stats: &StepStats) -> ControlFlow<()> {
+        self.record(stats);
+        ControlFlow::Continue(())
+    }
+}
+
 struct Loop {
-    trainer: Trainer,
+    driver: Driver,
     /// The engine new trainers are built on.
     choice: Choice,
+    config: Arc<Config>,
     rx: Receiver<Command>,
     shared: Arc<Mutex<Shared>>,
     repaint: Box<dyn Fn() + Send>,
@@ -135,14 +195,13 @@ struct Loop {
     generation: u64,
     revision: u64,
     manual_steps: (u64, u64, u64),
-    // Speed measurement.
+    refused: u64,
+    // Speed measurement (and the cap's window).
     rate_t0: Instant,
     rate_s0: u64,
     steps_per_sec: f64,
     last_publish: Instant,
-    // Losses since the last history point, averaged, and the latest ones.
-    loss_acc: (f64, f64, u32),
-    last_loss: (f64, f64),
+    losses: Losses,
     dirty: bool,
 }
 
@@ -155,8 +214,9 @@ impl Loop {
     ) -> Self {
         let s0 = trainer.step_count();
         Loop {
-            choice: trainer.backend_label().parse().unwrap_or_default(),
-            trainer,
+            choice: trainer.choice(),
+            config: Arc::new(trainer.config().clone()),
+            driver: Driver::new(trainer),
             rx,
             shared,
             repaint,
@@ -167,20 +227,24 @@ impl Loop {
             generation: 0,
             revision: 0,
             manual_steps: (0, 0, 0),
+            refused: 0,
             rate_t0: Instant::now(),
             rate_s0: s0,
             steps_per_sec: 0.0,
             last_publish: Instant::now() - PUBLISH_EVERY,
-            loss_acc: (0.0, 0.0, 0),
-            last_loss: (f64::NAN, f64::NAN),
+            losses: Losses::default(),
             dirty: true,
         }
     }
 
+    fn trainer(&self) -> &Trainer {
+        self.driver.trainer()
+    }
+
     fn diverged(&self) -> Option<u64> {
-        match self.trainer.state() {
+        match self.trainer().state() {
             State::Diverged { step } => Some(step),
-            _ => None,
+            State::Running => None,
         }
     }
 
@@ -196,7 +260,7 @@ impl Loop {
             } else if self.dirty {
                 Err(RecvTimeoutError::Timeout)
             } else {
-                self.rx.recv_timeout(Duration::from_millis(250))
+                self.rx.recv_timeout(std::time::Duration::from_millis(250))
             };
             match first {
                 Ok(c) => {
@@ -230,18 +294,17 @@ impl Loop {
                 self.run_to = None;
             }
             Command::StepD => {
-                let s = self.trainer.step_d();
-                self.record(s.loss_d, s.loss_g);
+                let s = self.driver.trainer_mut().step_d();
+                self.losses.record(&s);
                 self.manual_steps.0 += 1;
             }
             Command::StepG => {
-                let s = self.trainer.step_g();
-                self.record(s.loss_d, s.loss_g);
+                let s = self.driver.trainer_mut().step_g();
+                self.losses.record(&s);
                 self.manual_steps.1 += 1;
             }
             Command::Step => {
-                let s = self.trainer.step();
-                self.record(s.loss_d, s.loss_g);
+                self.driver.advance(Budget::steps(1), &mut self.losses);
                 self.manual_steps.2 += 1;
             }
             Command::Apply(cfg) => self.apply(*cfg),
@@ -250,50 +313,48 @@ impl Loop {
             }
             Command::Backend(choice) => {
                 let previous = std::mem::replace(&mut self.choice, choice);
-                let cfg = self.trainer.config().clone();
+                let cfg = self.trainer().config().clone();
                 if !self.rebuild(cfg, Some(format!("backend {choice}"))) {
                     self.choice = previous;
                 }
             }
             Command::Restore => {
-                self.trainer.restore();
+                self.driver.trainer_mut().restore();
                 self.note = Some(format!(
                     "restored the last finite state (step {})",
-                    self.trainer.step_count()
+                    self.trainer().step_count()
                 ));
             }
-            Command::Speed(s) => self.speed = s.filter(|v| v.is_finite() && *v > 0.0),
+            Command::Speed(s) => {
+                self.speed = s.filter(|v| v.is_finite() && *v > 0.0);
+                self.rate_t0 = Instant::now();
+                self.rate_s0 = self.trainer().step_count();
+            }
             Command::RunTo(n) => {
                 self.run_to = Some(n);
                 self.playing = true;
             }
             Command::Shutdown => return false,
         }
+        if self.trainer().config() != self.config.as_ref() {
+            self.config = Arc::new(self.trainer().config().clone());
+        }
         self.dirty = true;
         true
-    }
-
-    fn record(&mut self, loss_d: Option<f64>, loss_g: Option<f64>) {
-        if let Some(l) = loss_d.filter(|l| l.is_finite()) {
-            self.loss_acc.0 += l;
-            self.last_loss.0 = l;
-        }
-        if let Some(l) = loss_g.filter(|l| l.is_finite()) {
-            self.loss_acc.1 += l;
-            self.last_loss.1 = l;
-        }
-        self.loss_acc.2 += 1;
     }
 
     /// New settings: what the trainer can change live takes effect at the next
     /// step; anything else needs new networks.
     fn apply(&mut self, cfg: Config) {
-        match self.trainer.apply_live(cfg.clone()) {
+        match self.driver.trainer_mut().apply_live(cfg.clone()) {
             Ok(()) => self.note = None,
             Err(GanError::NeedsReset { key }) => {
                 self.rebuild(cfg, Some(format!("{key} changed")));
             }
-            Err(e) => self.note = Some(format!("not applied: {e}")),
+            Err(e) => {
+                self.note = Some(format!("not applied: {e}"));
+                self.refused += 1;
+            }
         }
     }
 
@@ -302,17 +363,17 @@ impl Loop {
     fn rebuild(&mut self, cfg: Config, why: Option<String>) -> bool {
         match crate::backends::trainer(cfg, self.choice) {
             Ok(t) => {
-                self.trainer = t;
+                self.driver = Driver::new(t);
                 self.generation += 1;
-                self.rate_s0 = self.trainer.step_count();
+                self.rate_s0 = self.trainer().step_count();
                 self.rate_t0 = Instant::now();
-                self.loss_acc = (0.0, 0.0, 0);
-                self.last_loss = (f64::NAN, f64::NAN);
+                self.losses = Losses::default();
                 self.note = why.map(|w| format!("{w}: networks rebuilt, training restarted"));
                 true
             }
             Err(e) => {
                 self.note = Some(format!("not applied: {e}"));
+                self.refused += 1;
                 false
             }
         }
@@ -320,71 +381,55 @@ impl Loop {
 
     /// Train for about one frame's worth of time (or up to the speed cap).
     fn train_slice(&mut self) {
-        let budget = Duration::from_millis(8);
-        let t0 = Instant::now();
-        let start_step = self.trainer.step_count();
-        loop {
-            if let Some(n) = self.run_to
-                && self.trainer.step_count() >= n
-            {
+        let step = self.trainer().step_count();
+        let mut budget = Budget {
+            until: self.run_to,
+            time: Some(SLICE),
+            ..Budget::default()
+        };
+        if let Some(cap) = self.speed {
+            // Steps allowed at this rate since the rate window opened.
+            let allowed = (self.rate_t0.elapsed().as_secs_f64() * cap) as u64;
+            let done = step - self.rate_s0;
+            if done >= allowed {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                return;
+            }
+            budget.steps = Some(allowed - done);
+        }
+        match self.driver.advance(budget, &mut self.losses) {
+            crate::gan::Stop::Until => {
                 self.playing = false;
                 self.run_to = None;
                 self.dirty = true;
-                break;
             }
-            if let Some(cap) = self.speed {
-                // Steps allowed so far at this rate since the rate window opened.
-                let allowed = self.rate_t0.elapsed().as_secs_f64() * cap;
-                if (self.trainer.step_count() - self.rate_s0) as f64 >= allowed {
-                    std::thread::sleep(Duration::from_millis(2));
-                    break;
-                }
-            }
-            let s = self.trainer.step();
-            self.record(s.loss_d, s.loss_g);
-            if self.diverged().is_some() {
+            crate::gan::Stop::Diverged(_) => {
                 self.playing = false;
                 self.dirty = true;
-                break;
             }
-            if t0.elapsed() >= budget {
-                break;
-            }
+            _ => {}
         }
-        let _ = start_step;
         let dt = self.rate_t0.elapsed().as_secs_f64();
         if dt >= 0.5 {
-            self.steps_per_sec = (self.trainer.step_count() - self.rate_s0) as f64 / dt;
+            self.steps_per_sec = (self.trainer().step_count() - self.rate_s0) as f64 / dt;
             self.rate_t0 = Instant::now();
-            self.rate_s0 = self.trainer.step_count();
+            self.rate_s0 = self.trainer().step_count();
         }
     }
 
     fn publish(&mut self) {
-        let view = View::from_trainer(&self.trainer, self.last_loss.0, self.last_loss.1);
-        let n = self.loss_acc.2.max(1) as f64;
-        let point = HistoryPoint {
-            step: self.trainer.step_count(),
-            jsd: view.metrics.jsd,
-            c_g: view.metrics.c_g,
-            v: view.metrics.v,
-            gap: view.metrics.c_g - view.metrics.v,
-            w1: view.metrics.w1,
-            loss_d: if self.loss_acc.2 > 0 {
-                self.loss_acc.0 / n
-            } else {
-                f64::NAN
-            },
-            loss_g: if self.loss_acc.2 > 0 {
-                self.loss_acc.1 / n
-            } else {
-                f64::NAN
-            },
-            modes_covered: view.metrics.modes.map_or(f64::NAN, |m| m.0 as f64),
-        };
-        self.loss_acc = (0.0, 0.0, 0);
+        let (mean_d, mean_g) = self.losses.take_means();
+        let snap = self.trainer().snapshot();
+        let mut stats = self.trainer().empty_stats();
+        stats.loss_d = self.losses.last_d;
+        stats.loss_g = self.losses.last_g;
+        let view = View::new(self.trainer(), &snap, &stats);
+        // The curves: the losses averaged since the last point.
+        stats.loss_d = mean_d;
+        stats.loss_g = mean_g;
+        let point = Record::new(&snap, &stats);
         let status = Status {
-            step: self.trainer.step_count(),
+            step: self.trainer().step_count(),
             steps_per_sec: if self.playing {
                 self.steps_per_sec
             } else {
@@ -396,8 +441,9 @@ impl Loop {
             generation: self.generation,
             revision: self.revision,
             manual_steps: self.manual_steps,
-            config: self.trainer.config().clone(),
-            backend: self.trainer.backend_label(),
+            config: Arc::clone(&self.config),
+            refused: self.refused,
+            backend: self.trainer().choice(),
         };
         self.revision += 1;
         if let Ok(mut s) = self.shared.lock() {
@@ -408,5 +454,29 @@ impl Loop {
         self.last_publish = Instant::now();
         self.dirty = false;
         (self.repaint)();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_player_that_takes_no_step_leaves_a_gap_not_a_zero() {
+        let c = Config {
+            batch: 16,
+            k_g: 0,
+            g_hidden: vec![4],
+            ..Config::default()
+        };
+        let mut t = Trainer::new(c).unwrap();
+        let mut l = Losses::default();
+        for _ in 0..3 {
+            l.record(&t.step());
+        }
+        let (d, g) = l.take_means();
+        assert!(d.is_some_and(f64::is_finite), "D stepped: {d:?}");
+        assert_eq!(g, None, "G took no step");
+        assert_eq!(l.take_means(), (None, None), "nothing since the last point");
     }
 }

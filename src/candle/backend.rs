@@ -23,7 +23,8 @@ use super::loss::{d_loss, g_loss};
 use super::net::{Net as Mlp1, flat_of};
 use super::optim::{Previous, State};
 use crate::gan::{
-    Backend, BackendError, BackendInit, Draws, GanError, LossKind, Net, Objective, Outcome, StepOut,
+    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Draws, GanError, LossKind,
+    Objective, Outcome, Player, StepOut,
 };
 use crate::nn::{Mlp, OptimizerConfig};
 
@@ -41,20 +42,20 @@ type CResult<T> = candle_core::Result<T>;
 /// One network, its optimizer, what its last update replaced, and its
 /// host copy.
 #[derive(Clone, Debug)]
-struct Player {
+struct Side {
     net: Mlp1,
     opt: State,
     previous: Option<Previous>,
     host: OnceLock<Mlp<f32>>,
 }
 
-impl Player {
+impl Side {
     fn new(mlp: &Mlp<f32>, opt: OptimizerConfig, device: &Device, dtype: DType) -> CResult<Self> {
         let net = Mlp1::from_mlp(mlp, device, dtype)?;
         let opt = State::new(opt, &net.params)?;
         let host = OnceLock::new();
         let _ = host.set(mlp.clone());
-        Ok(Player {
+        Ok(Side {
             net,
             opt,
             previous: None,
@@ -121,8 +122,8 @@ struct Graph {
 pub struct CandleBackend {
     device: Device,
     dtype: DType,
-    g: Player,
-    d: Player,
+    g: Side,
+    d: Side,
     /// D's fake inputs of the last step, `n × pack`.
     fake: Option<Tensor>,
     host_fake: OnceLock<Vec<f32>>,
@@ -154,8 +155,8 @@ impl CandleBackend {
                 "candle backend computes in f32 or f64, not {dtype:?}"
             )));
         }
-        let g = Player::new(&init.g, init.opt_g, device, dtype).map_err(err)?;
-        let d = Player::new(&init.d, init.opt_d, device, dtype).map_err(err)?;
+        let g = Side::new(&init.g, init.opt_g, device, dtype).map_err(err)?;
+        let d = Side::new(&init.d, init.opt_d, device, dtype).map_err(err)?;
         Ok(CandleBackend {
             device: device.clone(),
             dtype,
@@ -246,11 +247,11 @@ impl CandleBackend {
 
     /// One update of `who` on `graph`: the reverse pass, the optimizer, one
     /// download, and the bookkeeping.
-    fn update(&mut self, who: Net, graph: Graph, clip: Option<f32>) -> CResult<StepOut> {
+    fn update(&mut self, who: Player, graph: Graph, clip: Option<f32>) -> CResult<StepOut> {
         let store = graph.total.backward()?;
         let player = match who {
-            Net::G => &self.g,
-            Net::D => &self.d,
+            Player::G => &self.g,
+            Player::D => &self.d,
         };
         let grads = player.grads(&store)?;
         drop(store);
@@ -298,17 +299,17 @@ impl CandleBackend {
             out.outcome = Outcome::NonFiniteParams;
         }
         match who {
-            Net::G => self.g.apply(params, opt),
-            Net::D => self.d.apply(params, opt),
+            Player::G => self.g.apply(params, opt),
+            Player::D => self.d.apply(params, opt),
         }
         Ok(out)
     }
 
-    fn gradient(&self, who: Net, graph: Graph) -> CResult<Gradient> {
+    fn gradient(&self, who: Player, graph: Graph) -> CResult<Gradient> {
         let store = graph.total.backward()?;
         let player = match who {
-            Net::G => &self.g,
-            Net::D => &self.d,
+            Player::G => &self.g,
+            Player::D => &self.d,
         };
         let grads = player.grads(&store)?;
         let scalar = |t: &Tensor| -> CResult<f64> { t.to_dtype(DType::F64)?.to_scalar::<f64>() };
@@ -332,7 +333,7 @@ impl CandleBackend {
         draws: &Draws<f32>,
     ) -> Result<Gradient, BackendError> {
         self.d_graph(obj, draws)
-            .and_then(|g| self.gradient(Net::D, g))
+            .and_then(|g| self.gradient(Player::D, g))
             .map_err(err)
     }
 
@@ -346,7 +347,7 @@ impl CandleBackend {
         draws: &Draws<f32>,
     ) -> Result<Gradient, BackendError> {
         self.g_graph(obj, draws)
-            .and_then(|g| self.gradient(Net::G, g))
+            .and_then(|g| self.gradient(Player::G, g))
             .map_err(err)
     }
 
@@ -383,8 +384,15 @@ impl CandleBackend {
 }
 
 impl Backend for CandleBackend {
-    fn label(&self) -> String {
-        format!("candle/{}", self.device_name())
+    fn choice(&self) -> Choice {
+        Choice {
+            backend: BackendKind::Candle,
+            device: if self.device.is_cuda() {
+                DeviceKind::Cuda
+            } else {
+                DeviceKind::Cpu
+            },
+        }
     }
 
     fn d_step(
@@ -394,7 +402,7 @@ impl Backend for CandleBackend {
         clip: Option<f32>,
     ) -> Result<StepOut, BackendError> {
         let graph = self.d_graph(objective, draws).map_err(err)?;
-        self.update(Net::D, graph, clip).map_err(err)
+        self.update(Player::D, graph, clip).map_err(err)
     }
 
     fn g_step(
@@ -403,7 +411,7 @@ impl Backend for CandleBackend {
         draws: &Draws<f32>,
     ) -> Result<StepOut, BackendError> {
         let graph = self.g_graph(objective, draws).map_err(err)?;
-        self.update(Net::G, graph, None).map_err(err)
+        self.update(Player::G, graph, None).map_err(err)
     }
 
     fn generator(&self) -> &Mlp<f32> {
@@ -423,10 +431,10 @@ impl Backend for CandleBackend {
         })
     }
 
-    fn restore(&mut self, net: Net) {
-        match net {
-            Net::G => self.g.restore(),
-            Net::D => self.d.restore(),
+    fn restore(&mut self, player: Player) {
+        match player {
+            Player::G => self.g.restore(),
+            Player::D => self.d.restore(),
         }
     }
 

@@ -5,17 +5,11 @@
 //! adds a caret under the offending column.
 
 mod error;
-pub mod figure;
-mod files;
-pub mod gif;
-mod heatmap;
 pub mod sweep;
-pub mod table;
 mod theory;
 pub mod train;
 
 pub use error::{CliError, CliResult, Kind};
-pub use files::write_atomic;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -62,15 +56,8 @@ pub enum Command {
     Presets,
     /// Train headless and write metrics.csv, summary.json, config.toml and figure.png.
     Train {
-        /// Start from this lesson (see 'ganscope presets').
-        #[arg(long, value_name = "NAME")]
-        preset: Option<String>,
-        /// Start from this TOML config (the keys of README's config table).
-        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
-        config: Option<std::path::PathBuf>,
-        /// Override one config key; repeatable, applied in order.
-        #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
-        set: Vec<String>,
+        #[command(flatten)]
+        source: SourceArgs,
         /// Number of iterations of Algorithm 1.
         #[arg(long, value_name = "N")]
         steps: Option<u64>,
@@ -88,15 +75,8 @@ pub enum Command {
     },
     /// Train a grid of configs times several seeds in parallel; write sweep.csv and heatmap.png.
     Sweep {
-        /// Start from this lesson (see 'ganscope presets').
-        #[arg(long, value_name = "NAME")]
-        preset: Option<String>,
-        /// Start from this TOML config.
-        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
-        config: Option<std::path::PathBuf>,
-        /// Override one config key of the base config; repeatable.
-        #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
-        set: Vec<String>,
+        #[command(flatten)]
+        source: SourceArgs,
         /// One axis of the grid: a config key and its values, comma-separated
         /// (commas inside (...) or [...] do not split: g_hidden=[32,32],[64]).
         /// Repeatable; the first key varies slowest.
@@ -122,20 +102,46 @@ pub enum Command {
     },
 }
 
+/// `--preset`, `--config` and `--set`, shared by `train` and `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SourceArgs {
+    /// Start from this lesson (see 'ganscope presets').
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// Start from this TOML config (the keys of README's config table).
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    config: Option<std::path::PathBuf>,
+    /// Override one config key; repeatable, applied in order.
+    #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    set: Vec<String>,
+}
+
+impl SourceArgs {
+    fn source(self, steps: Option<u64>, seed: Option<u64>) -> train::ConfigSource {
+        train::ConfigSource {
+            preset: self.preset,
+            config: self.config,
+            set: self.set,
+            steps,
+            seed,
+        }
+    }
+}
+
 /// `--backend` and `--device`, shared by `train` and `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct EngineArgs {
     /// The engine: native (hand-written, CPU) or candle (feature 'candle').
     #[arg(long, value_name = "native|candle", default_value = "native")]
-    backend: crate::backends::BackendKind,
+    backend: crate::gan::BackendKind,
     /// Where candle computes: cpu, or cuda (feature 'cuda').
     #[arg(long, value_name = "cpu|cuda", default_value = "cpu")]
-    device: crate::backends::DeviceKind,
+    device: crate::gan::DeviceKind,
 }
 
 impl EngineArgs {
-    fn choice(&self) -> crate::backends::Choice {
-        crate::backends::Choice {
+    fn choice(&self) -> crate::gan::Choice {
+        crate::gan::Choice {
             backend: self.backend,
             device: self.device,
         }
@@ -194,9 +200,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             Ok(())
         }
         Some(Command::Train {
-            preset,
-            config,
-            set,
+            source,
             steps,
             seed,
             out: dir,
@@ -204,28 +208,25 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             engine,
         }) => {
             use std::io::IsTerminal;
-            let source = train::ConfigSource {
-                preset,
-                config,
-                set,
-                steps,
-                seed,
-            };
+            let source = source.source(steps, seed);
             let progress = std::io::stderr().is_terminal();
-            let choice = engine.choice();
-            let s = train::run_on(&source, &dir, choice, progress, gif)?;
-            let f = &s.r#final;
+            let s = train::run(&source, &dir, engine.choice(), progress, gif)?;
+            let f = |name| s.r#final.by_name(name).number();
             let mut line = format!(
                 "{}: {} steps in {:.1} s ({:.0} steps/s); JSD {:.4}, W1 {:.4}",
                 dir.display(),
                 s.steps,
                 s.seconds,
                 s.steps_per_sec,
-                f.jsd,
-                f.w1
+                f("jsd"),
+                f("w1")
             );
-            if f.modes_total > 1 {
-                line.push_str(&format!(", modes {}/{}", f.modes_covered, f.modes_total));
+            if f("modes_total") > 1.0 {
+                line.push_str(&format!(
+                    ", modes {}/{}",
+                    f("modes_covered"),
+                    f("modes_total")
+                ));
             }
             writeln!(out, "{line}").map_err(|e| CliError::failure(format!("cannot write: {e}")))?;
             if let Some(step) = s.diverged_at {
@@ -236,9 +237,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             Ok(())
         }
         Some(Command::Sweep {
-            preset,
-            config,
-            set,
+            source,
             grid,
             seeds,
             steps,
@@ -273,13 +272,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
             }
             use std::io::IsTerminal;
             let args = sweep::SweepArgs {
-                source: train::ConfigSource {
-                    preset,
-                    config,
-                    set,
-                    steps,
-                    seed: None,
-                },
+                source: source.source(steps, None),
                 grid,
                 seeds,
                 shard,
@@ -343,6 +336,7 @@ fn gui(
         config,
         lesson,
         screenshot: screenshot.zip(steps),
+        files_dir: None,
     };
     let report = crate::app::run(options).map_err(CliError::failure)?;
     if !report.is_empty() {

@@ -13,16 +13,17 @@
 //! Ctrl-C stops the workers: runs not yet finished are dropped, the rows
 //! finished so far are written, and the command fails with one line.
 
-use super::table::{self, Table};
-use super::train::{ConfigSource, finals};
+use super::train::ConfigSource;
 use super::{CliError, CliResult};
-use crate::backends::Choice;
-use crate::gan::{Config, State};
+use crate::gan::{Budget, Choice, Config, Driver, Observer, State, StepStats, Trainer};
+use crate::report::table::{self, RunEnd, Table};
+use crate::report::{Record, heatmap, write_atomic};
 use rayon::prelude::*;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use web_time::Instant;
 
 /// One grid axis: a config key and its values, as typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -232,41 +233,32 @@ pub fn parse_shard(text: &str) -> CliResult<(usize, usize)> {
     Ok((i, n))
 }
 
-fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else if v.is_nan() {
-        "nan".into()
-    } else if v > 0.0 {
-        "inf".into()
-    } else {
-        "-inf".into()
-    }
-}
+/// Stops a run when Ctrl-C is pressed (checked after every iteration).
+struct StopFlag<'a>(&'a AtomicBool);
 
-fn opt(v: Option<f64>) -> String {
-    v.filter(|v| v.is_finite()).map(num).unwrap_or_default()
+impl Observer for StopFlag<'_> {
+    fn step(&mut self, _trainer: &Trainer, _stats: &StepStats) -> ControlFlow<()> {
+        if self.0.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
 }
 
 /// Train one run to its end; `None` when stopped before it.
 fn train_one(run: &Run, choice: Choice, stop: &AtomicBool) -> Option<Result<Vec<String>, String>> {
     let t0 = Instant::now();
-    let mut trainer = match crate::backends::trainer(run.config.clone(), choice) {
+    let trainer = match crate::backends::trainer(run.config.clone(), choice) {
         Ok(t) => t,
         Err(e) => return Some(Err(format!("run {}: {e}", run.index))),
     };
-    let steps = run.config.steps;
-    let mut last = trainer.empty_stats();
-    // Chunks short enough that Ctrl-C is answered within a fraction of a second.
-    while trainer.step_count() < steps {
-        if stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        last = trainer.run(50.min(steps - trainer.step_count()));
-        if trainer.state() != State::Running {
-            break;
-        }
+    let mut driver = Driver::new(trainer);
+    let stopped = driver.advance(Budget::until(run.config.steps), &mut StopFlag(stop));
+    if stopped == crate::gan::Stop::Observer {
+        return None;
     }
+    let trainer = driver.trainer();
     if let Some(e) = trainer.backend_error() {
         return Some(Err(format!(
             "run {}: the {choice} backend failed in step {}: {e}",
@@ -275,28 +267,17 @@ fn train_one(run: &Run, choice: Choice, stop: &AtomicBool) -> Option<Result<Vec<
         )));
     }
     let snap = trainer.snapshot();
-    let f = finals(&snap, &last);
-    let diverged_at = match trainer.state() {
-        State::Diverged { step } => Some(step),
-        _ => None,
+    let end = RunEnd {
+        seed: run.config.seed,
+        diverged_at: match trainer.state() {
+            State::Diverged { step } => Some(step),
+            State::Running => None,
+        },
+        steps: trainer.step_count(),
+        seconds: t0.elapsed().as_secs_f64(),
     };
     let mut row = run.values.clone();
-    row.extend([
-        run.config.seed.to_string(),
-        num(f.jsd),
-        num(f.c_g),
-        opt(f.v),
-        opt(f.kl_data_g),
-        opt(f.kl_g_data),
-        num(f.w1),
-        f.modes_covered.to_string(),
-        f.modes_total.to_string(),
-        num(f.high_quality),
-        diverged_at.is_some().to_string(),
-        diverged_at.map(|s| s.to_string()).unwrap_or_default(),
-        trainer.step_count().to_string(),
-        format!("{:.3}", t0.elapsed().as_secs_f64()),
-    ]);
+    row.extend(table::row_fields(&Record::new(&snap, driver.last()), &end));
     Some(Ok(row))
 }
 
@@ -381,7 +362,7 @@ pub fn run(args: &SweepArgs) -> CliResult<Report> {
     }
     let finished = table.rows.len();
     if finished > 0 || (failure.is_none() && !stop.load(Ordering::SeqCst)) {
-        table::write_outputs(&args.out, &table)?;
+        write_outputs(&args.out, &table)?;
     }
     let kept = || {
         if finished == 0 {
@@ -424,8 +405,8 @@ pub fn run(args: &SweepArgs) -> CliResult<Report> {
 /// Bad input: unreadable files, mismatched headers, duplicate or conflicting
 /// runs. Returns the merged table and the run indices missing in between.
 pub fn merge(paths: &[PathBuf], out: &Path) -> CliResult<(Table, Vec<usize>)> {
-    let table = table::merge_files(paths)?;
-    table::write_outputs(out, &table)?;
+    let table = table::merge_files(paths).map_err(CliError::bad_input)?;
+    write_outputs(out, &table)?;
     let gaps = table::gaps(&table);
     Ok((table, gaps))
 }
@@ -433,6 +414,18 @@ pub fn merge(paths: &[PathBuf], out: &Path) -> CliResult<(Table, Vec<usize>)> {
 fn prepare_dir(dir: &Path) -> CliResult {
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// Write `sweep.csv` and `heatmap.png` into `dir` (created if missing).
+///
+/// # Errors
+/// The directory or a file cannot be written, or the heatmap cannot be drawn.
+fn write_outputs(dir: &Path, table: &Table) -> CliResult {
+    prepare_dir(dir)?;
+    let png = heatmap::render_png(table).map_err(CliError::failure)?;
+    write_atomic(&dir.join("sweep.csv"), table.to_csv().as_bytes()).map_err(CliError::failure)?;
+    write_atomic(&dir.join("heatmap.png"), &png).map_err(CliError::failure)?;
+    Ok(())
 }
 
 #[cfg(test)]

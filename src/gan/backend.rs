@@ -1,5 +1,5 @@
 //! Where G, D and their optimizers live and are updated: the [`Backend`]
-//! trait, and the native engine ([`NativeBackend`], the hand-written `nn`).
+//! trait, and which engine and device a run asks for ([`Choice`]).
 //!
 //! The trainer keeps everything that makes a run *a run*: the config, the
 //! one random stream and the draws it fills, the schedule (k, k_g, the
@@ -14,22 +14,24 @@
 //!   a parameter non-finite (the trainer's [`restore`](super::Trainer::restore));
 //! - [`Backend::set_lrs`], [`Backend::resize`]: live settings.
 //!
-//! The native engine is the reference: the trainer calls it directly (no
-//! dynamic dispatch, nothing allocated per step). Other engines — the candle
-//! one, behind the `candle` feature — come in as `Box<dyn Backend>` through
-//! [`Trainer::with_backend`](super::Trainer::with_backend); this module
-//! knows nothing about them.
+//! The trainer holds its engine as one `Box<dyn Backend>`, whichever it is:
+//! the native one ([`super::NativeBackend`], the hand-written `nn`, the
+//! reference) or the candle one behind the `candle` feature, which comes in
+//! through [`Trainer::with_backend`](super::Trainer::with_backend); this
+//! module knows nothing about either. One dynamic call per update costs
+//! nothing beside the update itself (the `train_step` bench).
 
 use std::fmt;
 
-use super::backup::{Backup, clip_weights};
-use super::objective::{Draws, Objective, Scratch};
-use super::{GanError, LossKind};
-use crate::nn::{Grads, Mlp, Optimizer, OptimizerConfig};
+use std::str::FromStr;
 
-/// Which network an update changed.
+use super::objective::{Draws, Objective};
+use super::{GanError, LossKind};
+use crate::nn::{Mlp, OptimizerConfig};
+
+/// One of the two players of the game.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Net {
+pub enum Player {
     /// The generator.
     G,
     /// The discriminator (or critic).
@@ -98,8 +100,8 @@ pub struct BackendInit {
 /// One engine that owns G, D and their optimizer states; see the
 /// [module docs](self).
 pub trait Backend: Send + fmt::Debug {
-    /// A short name for summaries and the window: `native`, `candle/cpu`, `candle/cuda`.
-    fn label(&self) -> String;
+    /// The engine and the device it computes on.
+    fn choice(&self) -> Choice;
 
     /// One D update on `draws` (G fixed): the loss with its penalties, then
     /// the optimizer step, then weight clipping to `[−c, c]` when `clip` is
@@ -133,9 +135,9 @@ pub trait Backend: Send + fmt::Debug {
     /// The fake inputs of D in the last step (`G(z) + ν`).
     fn fake_batch(&self) -> &[f32];
 
-    /// Undoes the last update of `net` (network and optimizer state), keeping
+    /// Undoes the last update of `player` (network and optimizer state), keeping
     /// the current learning rates.
-    fn restore(&mut self, net: Net);
+    fn restore(&mut self, player: Player);
 
     /// New learning rates, from the next update on.
     ///
@@ -156,301 +158,159 @@ impl Clone for Box<dyn Backend> {
     }
 }
 
-/// The hand-written engine of [`crate::nn`]: G, D, their optimizers, the
-/// preallocated buffers and the lagging backups (see `backup`).
-#[derive(Clone, Debug)]
-pub struct NativeBackend {
-    g: Mlp<f32>,
-    d: Mlp<f32>,
-    opt_g: Optimizer<f32>,
-    opt_d: Optimizer<f32>,
-    scratch: Scratch<f32>,
-    grads_g: Grads<f32>,
-    grads_d: Grads<f32>,
-    backup_g: Backup,
-    backup_d: Backup,
-}
-
-impl NativeBackend {
-    /// Builds the engine.
-    ///
-    /// # Errors
-    /// An invalid optimizer setting.
-    pub fn new(init: BackendInit) -> Result<Self, GanError> {
-        let BackendInit {
-            g,
-            d,
-            opt_g,
-            opt_d,
-            m,
-        } = init;
-        let opt_g = Optimizer::new(opt_g, &g)?;
-        let opt_d = Optimizer::new(opt_d, &d)?;
-        Ok(NativeBackend {
-            scratch: Scratch::new(&g, &d, m),
-            grads_g: g.zero_grads(),
-            grads_d: d.zero_grads(),
-            backup_g: Backup::new(&g, &opt_g),
-            backup_d: Backup::new(&d, &opt_d),
-            g,
-            d,
-            opt_g,
-            opt_d,
-        })
-    }
-
-    /// See [`Backend::d_step`]; infallible.
-    pub fn d_step(
-        &mut self,
-        objective: &Objective,
-        draws: &Draws<f32>,
-        clip: Option<f32>,
-    ) -> StepOut {
-        let ev = objective.d_step_grad(
-            &self.g,
-            &self.d,
-            draws,
-            &mut self.scratch,
-            &mut self.grads_d,
-        );
-        let mut out = StepOut {
-            loss: ev.loss,
-            penalty: ev.penalty,
-            mean_real: ev.mean_real,
-            mean_fake: ev.mean_fake,
-            grad_norm: self.grads_d.norm(),
-            outcome: Outcome::Applied,
-        };
-        if !(ev.loss.is_finite() && self.grads_d.is_finite()) {
-            out.outcome = Outcome::NonFiniteLoss;
-            return out;
-        }
-        let lr = self.opt_d.config().lr;
-        self.backup_d.catch_up();
-        self.backup_d.record(&self.grads_d, lr, clip);
-        self.opt_d.step(&mut self.d, &self.grads_d);
-        if let Some(c) = clip {
-            clip_weights(&mut self.d, c);
-        }
-        if !self.d.is_finite() {
-            out.outcome = Outcome::NonFiniteParams;
-        }
-        out
-    }
-
-    /// See [`Backend::g_step`]; infallible.
-    pub fn g_step(&mut self, objective: &Objective, draws: &Draws<f32>) -> StepOut {
-        let ev = objective.g_step_grad(
-            &self.g,
-            &self.d,
-            draws,
-            &mut self.scratch,
-            &mut self.grads_g,
-        );
-        let mut out = StepOut {
-            loss: ev.loss,
-            penalty: 0.0,
-            mean_real: 0.0,
-            mean_fake: ev.mean_fake,
-            grad_norm: self.grads_g.norm(),
-            outcome: Outcome::Applied,
-        };
-        if !(ev.loss.is_finite() && self.grads_g.is_finite()) {
-            out.outcome = Outcome::NonFiniteLoss;
-            return out;
-        }
-        let lr = self.opt_g.config().lr;
-        self.backup_g.catch_up();
-        self.backup_g.record(&self.grads_g, lr, None);
-        self.opt_g.step(&mut self.g, &self.grads_g);
-        if !self.g.is_finite() {
-            out.outcome = Outcome::NonFiniteParams;
-        }
-        out
-    }
-
-    /// See [`Backend::restore`].
-    pub fn restore(&mut self, net: Net) {
-        match net {
-            Net::D => {
-                let lr = self.opt_d.config().lr;
-                self.backup_d.restore_into(&mut self.d, &mut self.opt_d, lr);
-            }
-            Net::G => {
-                let lr = self.opt_g.config().lr;
-                self.backup_g.restore_into(&mut self.g, &mut self.opt_g, lr);
-            }
-        }
-    }
-
-    /// See [`Backend::set_lrs`].
-    pub fn set_lrs(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
-        // Validate both before changing either.
-        let (mut od, mut og) = (*self.opt_d.config(), *self.opt_g.config());
-        od.lr = lr_d;
-        og.lr = lr_g;
-        od.validate()?;
-        og.validate()?;
-        self.opt_d.set_lr(lr_d)?;
-        self.opt_g.set_lr(lr_g)?;
-        Ok(())
-    }
-
-    /// See [`Backend::resize`].
-    pub fn resize(&mut self, m: usize) {
-        self.scratch = Scratch::new(&self.g, &self.d, m);
-    }
-
-    /// G.
-    pub fn generator(&self) -> &Mlp<f32> {
-        &self.g
-    }
-
-    /// D.
-    pub fn discriminator(&self) -> &Mlp<f32> {
-        &self.d
-    }
-
-    /// See [`Backend::fake_batch`].
-    pub fn fake_batch(&self) -> &[f32] {
-        self.scratch.fake()
-    }
-}
-
-impl Backend for NativeBackend {
-    fn label(&self) -> String {
-        "native".into()
-    }
-
-    fn d_step(
-        &mut self,
-        objective: &Objective,
-        draws: &Draws<f32>,
-        clip: Option<f32>,
-    ) -> Result<StepOut, BackendError> {
-        Ok(NativeBackend::d_step(self, objective, draws, clip))
-    }
-
-    fn g_step(
-        &mut self,
-        objective: &Objective,
-        draws: &Draws<f32>,
-    ) -> Result<StepOut, BackendError> {
-        Ok(NativeBackend::g_step(self, objective, draws))
-    }
-
-    fn generator(&self) -> &Mlp<f32> {
-        &self.g
-    }
-
-    fn discriminator(&self) -> &Mlp<f32> {
-        &self.d
-    }
-
-    fn fake_batch(&self) -> &[f32] {
-        self.scratch.fake()
-    }
-
-    fn restore(&mut self, net: Net) {
-        NativeBackend::restore(self, net);
-    }
-
-    fn set_lrs(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
-        NativeBackend::set_lrs(self, lr_d, lr_g)
-    }
-
-    fn resize(&mut self, m: usize) {
-        NativeBackend::resize(self, m);
-    }
-
-    fn box_clone(&self) -> Box<dyn Backend> {
-        Box::new(self.clone())
-    }
-}
-
-/// The trainer's engine: the native one called directly, or any other
-/// behind the trait.
-#[derive(Clone, Debug)]
-pub(super) enum Engine {
-    Native(Box<NativeBackend>),
-    Other(Box<dyn Backend>),
-}
-
-impl Engine {
-    pub(super) fn label(&self) -> String {
-        match self {
-            Engine::Native(_) => "native".into(),
-            Engine::Other(b) => b.label(),
-        }
-    }
-
-    pub(super) fn d_step(
-        &mut self,
-        objective: &Objective,
-        draws: &Draws<f32>,
-        clip: Option<f32>,
-    ) -> Result<StepOut, BackendError> {
-        match self {
-            Engine::Native(n) => Ok(n.d_step(objective, draws, clip)),
-            Engine::Other(b) => b.d_step(objective, draws, clip),
-        }
-    }
-
-    pub(super) fn g_step(
-        &mut self,
-        objective: &Objective,
-        draws: &Draws<f32>,
-    ) -> Result<StepOut, BackendError> {
-        match self {
-            Engine::Native(n) => Ok(n.g_step(objective, draws)),
-            Engine::Other(b) => b.g_step(objective, draws),
-        }
-    }
-
-    pub(super) fn generator(&self) -> &Mlp<f32> {
-        match self {
-            Engine::Native(n) => n.generator(),
-            Engine::Other(b) => b.generator(),
-        }
-    }
-
-    pub(super) fn discriminator(&self) -> &Mlp<f32> {
-        match self {
-            Engine::Native(n) => n.discriminator(),
-            Engine::Other(b) => b.discriminator(),
-        }
-    }
-
-    pub(super) fn fake_batch(&self) -> &[f32] {
-        match self {
-            Engine::Native(n) => n.fake_batch(),
-            Engine::Other(b) => b.fake_batch(),
-        }
-    }
-
-    pub(super) fn restore(&mut self, net: Net) {
-        match self {
-            Engine::Native(n) => n.restore(net),
-            Engine::Other(b) => b.restore(net),
-        }
-    }
-
-    pub(super) fn set_lrs(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
-        match self {
-            Engine::Native(n) => n.set_lrs(lr_d, lr_g),
-            Engine::Other(b) => b.set_lrs(lr_d, lr_g),
-        }
-    }
-
-    pub(super) fn resize(&mut self, m: usize) {
-        match self {
-            Engine::Native(n) => n.resize(m),
-            Engine::Other(b) => b.resize(m),
-        }
-    }
-}
-
 /// The clipping of a D update: `Some(c)` for `wgan` with `c > 0`.
 pub(super) fn clip_of(loss: LossKind, clip: f64) -> Option<f32> {
     (loss == LossKind::Wgan && clip > 0.0).then_some(clip as f32)
+}
+
+/// Which engine.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    /// The hand-written engine of `nn` (CPU).
+    #[default]
+    Native,
+    /// candle tensors.
+    Candle,
+}
+
+/// Where the candle engine computes.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// The CPU.
+    #[default]
+    Cpu,
+    /// CUDA device 0.
+    Cuda,
+}
+
+/// An engine and a device.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(default)]
+pub struct Choice {
+    /// The engine.
+    pub backend: BackendKind,
+    /// The device.
+    pub device: DeviceKind,
+}
+
+impl BackendKind {
+    /// The name used by `--backend`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Native => "native",
+            BackendKind::Candle => "candle",
+        }
+    }
+}
+
+impl DeviceKind {
+    /// The name used by `--device`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Cpu => "cpu",
+            DeviceKind::Cuda => "cuda",
+        }
+    }
+}
+
+impl FromStr for BackendKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "native" => Ok(BackendKind::Native),
+            "candle" => Ok(BackendKind::Candle),
+            _ => Err(format!("unknown backend '{s}'; expected native or candle")),
+        }
+    }
+}
+
+impl FromStr for DeviceKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cpu" => Ok(DeviceKind::Cpu),
+            "cuda" | "gpu" => Ok(DeviceKind::Cuda),
+            _ => Err(format!("unknown device '{s}'; expected cpu or cuda")),
+        }
+    }
+}
+
+impl fmt::Display for Choice {
+    /// `native`, `candle/cpu`, `candle/cuda` (the trainer's backend label).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.backend {
+            BackendKind::Native => f.write_str("native"),
+            BackendKind::Candle => write!(f, "candle/{}", self.device.name()),
+        }
+    }
+}
+
+impl FromStr for Choice {
+    type Err = String;
+
+    /// `native`, `candle` (on the CPU), `candle/cpu`, `candle/cuda`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (b, d) = s.split_once('/').unwrap_or((s, "cpu"));
+        Ok(Choice {
+            backend: b.parse()?,
+            device: d.parse()?,
+        })
+    }
+}
+
+impl Choice {
+    /// Every choice this build offers, for menus: `native`, and with the
+    /// `candle` feature `candle/cpu`, with `cuda` also `candle/cuda`.
+    pub fn built() -> Vec<Choice> {
+        let mut v = vec![Choice::default()];
+        if cfg!(feature = "candle") {
+            v.push(Choice {
+                backend: BackendKind::Candle,
+                device: DeviceKind::Cpu,
+            });
+        }
+        if cfg!(feature = "cuda") {
+            v.push(Choice {
+                backend: BackendKind::Candle,
+                device: DeviceKind::Cuda,
+            });
+        }
+        v
+    }
+
+    /// Checks what needs no device: the backend is built, and the native
+    /// engine is not asked for CUDA.
+    ///
+    /// # Errors
+    /// A [`BackendError`] naming the missing feature.
+    pub fn check(self) -> Result<(), BackendError> {
+        match (self.backend, self.device) {
+            (BackendKind::Native, DeviceKind::Cuda) => Err(BackendError(
+                "the native backend runs on the CPU only; for CUDA use --backend candle --device cuda"
+                    .into(),
+            )),
+            (BackendKind::Native, DeviceKind::Cpu) => Ok(()),
+            (BackendKind::Candle, _) if !cfg!(feature = "candle") => Err(BackendError(
+                "this ganscope was built without the candle backend; rebuild with --features candle (or cuda)"
+                    .into(),
+            )),
+            (BackendKind::Candle, DeviceKind::Cuda) if !cfg!(feature = "cuda") => {
+                Err(BackendError(
+                    "this ganscope was built without CUDA; rebuild with --features cuda (needs nvcc)"
+                        .into(),
+                ))
+            }
+            (BackendKind::Candle, _) => Ok(()),
+        }
+    }
 }

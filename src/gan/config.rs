@@ -6,21 +6,9 @@
 //! the rest keep their [`Default`]. [`Config::to_toml_string`] writes every
 //! key, so its output reproduces the run.
 //!
-//! # Ranges ([`Config::validate`])
-//!
-//! | key | range |
-//! |-----|-------|
-//! | `target` | a spec of the grammar (see [`crate::density::parse_spec`]) |
-//! | `latent_dim` | 1 ..= 64 |
-//! | `g_hidden`, `d_hidden` | at most 16 layers, widths 1 ..= 4096 |
-//! | `lr_d`, `lr_g` | positive and finite |
-//! | `beta1`, `beta2` | [0, 1) |
-//! | `k`, `k_g` | 0 ..= 1000 (0 freezes that network) |
-//! | `batch` | 1 ..= 1 048 576, and at least `pack` |
-//! | `seed` | 0 ..= 2⁶³ − 1 (TOML integers are signed) |
-//! | `instance_noise`, `r1`, `gp`, `clip` | finite and ≥ 0 (`clip = 0`: no clipping) |
-//! | `pack` | 1 ..= 64 |
-//! | `label_smoothing` | [0, 0.5) |
+//! Each key's type, range, whether it applies live and its documentation
+//! are one row of [`super::keys::KEYS`]; this module holds the struct, its
+//! defaults and the TOML in and out.
 
 use crate::density::{Mixture, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
@@ -130,33 +118,6 @@ fn toml_error(text: &str, e: &toml::de::Error) -> ConfigError {
 }
 
 impl Config {
-    /// Every key, in the order of the struct (and of `to_toml_string`).
-    pub const KEYS: &'static [&'static str] = &[
-        "target",
-        "prior",
-        "latent_dim",
-        "g_hidden",
-        "d_hidden",
-        "activation",
-        "loss",
-        "optimizer",
-        "lr_d",
-        "lr_g",
-        "beta1",
-        "beta2",
-        "k",
-        "k_g",
-        "batch",
-        "seed",
-        "steps",
-        "instance_noise",
-        "r1",
-        "clip",
-        "gp",
-        "pack",
-        "label_smoothing",
-    ];
-
     /// Reads a config from TOML; absent keys keep their default. The result
     /// is not validated: call [`validate`](Self::validate).
     ///
@@ -165,7 +126,7 @@ impl Config {
     /// [`ConfigError::Toml`] naming the line of a syntax or type error.
     pub fn from_toml_str(text: &str) -> Result<Config, ConfigError> {
         let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-        if let Some(key) = table.keys().find(|k| !Config::KEYS.contains(&k.as_str())) {
+        if let Some(key) = table.keys().find(|k| super::keys::find(k).is_none()) {
             // The first occurrence of the key at the start of a line.
             let line = text
                 .lines()
@@ -181,7 +142,7 @@ impl Config {
             return Err(ConfigError::UnknownKey {
                 key: key.clone(),
                 line,
-                valid: Config::KEYS.join(", "),
+                valid: super::keys::all_names(),
             });
         }
         toml::from_str(text).map_err(|e| toml_error(text, &e))
@@ -205,81 +166,48 @@ impl Config {
         Ok(parse_spec(&self.target)?)
     }
 
-    /// Checks every value against its range (see the [module docs](self)).
+    /// Checks every value against its range (each key's row of
+    /// [`super::keys::KEYS`], in their order), then the ranges that involve
+    /// two keys (`batch` ≥ `pack`).
     ///
     /// # Errors
     /// The first offending key, in one line: `"lr_d must be positive and
     /// finite, got -1"`.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let fail = |m: String| Err(ConfigError::OutOfRange(m));
-        self.target_mixture()?;
-        if !(1..=64).contains(&self.latent_dim) {
-            return fail(format!(
-                "latent_dim must be in 1..=64, got {}",
-                self.latent_dim
-            ));
+        for key in super::keys::KEYS {
+            key.check(self)?;
         }
-        for (key, widths) in [("g_hidden", &self.g_hidden), ("d_hidden", &self.d_hidden)] {
-            if widths.len() > 16 {
-                return fail(format!("{key} has at most 16 layers, got {}", widths.len()));
-            }
-            if let Some(w) = widths.iter().find(|w| !(1..=4096).contains(*w)) {
-                return fail(format!("{key} widths must be in 1..=4096, got {w}"));
-            }
+        super::keys::check_together(self)
+    }
+
+    /// Sets one key from its text, as `--set KEY=VALUE` does.
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownKey`] listing the valid keys, or
+    /// [`ConfigError::BadValue`] when the text is not a value of the key's
+    /// type. Ranges are left to [`validate`](Self::validate). On error
+    /// nothing changes.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        match super::keys::find(key) {
+            Some(k) => k.set(self, value),
+            None => Err(ConfigError::UnknownKey {
+                key: key.into(),
+                line: None,
+                valid: super::keys::all_names(),
+            }),
         }
-        for (key, lr) in [("lr_d", self.lr_d), ("lr_g", self.lr_g)] {
-            if !(lr.is_finite() && lr > 0.0) {
-                return fail(format!("{key} must be positive and finite, got {lr}"));
-            }
-        }
-        for (key, b) in [("beta1", self.beta1), ("beta2", self.beta2)] {
-            if !(0.0..1.0).contains(&b) {
-                return fail(format!("{key} must be in [0, 1), got {b}"));
-            }
-        }
-        for (key, k) in [("k", self.k), ("k_g", self.k_g)] {
-            if k > 1000 {
-                return fail(format!("{key} must be at most 1000, got {k}"));
-            }
-        }
-        if self.batch == 0 {
-            return fail("batch must be at least 1, got 0".into());
-        }
-        if self.batch > 1_048_576 {
-            return fail(format!("batch must be at most 1048576, got {}", self.batch));
-        }
-        if self.seed > i64::MAX as u64 {
-            return fail(format!(
-                "seed must be at most {}, got {}",
-                i64::MAX,
-                self.seed
-            ));
-        }
-        for (key, v) in [
-            ("instance_noise", self.instance_noise),
-            ("r1", self.r1),
-            ("clip", self.clip),
-            ("gp", self.gp),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return fail(format!("{key} must be finite and at least 0, got {v}"));
-            }
-        }
-        if !(1..=64).contains(&self.pack) {
-            return fail(format!("pack must be in 1..=64, got {}", self.pack));
-        }
-        if self.batch < self.pack {
-            return fail(format!(
-                "batch must be at least pack ({}), got {}",
-                self.pack, self.batch
-            ));
-        }
-        if !(0.0..0.5).contains(&self.label_smoothing) {
-            return fail(format!(
-                "label_smoothing must be in [0, 0.5), got {}",
-                self.label_smoothing
-            ));
-        }
-        Ok(())
+    }
+
+    /// `KEY=VALUE` split at the first `=` and applied with [`set`](Self::set).
+    ///
+    /// # Errors
+    /// As `set`, or [`ConfigError::BadValue`] when there is no `=`.
+    pub fn set_pair(&mut self, pair: &str) -> Result<(), ConfigError> {
+        let (key, value) = pair.split_once('=').ok_or_else(|| ConfigError::BadValue {
+            key: pair.into(),
+            value: String::new(),
+            expected: "KEY=VALUE".into(),
+        })?;
+        self.set(key.trim(), value)
     }
 }

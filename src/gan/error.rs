@@ -20,7 +20,7 @@ pub enum ConfigError {
         message: String,
     },
 
-    /// A key that is not one of [`Config::KEYS`](super::Config::KEYS).
+    /// A key that is not one of [`KEYS`](super::keys::KEYS).
     #[error("unknown config key `{key}`{}; valid keys: {valid}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     UnknownKey {
         /// The key as written.

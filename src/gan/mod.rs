@@ -4,16 +4,21 @@
 //! # Files, one concept each
 //!
 //! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
-//! - `overrides` — [`Config::set`], the `--set KEY=VALUE` parser.
 //! - [`loss`] — [`LossKind`] and the six losses on D's raw outputs
 //!   (log-sum-exp forms), with what D's output means and its optimum.
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
 //!   instance noise, R1 and WGAN-GP penalties, and their gradients
 //!   (generic over f32/f64, so the gradient check runs the same code).
+//! - [`keys`] — the table of config keys: text in and out, ranges, live or
+//!   reset, the window's control, README's table.
 //! - [`backend`] — [`Backend`]: the engine that owns G, D and their
-//!   optimizers; [`NativeBackend`] is the hand-written `nn` one.
+//!   optimizers, and [`Choice`], which engine and device a run asks for.
+//! - [`native`] — [`NativeBackend`], the hand-written `nn` engine.
 //! - [`trainer`] — [`Trainer`]: Algorithm 1 as a stepper, one seeded random
 //!   stream, divergence detection.
+//! - [`driver`] — [`Driver`]: runs a trainer by a budget of steps or time
+//!   and hands every step and snapshot to an [`Observer`] (train, sweep and
+//!   the window's worker are observers).
 //! - `backup` — the last finite state, kept without per-step copies.
 //! - `live` — settings that change while training.
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
@@ -40,20 +45,26 @@
 pub mod backend;
 mod backup;
 pub mod config;
+pub mod driver;
 pub mod error;
 mod eval;
+pub mod keys;
 mod live;
 pub mod loss;
+pub mod native;
 pub mod objective;
-mod overrides;
 pub mod presets;
 pub mod snapshot;
 pub mod trainer;
 
-pub use backend::{Backend, BackendError, BackendInit, NativeBackend, Net, Outcome, StepOut};
+pub use backend::{
+    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
+};
 pub use config::{Config, Prior};
+pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
 pub use loss::LossKind;
+pub use native::NativeBackend;
 pub use objective::{DEval, Draws, GEval, Objective, Scratch};
 pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};

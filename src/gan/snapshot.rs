@@ -150,6 +150,24 @@ impl Snapshot {
             LossKind::Hinge => None,
         }
     }
+
+    /// `max |D(x) − ½|` over the bins where p_data is at least 5% of its
+    /// peak: the paper's "D = ½ everywhere" at the global optimum. `None`
+    /// for the losses whose D is not a probability.
+    pub fn d_max_dev(&self) -> Option<f64> {
+        if !self.loss.is_cross_entropy() {
+            return None;
+        }
+        let peak = self.p_data.iter().copied().fold(0.0, f64::max);
+        let dev = self
+            .p_data
+            .iter()
+            .zip(&self.d)
+            .filter(|(p, _)| **p >= 0.05 * peak)
+            .map(|(_, d)| (d - 0.5).abs())
+            .fold(0.0, f64::max);
+        Some(dev)
+    }
 }
 
 fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {

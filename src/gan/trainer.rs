@@ -37,8 +37,9 @@ use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
 use super::backend::{
-    Backend, BackendError, BackendInit, Engine, NativeBackend, Net, Outcome, StepOut, clip_of,
+    Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut, clip_of,
 };
+use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
 use super::snapshot::LatentPoints;
 use super::{Config, GanError, LossKind, Prior};
@@ -91,7 +92,7 @@ pub struct Trainer {
     pub(super) target: Mixture,
     pub(super) objective: Objective,
     /// G, D and their optimizers (see `backend`).
-    pub(super) engine: Engine,
+    pub(super) engine: Box<dyn Backend>,
     rng: Pcg64Mcg,
     pub(super) draws: Draws<f32>,
     step: u64,
@@ -100,7 +101,7 @@ pub struct Trainer {
     backend_error: Option<BackendError>,
     /// Which network must be rolled back by `restore` (None: the failing
     /// update was never applied).
-    rollback: Option<Net>,
+    rollback: Option<Player>,
     /// Where the snapshot measures p_g (fixed per prior and latent_dim).
     pub(super) latent_points: LatentPoints,
 }
@@ -136,7 +137,7 @@ impl Trainer {
     /// The config's first invalid value.
     pub fn new(config: Config) -> Result<Trainer, GanError> {
         Self::build(config, |init| {
-            Ok(Engine::Native(Box::new(NativeBackend::new(init)?)))
+            Ok(Box::new(NativeBackend::new(init)?) as Box<dyn Backend>)
         })
     }
 
@@ -156,12 +157,12 @@ impl Trainer {
     where
         E: From<GanError>,
     {
-        Self::build(config, |init| Ok(Engine::Other(make(init)?)))
+        Self::build(config, make)
     }
 
     fn build<E: From<GanError>>(
         config: Config,
-        make: impl FnOnce(BackendInit) -> Result<Engine, E>,
+        make: impl FnOnce(BackendInit) -> Result<Box<dyn Backend>, E>,
     ) -> Result<Trainer, E> {
         config.validate().map_err(GanError::from)?;
         let target = config.target_mixture().map_err(GanError::from)?;
@@ -257,7 +258,7 @@ impl Trainer {
         }
     }
 
-    fn diverge(&mut self, rollback: Option<Net>) {
+    fn diverge(&mut self, rollback: Option<Player>) {
         self.state = State::Diverged {
             step: self.step + 1,
         };
@@ -268,7 +269,7 @@ impl Trainer {
     fn finish_update(
         &mut self,
         result: Result<StepOut, BackendError>,
-        net: Net,
+        player: Player,
     ) -> Option<StepOut> {
         match result {
             Err(e) => {
@@ -280,7 +281,7 @@ impl Trainer {
                 match out.outcome {
                     Outcome::Applied => {}
                     Outcome::NonFiniteLoss => self.diverge(None),
-                    Outcome::NonFiniteParams => self.diverge(Some(net)),
+                    Outcome::NonFiniteParams => self.diverge(Some(player)),
                 }
                 Some(out)
             }
@@ -303,7 +304,7 @@ impl Trainer {
         }
         let clip = clip_of(self.config.loss, self.config.clip);
         let result = self.engine.d_step(&self.objective, &self.draws, clip);
-        if let Some(out) = self.finish_update(result, Net::D) {
+        if let Some(out) = self.finish_update(result, Player::D) {
             stats.loss_d = Some(out.loss as f64);
             stats.penalty = Some(out.penalty as f64);
             stats.d_real = Some(out.mean_real as f64);
@@ -318,7 +319,7 @@ impl Trainer {
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
         let result = self.engine.g_step(&self.objective, &self.draws);
-        if let Some(out) = self.finish_update(result, Net::G) {
+        if let Some(out) = self.finish_update(result, Player::G) {
             stats.loss_g = Some(out.loss as f64);
             stats.d_fake = Some(out.mean_fake as f64);
             stats.grad_norm_g = Some(out.grad_norm as f64);
@@ -409,8 +410,8 @@ impl Trainer {
             // A failed machine has no finite state to go back to.
             return false;
         }
-        if let Some(net) = self.rollback.take() {
-            self.engine.restore(net);
+        if let Some(player) = self.rollback.take() {
+            self.engine.restore(player);
         }
         self.state = State::Running;
         true
@@ -442,9 +443,10 @@ impl Trainer {
         self.engine.fake_batch()
     }
 
-    /// The engine's name: `native`, `candle/cpu`, `candle/cuda`.
-    pub fn backend_label(&self) -> String {
-        self.engine.label()
+    /// The engine and device it trains on (displayed as `native`,
+    /// `candle/cpu`, `candle/cuda`).
+    pub fn choice(&self) -> Choice {
+        self.engine.choice()
     }
 
     /// The backend's failure, when it stopped the run (the state is then

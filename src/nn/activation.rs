@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use nalgebra::RealField;
 
+use crate::scalar::sigmoid;
+
 use super::NnError;
 
 /// Slope of [`Activation::LeakyRelu`] for negative inputs (the DCGAN value).
@@ -166,18 +168,6 @@ impl Activation {
                 s * (one - s) * (one - two * s)
             }
         }
-    }
-}
-
-/// Numerically stable logistic function: only ever exponentiates a
-/// non-positive number, so `e^x` cannot overflow for large `|a|`.
-pub fn sigmoid<T: RealField + Copy>(a: T) -> T {
-    let one = T::one();
-    if a >= T::zero() {
-        one / (one + (-a).exp())
-    } else {
-        let e = a.exp();
-        e / (one + e)
     }
 }
 

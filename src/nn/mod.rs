@@ -1,18 +1,24 @@
 //! Tiny fully connected networks with hand-written first- and second-order
 //! backpropagation, and the optimizers that train them.
 //!
-//! This is the CPU reference backend of ganscope: small enough to read in one
-//! sitting, exact enough to check against finite differences.
+//! This is ganscope's native engine on the CPU. The math of a pass
+//! (`backprop`, `double_backward`) reads like the whiteboard and is checked
+//! against finite differences; the speed lives apart, in `linalg`, where a
+//! readable reference product stands beside the AVX2 kernel and the thread
+//! split, selected in one place and tested against each other.
 //!
 //! # Files, one concept each
 //!
-//! - [`activation`] — the non-linearities with `f`, `f'` and `f''`.
+//! - [`activation`] — the non-linearities with `f`, `f'` and `f''` (the
+//!   logistic function is [`crate::scalar::sigmoid`]).
 //! - [`init`] — weight initialisation (PyTorch default, Xavier, He).
 //! - [`mlp`] — the network's parameters (`Mlp<T>`), flattening and casting.
 //! - [`workspace`] — preallocated buffers and the batch layout.
 //! - [`backprop`] — forward pass, backward pass, input gradient.
 //! - [`double_backward`] — the parameter gradient of a gradient penalty.
-//! - `linalg` — the allocation-free matrix product the passes use.
+//! - `linalg` — the allocation-free matrix products the passes use:
+//!   `reference` (the definition), `x86` (the AVX2/FMA kernel), `threads`
+//!   (one block per thread for large products), picked in one place.
 //! - [`grads`] — parameter-gradient buffers (`Grads<T>`).
 //! - [`optim`] — SGD, momentum, RMSprop and Adam.
 //! - [`error`] — `NnError`.
@@ -24,7 +30,7 @@
 //! slice with one scalar per sample. Every layer is one matrix product into
 //! a preallocated buffer; nothing is allocated per pass while the batch size
 //! stays the same (nalgebra's `gemm` is avoided because it allocates for
-//! larger shapes, see `linalg`).
+//! larger shapes).
 //!
 //! # The math
 //!

@@ -71,6 +71,7 @@
 
 use crate::density::families::Cauchy;
 use crate::density::{Family, Mixture, Univariate, kl_tail_finite, w1_tail_finite};
+use crate::scalar::softplus;
 use serde::Serialize;
 use std::f64::consts::LN_2;
 
@@ -152,15 +153,6 @@ fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
         out.push((x, 2.0 / ((1.0 - x * x) * dp * dp)));
     }
     out
-}
-
-/// ln(1 + e^d), without overflow.
-fn softplus(d: f64) -> f64 {
-    if d > 0.0 {
-        d + (-d).exp().ln_1p()
-    } else {
-        d.exp().ln_1p()
-    }
 }
 
 /// A point of (0, 1) held as both u and v = 1 − u; the smaller one is accurate.

@@ -33,5 +33,5 @@ pub use modes::{COVERAGE_FRACTION, ModeCoverage, mode_coverage};
 pub use prior::{Prior, PriorError, ZPoints};
 pub use pushforward::{pushforward, pushforward_masses, pushforward_samples};
 pub use snapshot::Theory;
-pub use value::{c_of_g, d_star, d_star_into, sigmoid, softplus, value};
+pub use value::{c_of_g, d_star, d_star_into, value};
 pub use wasserstein::{critic, critic_into, w1};

@@ -4,8 +4,11 @@
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Once;
+
+use crate::gan::{LossKind, Snapshot};
 
 /// The figure's pixel size: 16:10, legible on a projector.
 pub const SIZE: (u32, u32) = (1600, 1000);
@@ -33,6 +36,113 @@ pub struct FigureData {
     pub z_map: Vec<(f64, f64)>,
     /// (z, F_data⁻¹(F_z(z))) at the same z.
     pub optimal_map: Vec<(f64, f64)>,
+}
+
+/// Below this fraction of the peak of p_data + p_g, D* is left out of the
+/// figure (a gap in the curve).
+const D_STAR_MASS: f64 = 1e-10;
+
+/// D* = p_data/(p_data + p_g) where the two densities have mass, NaN (a gap)
+/// where both are below [`D_STAR_MASS`] of their peak. There the ratio is one
+/// of two numbers indistinguishable from 0, and at the edge of the grid it is
+/// set by where the pushforward of the z-grid ends (p_g exactly 0, D* = 1),
+/// not by the theory: drawn, it is a spike to 1 at the window's edge.
+fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
+    let peak = p.iter().zip(q).map(|(a, b)| a + b).fold(0.0_f64, f64::max);
+    p.iter()
+        .zip(q)
+        .zip(d_star)
+        .map(|((a, b), &d)| {
+            if a + b >= D_STAR_MASS * peak {
+                d
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
+pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = match snap.loss {
+        LossKind::Minimax | LossKind::NonSaturating => ("D(x)", "D*(x) = p_data/(p_data+p_g)"),
+        LossKind::Lsgan => ("D(x) (LSGAN, raw)", "D*(x) = p_data/(p_data+p_g)"),
+        LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
+        LossKind::Hinge => ("critic f(x)", ""),
+    };
+    let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
+    let mut subtitle = format!(
+        "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
+        snap.step,
+        t.jsd,
+        t.c_g,
+        t.w1,
+        kl(t.kl_data_g)
+    );
+    if t.modes.total > 1 {
+        let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
+    }
+    if !snap.p_g_exact {
+        subtitle.push_str("   (p_g estimated)");
+    }
+    FigureData {
+        title: title.to_string(),
+        subtitle,
+        x: snap.x[inner.clone()].to_vec(),
+        p_data: snap.p_data[inner.clone()].to_vec(),
+        p_g: snap.p_g[inner.clone()].to_vec(),
+        d: snap.d[inner.clone()].to_vec(),
+        d_star: match (
+            snap.optimum(),
+            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan,
+        ) {
+            (Some(o), true) => shown_where_there_is_mass(
+                &snap.p_data[inner.clone()],
+                &snap.p_g[inner.clone()],
+                &o[inner.clone()],
+            ),
+            (Some(o), false) => o[inner.clone()].to_vec(),
+            (None, _) => Vec::new(),
+        },
+        d_label: d_label.to_string(),
+        d_star_label: star_label.to_string(),
+        d_is_probability: snap.loss.is_cross_entropy(),
+        z_map: snap
+            .map_z
+            .iter()
+            .copied()
+            .zip(snap.map_x.iter().copied())
+            .collect(),
+        optimal_map: optimal_map_like_g(snap),
+    }
+}
+
+/// The optimal monotone map at the map's z, oriented like G: when G reverses
+/// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
+/// is just as optimal a transport, and it is the one to compare with.
+pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
+    let reversed = match (snap.map_x.first(), snap.map_x.last()) {
+        (Some(a), Some(b)) => b < a,
+        _ => false,
+    };
+    let n = snap.map_optimal.len();
+    snap.map_z
+        .iter()
+        .enumerate()
+        .map(|(i, z)| {
+            (
+                *z,
+                if reversed {
+                    snap.map_optimal[n - 1 - i]
+                } else {
+                    snap.map_optimal[i]
+                },
+            )
+        })
+        .collect()
 }
 
 const D_BLUE: RGBColor = RGBColor(31, 90, 200);
@@ -290,4 +400,29 @@ fn draw_strip(
         style,
     )))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_where_there_is_mass;
+
+    #[test]
+    fn d_star_is_left_out_only_where_neither_density_has_mass() {
+        // The left edge: p_data 1e-13 of its peak and p_g truncated to 0, so
+        // D* = 1 there; then the tails (D* kept even at 1e-9 of the peak),
+        // the bulk, and a bin with no mass at all.
+        let p = [1e-13, 1e-9, 0.5, 0.8, 0.0];
+        let q = [0.0, 3e-9, 0.7, 0.0, 0.0];
+        let d: Vec<f64> = p
+            .iter()
+            .zip(&q)
+            .map(|(a, b)| if a + b > 0.0 { a / (a + b) } else { f64::NAN })
+            .collect();
+        let shown = shown_where_there_is_mass(&p, &q, &d);
+        assert!(shown[0].is_nan(), "the edge spike is a gap");
+        assert_eq!(shown[1], 0.25);
+        assert_eq!(shown[2], 0.5 / 1.2);
+        assert_eq!(shown[3], 1.0, "D* = 1 where only p_data has mass");
+        assert!(shown[4].is_nan());
+    }
 }

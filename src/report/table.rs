@@ -2,31 +2,72 @@
 //! (grid order, then seed), and the merge of shards.
 //!
 //! Columns: `run` (the run's index in the sweep's run list), one column per
-//! grid key in grid order, then [`METRICS`]. Numbers are written with Rust's
-//! shortest round-trip formatting, so that equal rows are equal text; an
-//! infinite KL and the V of a loss whose D is not a probability are empty.
+//! grid key in grid order, then [`columns`]: `seed`, the metrics of
+//! [`super::columns::SWEEP_METRICS`] and the run's own [`RUN_COLUMNS`].
+//! Values follow the one rule of [`super::columns`] (shortest round-trip
+//! numbers, `inf`, empty when not applicable), so equal rows are equal text.
+//!
+//! Errors are one line each, all bad input (a file that is not a sweep
+//! table, or shards that do not belong together).
 
-use super::{CliError, CliResult};
+use super::columns::{Column, Value, sweep_metrics};
 use std::collections::BTreeMap;
-use std::path::Path;
 
-/// The columns after the grid keys.
-pub const METRICS: &[&str] = &[
-    "seed",
-    "jsd",
-    "c_g",
-    "v",
-    "kl_data_g",
-    "kl_g_data",
-    "w1",
-    "modes_covered",
-    "modes_total",
-    "high_quality",
-    "diverged",
-    "diverged_at",
-    "steps",
-    "seconds",
+/// How a run of a sweep ended: what `sweep.csv` says besides its metrics.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunEnd {
+    /// The run's seed.
+    pub seed: u64,
+    /// The iteration where it diverged, if it did.
+    pub diverged_at: Option<u64>,
+    /// Iterations done.
+    pub steps: u64,
+    /// Wall time of the run.
+    pub seconds: f64,
+}
+
+/// How a run column is read off a [`RunEnd`].
+pub type RunFn = fn(&RunEnd) -> Value;
+
+/// The run's own columns, after the metrics.
+pub static RUN_COLUMNS: &[Column<RunFn>] = &[
+    Column {
+        name: "diverged",
+        doc: "whether a loss or parameter went non-finite",
+        value: |r| Value::Flag(r.diverged_at.is_some()),
+    },
+    Column {
+        name: "diverged_at",
+        doc: "the iteration where it did",
+        value: |r| r.diverged_at.map_or(Value::Missing, Value::Count),
+    },
+    Column {
+        name: "steps",
+        doc: "iterations done",
+        value: |r| Value::Count(r.steps),
+    },
+    Column {
+        name: "seconds",
+        doc: "wall time of the run",
+        value: |r| Value::Num((r.seconds * 1e3).round() / 1e3),
+    },
 ];
+
+/// The columns after the grid keys: `seed`, the metrics, the run's own.
+pub fn columns() -> Vec<&'static str> {
+    let mut c = vec!["seed"];
+    c.extend(sweep_metrics().names());
+    c.extend(RUN_COLUMNS.iter().map(|c| c.name));
+    c
+}
+
+/// The fields of one run after its grid values.
+pub fn row_fields(record: &super::columns::Record, end: &RunEnd) -> Vec<String> {
+    let mut f = vec![end.seed.to_string()];
+    f.extend(record.csv_fields(sweep_metrics()));
+    f.extend(RUN_COLUMNS.iter().map(|c| (c.value)(end).csv()));
+    f
+}
 
 /// A sweep table: the header and the rows, each a run index and its fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +82,7 @@ impl Table {
     pub fn new(keys: &[String]) -> Table {
         let mut header = vec!["run".to_string()];
         header.extend(keys.iter().cloned());
-        header.extend(METRICS.iter().map(|s| s.to_string()));
+        header.extend(columns().iter().map(|s| s.to_string()));
         Table {
             header,
             rows: Vec::new(),
@@ -50,7 +91,7 @@ impl Table {
 
     /// The grid keys: the columns between `run` and `seed`.
     pub fn keys(&self) -> &[String] {
-        let end = self.header.len().saturating_sub(METRICS.len()).max(1);
+        let end = self.header.len().saturating_sub(columns().len()).max(1);
         &self.header[1..end]
     }
 
@@ -68,16 +109,12 @@ impl Table {
 
     /// The table as CSV text.
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        push_record(&mut out, self.header.iter().map(String::as_str));
-        for (run, fields) in &self.rows {
-            let run = run.to_string();
-            push_record(
-                &mut out,
-                std::iter::once(run.as_str()).chain(fields.iter().map(String::as_str)),
-            );
-        }
-        out
+        let rows = self.rows.iter().map(|(run, fields)| {
+            let mut r = vec![run.to_string()];
+            r.extend(fields.iter().cloned());
+            r
+        });
+        super::csv::to_text(std::iter::once(self.header.clone()).chain(rows))
     }
 
     /// Read a `sweep.csv`; `name` labels the errors.
@@ -85,49 +122,43 @@ impl Table {
     /// # Errors
     /// Bad input: not a sweep table (its header), a row with the wrong number
     /// of fields, a run index that is not a number or appears twice.
-    pub fn parse(text: &str, name: &str) -> CliResult<Table> {
-        let records = parse_csv(text).map_err(|e| CliError::bad_input(format!("{name}: {e}")))?;
+    pub fn parse(text: &str, name: &str) -> Result<Table, String> {
+        let records = super::csv::parse(text).map_err(|e| format!("{name}: {e}"))?;
         let mut it = records.into_iter();
-        let header = it
+        let (_, header) = it
             .next()
-            .ok_or_else(|| CliError::bad_input(format!("{name}: empty file, no header")))?;
-        let ok = header.len() > METRICS.len() + 1
+            .ok_or_else(|| format!("{name}: empty file, no header"))?;
+        let tail = columns();
+        let ok = header.len() > tail.len() + 1
             && header[0] == "run"
-            && header[header.len() - METRICS.len()..]
+            && header[header.len() - tail.len()..]
                 .iter()
-                .zip(METRICS)
+                .zip(&tail)
                 .all(|(a, b)| a == b);
         if !ok {
-            return Err(CliError::bad_input(format!(
+            return Err(format!(
                 "{name}: not a sweep.csv (expected the columns run, the grid keys, {})",
-                METRICS.join(",")
-            )));
+                tail.join(",")
+            ));
         }
         let mut rows = Vec::new();
-        for (i, rec) in it.enumerate() {
-            let line = i + 2;
+        for (line, rec) in it {
             if rec.len() != header.len() {
-                return Err(CliError::bad_input(format!(
+                return Err(format!(
                     "{name}: line {line} has {} fields, the header {}",
                     rec.len(),
                     header.len()
-                )));
+                ));
             }
-            let run = rec[0].parse::<usize>().map_err(|_| {
-                CliError::bad_input(format!(
-                    "{name}: line {line}: run {:?} is not an index",
-                    rec[0]
-                ))
-            })?;
+            let run = rec[0]
+                .parse::<usize>()
+                .map_err(|_| format!("{name}: line {line}: run {:?} is not an index", rec[0]))?;
             rows.push((run, rec[1..].to_vec()));
         }
         let mut table = Table { header, rows };
         table.rows.sort_by_key(|r| r.0);
         if let Some(w) = table.rows.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(CliError::bad_input(format!(
-                "{name}: run {} appears twice",
-                w[0].0
-            )));
+            return Err(format!("{name}: run {} appears twice", w[0].0));
         }
         Ok(table)
     }
@@ -138,19 +169,19 @@ impl Table {
 /// # Errors
 /// Bad input: the headers differ, or a run appears in two files (the same
 /// row twice, or two different rows: shards of different sweeps).
-pub fn merge(tables: &[(String, Table)]) -> CliResult<Table> {
+pub fn merge(tables: &[(String, Table)]) -> Result<Table, String> {
     let Some((first_name, first)) = tables.first() else {
-        return Err(CliError::bad_input("--merge needs at least one CSV"));
+        return Err("--merge needs at least one CSV".into());
     };
     let mut by_run: BTreeMap<usize, (&str, &Vec<String>)> = BTreeMap::new();
     let seconds = first.col("seconds");
     for (name, t) in tables {
         if t.header != first.header {
-            return Err(CliError::bad_input(format!(
+            return Err(format!(
                 "{name}: its columns ({}) differ from {first_name}'s ({})",
                 t.header.join(","),
                 first.header.join(",")
-            )));
+            ));
         }
         for (run, fields) in &t.rows {
             if let Some((other, prev)) = by_run.get(run) {
@@ -164,14 +195,14 @@ pub fn merge(tables: &[(String, Table)]) -> CliResult<Table> {
                 } else {
                     "differs between"
                 };
-                return Err(CliError::bad_input(format!(
+                return Err(format!(
                     "run {run} {what} {other} and {name}{}",
                     if same {
                         " (the same shard twice?)"
                     } else {
                         " (shards of different sweeps?)"
                     }
-                )));
+                ));
             }
             by_run.insert(*run, (name, fields));
         }
@@ -189,12 +220,11 @@ pub fn merge(tables: &[(String, Table)]) -> CliResult<Table> {
 ///
 /// # Errors
 /// An unreadable file or a bad table is bad input.
-pub fn merge_files(paths: &[std::path::PathBuf]) -> CliResult<Table> {
+pub fn merge_files(paths: &[std::path::PathBuf]) -> Result<Table, String> {
     let mut tables = Vec::new();
     for p in paths {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| CliError::bad_input(format!("cannot read {name}: {e}")))?;
+        let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {name}: {e}"))?;
         tables.push((name.clone(), Table::parse(&text, &name)?));
     }
     merge(&tables)
@@ -209,82 +239,6 @@ pub fn gaps(t: &Table) -> Vec<usize> {
     out
 }
 
-fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
-    for (i, f) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if f.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(f);
-        }
-    }
-    out.push('\n');
-}
-
-/// RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines.
-fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut records = Vec::new();
-    let mut rec = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => quoted = true,
-            ',' => rec.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                line += 1;
-                rec.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut rec));
-            }
-            _ => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(format!("line {line}: a quoted field is not closed"));
-    }
-    if !field.is_empty() || !rec.is_empty() {
-        rec.push(field);
-        records.push(rec);
-    }
-    Ok(records)
-}
-
-/// Write `sweep.csv` and `heatmap.png` into `dir` (created if missing).
-///
-/// # Errors
-/// The directory or a file cannot be written, or the heatmap cannot be drawn.
-pub fn write_outputs(dir: &Path, table: &Table) -> CliResult {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
-    let png = super::heatmap::render_png(table).map_err(CliError::failure)?;
-    super::write_atomic(&dir.join("sweep.csv"), table.to_csv().as_bytes())
-        .map_err(CliError::failure)?;
-    super::write_atomic(&dir.join("heatmap.png"), &png).map_err(CliError::failure)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,7 +247,7 @@ mod tests {
         let mut t = Table::new(&["target".into(), "k".into()]);
         let fields = |spec: &str, seed: &str| -> Vec<String> {
             let mut f = vec![spec.to_string(), "1".to_string(), seed.to_string()];
-            f.extend((1..METRICS.len()).map(|i| format!("{i}")));
+            f.extend((1..columns().len()).map(|i| format!("{i}")));
             f
         };
         t.rows.push((0, fields("normal(0, 1)", "0")));
@@ -323,11 +277,11 @@ mod tests {
         let m = merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap();
         assert_eq!(m, t);
         let e = merge(&[("a".into(), a.clone()), ("a2".into(), a.clone())]).unwrap_err();
-        assert!(e.message.contains("is in both"), "{}", e.message);
+        assert!(e.contains("is in both"), "{e}");
         let mut c = a.clone();
         c.rows[0].1[3] = "0.5".into();
         let e = merge(&[("a".into(), a), ("c".into(), c)]).unwrap_err();
-        assert!(e.message.contains("differs between"), "{}", e.message);
+        assert!(e.contains("differs between"), "{e}");
     }
 
     #[test]

@@ -1,0 +1,400 @@
+//! The metric columns: every number a run reports, defined once — its name,
+//! what it means, and how it is read off a snapshot and the last
+//! iteration's stats — and the one rule for values that are not finite.
+//!
+//! `metrics.csv`, `summary.json`'s `final`, `sweep.csv`, the window's
+//! curves, exact panel and history CSV all read [`METRICS`] by name; a new
+//! metric is one row here.
+//!
+//! # Non-finite values (every file)
+//!
+//! - CSV: a finite number is written in Rust's shortest round-trip form;
+//!   `inf`, `-inf` and `nan` are written out (an infinite KL is `inf`);
+//!   an empty field means *not applicable* (V for a loss whose D is not a
+//!   probability, a G loss when no G step ran).
+//! - JSON: a number that is not finite, and a value that does not apply,
+//!   are `null`.
+
+use std::sync::OnceLock;
+
+use crate::gan::{Snapshot, StepStats};
+
+/// One value of a column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// A real number (possibly infinite or NaN).
+    Num(f64),
+    /// A count.
+    Count(u64),
+    /// A yes/no.
+    Flag(bool),
+    /// Not applicable here.
+    Missing,
+}
+
+impl Value {
+    /// The value as CSV text (see the [module docs](self)).
+    pub fn csv(&self) -> String {
+        match *self {
+            Value::Num(v) if v.is_finite() => format!("{v}"),
+            Value::Num(v) if v.is_nan() => "nan".into(),
+            Value::Num(v) if v > 0.0 => "inf".into(),
+            Value::Num(_) => "-inf".into(),
+            Value::Count(n) => n.to_string(),
+            Value::Flag(b) => b.to_string(),
+            Value::Missing => String::new(),
+        }
+    }
+
+    /// The value as a number for plots and tables: counts and flags as
+    /// numbers, `Missing` as NaN.
+    pub fn number(&self) -> f64 {
+        match *self {
+            Value::Num(v) => v,
+            Value::Count(n) => n as f64,
+            Value::Flag(b) => f64::from(u8::from(b)),
+            Value::Missing => f64::NAN,
+        }
+    }
+
+    /// `Some` finite number, else `None`.
+    pub fn finite(&self) -> Option<f64> {
+        Some(self.number()).filter(|v| v.is_finite())
+    }
+
+    fn from_opt(v: Option<f64>) -> Value {
+        v.map_or(Value::Missing, Value::Num)
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Value::Num(v) if v.is_finite() => s.serialize_f64(v),
+            Value::Count(n) => s.serialize_u64(n),
+            Value::Flag(b) => s.serialize_bool(b),
+            Value::Num(_) | Value::Missing => s.serialize_none(),
+        }
+    }
+}
+
+/// One column: a name, what it means, and how to read its value (`F`, a
+/// function of what the column is read from).
+pub struct Column<F> {
+    /// The header in CSV files and the key in JSON.
+    pub name: &'static str,
+    /// What it is (README, the window's tooltips).
+    pub doc: &'static str,
+    /// Its value.
+    pub value: F,
+}
+
+/// How a metric is read off a [`Moment`].
+pub type MetricFn = fn(&Moment<'_>) -> Value;
+
+/// What a metric is read from: a snapshot and the stats of the iteration
+/// that led to it.
+pub struct Moment<'a> {
+    /// The snapshot.
+    pub snap: &'a Snapshot,
+    /// The last iteration's stats (losses `None` when none ran).
+    pub stats: &'a StepStats,
+}
+
+fn infinite_when_none(v: Option<f64>) -> Value {
+    Value::Num(v.unwrap_or(f64::INFINITY))
+}
+
+/// Every metric, in one order.
+pub static METRICS: &[Column<MetricFn>] = &[
+    Column {
+        name: "step",
+        doc: "completed iterations of Algorithm 1",
+        value: |m| Value::Count(m.snap.step),
+    },
+    Column {
+        name: "loss_d",
+        doc: "D's minibatch loss (penalties included)",
+        value: |m| Value::from_opt(m.stats.loss_d),
+    },
+    Column {
+        name: "loss_g",
+        doc: "G's minibatch loss",
+        value: |m| Value::from_opt(m.stats.loss_g),
+    },
+    Column {
+        name: "grad_norm_d",
+        doc: "‖∂L_D/∂θ_D‖ of the last D step",
+        value: |m| Value::from_opt(m.stats.grad_norm_d),
+    },
+    Column {
+        name: "grad_norm_g",
+        doc: "‖∂L_G/∂θ_G‖ of the last G step",
+        value: |m| Value::from_opt(m.stats.grad_norm_g),
+    },
+    Column {
+        name: "jsd",
+        doc: "JSD(p_data ‖ p_g) = ½KL(p_data‖m) + ½KL(p_g‖m), m = ½(p_data+p_g), between 0 and ln 2; exact on the grid",
+        value: |m| Value::Num(m.snap.theory.jsd),
+    },
+    Column {
+        name: "c_g",
+        doc: "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g); its minimum −log 4 is reached iff p_g = p_data",
+        value: |m| Value::Num(m.snap.theory.c_g),
+    },
+    Column {
+        name: "v",
+        doc: "V(G, D) = E_data[log D(x)] + E_g[log(1 − D(x))] with the current D, exact on the grid (losses whose D is a probability)",
+        value: |m| Value::from_opt(m.snap.theory.v),
+    },
+    Column {
+        name: "gap",
+        doc: "C(G) − V(G, D) ≥ 0: how far D is from the optimal D*",
+        value: |m| Value::from_opt(m.snap.theory.gap()),
+    },
+    Column {
+        name: "kl_data_g",
+        doc: "KL(p_data ‖ p_g); ∞ when p_data puts mass (1e-12 or more in all) where p_g has none",
+        value: |m| infinite_when_none(m.snap.theory.kl_data_g),
+    },
+    Column {
+        name: "kl_g_data",
+        doc: "KL(p_g ‖ p_data); ∞ when p_g puts mass (1e-12 or more in all) where p_data has none",
+        value: |m| infinite_when_none(m.snap.theory.kl_g_data),
+    },
+    Column {
+        name: "w1",
+        doc: "W1 = ∫ |F_data − F_g| dx, the earth mover's distance",
+        value: |m| Value::Num(m.snap.theory.w1),
+    },
+    Column {
+        name: "pearson_chi2",
+        doc: "χ²_Pearson(p_data + p_g ‖ 2 p_g), the divergence LSGAN minimises",
+        value: |m| Value::Num(m.snap.theory.pearson_chi2),
+    },
+    Column {
+        name: "modes_covered",
+        doc: "modes with at least 10% of their own mass under p_g within 3σ of their centre",
+        value: |m| Value::Count(m.snap.theory.modes.covered as u64),
+    },
+    Column {
+        name: "modes_total",
+        doc: "the target's modes",
+        value: |m| Value::Count(m.snap.theory.modes.total as u64),
+    },
+    Column {
+        name: "high_quality",
+        doc: "p_g's mass within 3σ of any mode",
+        value: |m| Value::Num(m.snap.theory.modes.high_quality),
+    },
+    Column {
+        name: "kl_modes",
+        doc: "KL from G's per-mode mass to the target's mode weights",
+        value: |m| Value::Num(m.snap.theory.modes.kl_modes),
+    },
+    Column {
+        name: "d_max_dev",
+        doc: "max |D(x) − ½| where p_data is at least 5% of its peak (the paper's D = ½ at the optimum; losses whose D is a probability)",
+        value: |m| Value::from_opt(m.snap.d_max_dev()),
+    },
+];
+
+/// The columns of `metrics.csv` (and of the window's history CSV).
+pub const METRICS_CSV: &[&str] = &[
+    "step",
+    "loss_d",
+    "loss_g",
+    "grad_norm_d",
+    "grad_norm_g",
+    "jsd",
+    "c_g",
+    "v",
+    "gap",
+    "kl_data_g",
+    "kl_g_data",
+    "w1",
+    "modes_covered",
+    "high_quality",
+];
+
+/// The keys of `summary.json`'s `final`.
+pub const SUMMARY_FINAL: &[&str] = &[
+    "jsd",
+    "c_g",
+    "v",
+    "kl_data_g",
+    "kl_g_data",
+    "w1",
+    "pearson_chi2",
+    "modes_covered",
+    "modes_total",
+    "high_quality",
+    "kl_modes",
+    "d_max_dev",
+    "loss_d",
+    "loss_g",
+];
+
+/// The metric columns of `sweep.csv` (between the grid keys and the run's
+/// own columns).
+pub const SWEEP_METRICS: &[&str] = &[
+    "jsd",
+    "c_g",
+    "v",
+    "kl_data_g",
+    "kl_g_data",
+    "w1",
+    "modes_covered",
+    "modes_total",
+    "high_quality",
+];
+
+/// The position of metric `name` in [`METRICS`].
+///
+/// # Panics
+/// For a name that is not a metric (a programming error; a test checks
+/// every list).
+pub fn index(name: &str) -> usize {
+    METRICS
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no metric named {name}"))
+}
+
+/// The metric named `name`.
+///
+/// # Panics
+/// As [`index`].
+pub fn metric(name: &str) -> &'static Column<MetricFn> {
+    &METRICS[index(name)]
+}
+
+/// The values of every metric at one moment, in [`METRICS`] order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record(pub Vec<Value>);
+
+impl Record {
+    /// Reads every metric off `snap` and `stats`.
+    pub fn new(snap: &Snapshot, stats: &StepStats) -> Record {
+        let m = Moment { snap, stats };
+        Record(METRICS.iter().map(|c| (c.value)(&m)).collect())
+    }
+
+    /// The value of metric `i` (see [`index`]).
+    pub fn get(&self, i: usize) -> Value {
+        self.0.get(i).copied().unwrap_or(Value::Missing)
+    }
+
+    /// The value of the metric named `name`.
+    pub fn by_name(&self, name: &str) -> Value {
+        self.get(index(name))
+    }
+
+    /// The completed iterations.
+    pub fn step(&self) -> u64 {
+        match self.by_name("step") {
+            Value::Count(n) => n,
+            _ => 0,
+        }
+    }
+
+    /// The fields of `columns` as CSV text.
+    pub fn csv_fields(&self, columns: &Selection) -> Vec<String> {
+        columns.0.iter().map(|&i| self.get(i).csv()).collect()
+    }
+
+    /// `columns` as a JSON object (in their order).
+    pub fn json<'a>(&'a self, columns: &'a Selection) -> impl serde::Serialize + 'a {
+        JsonRecord(self, columns)
+    }
+}
+
+struct JsonRecord<'a>(&'a Record, &'a Selection);
+
+impl serde::Serialize for JsonRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.1.0.len()))?;
+        for &i in &self.1.0 {
+            map.serialize_entry(METRICS[i].name, &self.0.get(i))?;
+        }
+        map.end()
+    }
+}
+
+/// Some metrics by position, in a file's order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selection(Vec<usize>);
+
+impl Selection {
+    /// The metrics named, in that order.
+    ///
+    /// # Panics
+    /// As [`index`].
+    pub fn of(names: &[&str]) -> Selection {
+        Selection(names.iter().map(|n| index(n)).collect())
+    }
+
+    /// Their names.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|&i| METRICS[i].name).collect()
+    }
+}
+
+/// `metrics.csv`'s columns, resolved once.
+pub fn metrics_csv() -> &'static Selection {
+    static S: OnceLock<Selection> = OnceLock::new();
+    S.get_or_init(|| Selection::of(METRICS_CSV))
+}
+
+/// `summary.json`'s `final`, resolved once.
+pub fn summary_final() -> &'static Selection {
+    static S: OnceLock<Selection> = OnceLock::new();
+    S.get_or_init(|| Selection::of(SUMMARY_FINAL))
+}
+
+/// `sweep.csv`'s metric columns, resolved once.
+pub fn sweep_metrics() -> &'static Selection {
+    static S: OnceLock<Selection> = OnceLock::new();
+    S.get_or_init(|| Selection::of(SWEEP_METRICS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_names_metrics_once() {
+        for list in [METRICS_CSV, SUMMARY_FINAL, SWEEP_METRICS] {
+            let s = Selection::of(list);
+            let mut seen = s.0.clone();
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), list.len(), "{list:?}");
+        }
+        let mut names: Vec<&str> = METRICS.iter().map(|c| c.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), METRICS.len(), "a metric defined twice");
+    }
+
+    #[test]
+    fn the_one_non_finite_rule() {
+        assert_eq!(Value::Num(0.25).csv(), "0.25");
+        assert_eq!(Value::Num(f64::INFINITY).csv(), "inf");
+        assert_eq!(Value::Num(f64::NEG_INFINITY).csv(), "-inf");
+        assert_eq!(Value::Num(f64::NAN).csv(), "nan");
+        assert_eq!(Value::Missing.csv(), "");
+        assert_eq!(Value::Count(3).csv(), "3");
+        for (v, json) in [
+            (Value::Num(1.5), "1.5"),
+            (Value::Num(f64::INFINITY), "null"),
+            (Value::Num(f64::NAN), "null"),
+            (Value::Missing, "null"),
+            (Value::Count(2), "2"),
+            (Value::Flag(true), "true"),
+        ] {
+            assert_eq!(serde_json::to_string(&v).unwrap(), json);
+        }
+    }
+}
