@@ -43,6 +43,10 @@ pub struct App {
     pub(super) curve_hidden: (u32, u32),
     /// The paths of the files section and its last message.
     pub(super) files: Files,
+    /// Where Play stops for a lesson: its `steps` (until reached once).
+    lesson_end: Option<u64>,
+    /// A lesson that reached its end: the banner that says so.
+    lesson_done: Option<u64>,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -97,6 +101,7 @@ impl App {
         let mut settings: Settings = storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
+        let opened_on_a_lesson = options.config.is_some() && options.lesson.is_some();
         if let Some(cfg) = options.config {
             settings.config = cfg;
             settings.lesson = options.lesson;
@@ -113,6 +118,15 @@ impl App {
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
         settings.backend = trainer.choice();
+        let screenshot_run = options.screenshot.is_some();
+        if screenshot_run {
+            // A screenshot run trains as fast as it can to its own --steps.
+            settings.speed = None;
+        } else if opened_on_a_lesson {
+            settings.speed = lesson_pace(settings.lesson.as_deref());
+        }
+        let lesson_end =
+            (!screenshot_run && settings.lesson.is_some()).then_some(settings.config.steps);
         let repaint_ctx = ctx.clone();
         let mut runner = Runner::start(trainer, options.steps, move || {
             repaint_ctx.request_repaint()
@@ -150,6 +164,8 @@ impl App {
             fps: Fps::default(),
             curve_hidden: (0, 0),
             files: Files::new(files_dir),
+            lesson_end,
+            lesson_done: None,
             screenshot,
             outcome,
             started: Instant::now(),
@@ -215,6 +231,13 @@ impl App {
         if view.is_some() {
             self.view = view;
         }
+        if let Some(end) = self.lesson_end
+            && self.status.step >= end
+            && !self.status.playing
+        {
+            self.lesson_end = None;
+            self.lesson_done = Some(end);
+        }
     }
 
     /// Carry out what the controls asked for, after drawing.
@@ -222,18 +245,26 @@ impl App {
         for a in actions {
             match a {
                 Action::TogglePlay => {
-                    self.runner.send(if self.status.playing {
-                        Command::Pause
-                    } else {
-                        Command::Play
-                    });
+                    self.runner
+                        .send(match (self.status.playing, self.lesson_end) {
+                            (true, _) => Command::Pause,
+                            (false, Some(end)) if self.status.step < end => Command::RunTo(end),
+                            (false, _) => Command::Play,
+                        });
                     self.status.playing = !self.status.playing;
+                    self.lesson_done = None;
                 }
                 Action::StepD => self.runner.send(Command::StepD),
                 Action::StepG => self.runner.send(Command::StepG),
                 Action::Step => self.runner.send(Command::Step),
                 Action::Reset => {
                     self.history.clear();
+                    self.lesson_done = None;
+                    self.lesson_end = self
+                        .settings
+                        .lesson
+                        .is_some()
+                        .then_some(self.settings.config.steps);
                     self.runner
                         .send(Command::Reset(Box::new(self.settings.config.clone())));
                 }
@@ -243,13 +274,20 @@ impl App {
                     self.runner.send(Command::Apply(cfg));
                 }
                 Action::Lesson(name, cfg) => {
+                    // A lesson opens at its pace and stops at its end.
+                    self.settings.speed = lesson_pace(Some(&name));
+                    self.runner.send(Command::Speed(self.settings.speed));
                     self.settings.lesson = Some(name);
+                    self.lesson_end = Some(cfg.steps);
+                    self.lesson_done = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
                     self.runner.send(Command::Reset(cfg));
                 }
                 Action::Load(cfg) => {
+                    self.lesson_end = None;
+                    self.lesson_done = None;
                     self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
@@ -331,6 +369,8 @@ impl App {
             .show(ui, |ui| {
                 if let Some(step) = self.status.diverged_at {
                     actions.extend(plots::diverged_banner(ui, step));
+                } else if let Some(end) = self.lesson_done {
+                    actions.extend(plots::lesson_done_banner(ui, end));
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
@@ -425,6 +465,13 @@ impl App {
             ctx.request_repaint();
         }
     }
+}
+
+/// The steps per second a lesson opens at (`None`: full speed).
+fn lesson_pace(lesson: Option<&str>) -> Option<f64> {
+    lesson
+        .and_then(crate::gan::presets::find)
+        .and_then(|p| p.pace)
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
