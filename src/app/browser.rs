@@ -31,6 +31,18 @@ pub fn set_title(title: &str) {
     }
 }
 
+/// Create the canvas's WebGL 2 context without multisampling, before
+/// eframe asks for it (a canvas keeps its first context, and eframe takes
+/// the browser's default, which multisamples). egui smooths its edges
+/// itself; multisampling only quadruples the pixels a software rasteriser
+/// (SwiftShader, with no GPU) shades and resolves each frame. Where WebGL 2
+/// is missing eframe falls back as before.
+pub fn plain_webgl(canvas: &web_sys::HtmlCanvasElement) {
+    let options = web_sys::WebGlContextAttributes::new();
+    options.set_antialias(false);
+    let _ = canvas.get_context_with_context_options("webgl2", &options);
+}
+
 /// The value of `key` in the page address's query (`?lesson=wgan`).
 pub fn query(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

@@ -20,7 +20,8 @@
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
 //! - [`history`], [`view`] — what is drawn.
 //! - [`session`] — the trainer and its commands; [`runner`] — where its
-//!   steps run; `thread` — the native worker thread.
+//!   steps run; `thread` — the native worker thread; `frame_budget` — how
+//!   long each frame trains in the frame loop.
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
@@ -28,6 +29,7 @@ mod controls;
 #[cfg(not(target_arch = "wasm32"))]
 mod disk;
 pub mod files;
+mod frame_budget;
 pub mod history;
 mod plots;
 pub mod runner;
@@ -120,6 +122,7 @@ pub fn start() {
             browser::set_title("ganscope — no canvas with id 'ganscope' in the page");
             return;
         };
+        browser::plain_webgl(&canvas);
         let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
         let started = eframe::WebRunner::new()
             .start(

@@ -13,11 +13,11 @@
 //! the window the same publications, so a run is the same bit for bit
 //! wherever its steps run.
 
+use super::frame_budget::{FRAME_MAX_STEPS, FrameBudget};
 use super::session::{Command, Inbox, Session, Taken};
 #[cfg(not(target_arch = "wasm32"))]
 use super::thread::Worker;
 use crate::gan::Trainer;
-use web_time::Duration;
 
 /// Where the steps run (see the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,83 +36,6 @@ impl Default for Steps {
         } else {
             Steps::Thread
         }
-    }
-}
-
-/// The frame loop's training budget per frame: at least this …
-pub const FRAME_BUDGET_MIN: Duration = Duration::from_millis(4);
-
-/// … at most this, so that the page still answers a click within a
-/// tenth of a second or so …
-pub const FRAME_BUDGET_MAX: Duration = Duration::from_millis(100);
-
-/// … and this before the first frames are measured.
-pub const FRAME_BUDGET_START: Duration = Duration::from_millis(16);
-
-/// At most this many steps per frame: a clock that stands still inside a
-/// task (a browser's virtual time) must not hold the frame for ever.
-pub const FRAME_MAX_STEPS: u64 = 20_000;
-
-/// How long the frame loop trains in each frame. A browser calls the frame
-/// loop when it can show a new frame: at the display's rate (60 Hz), or
-/// slower when drawing is slow — with no GPU, SwiftShader draws the page on
-/// the CPU, on another thread, and the page thread waits for it between
-/// frames. The budget fills that wait: after each frame it becomes the time
-/// between the last two frame starts less what the frame spent drawing
-/// (eframe's CPU time for the UI and painting) and a small margin, averaged
-/// with the last budget; and it is never less than the drawing itself, so
-/// that training has at least half the page thread when drawing alone would
-/// fill it.
-///
-/// ```text
-/// budget ← clamp(½ budget + ½ (interval − drawing − margin), max(drawing, MIN), MAX)
-/// ```
-#[derive(Debug, Clone)]
-pub struct FrameBudget {
-    budget: Duration,
-    last_start: Option<web_time::Instant>,
-    last_trained: Duration,
-}
-
-impl Default for FrameBudget {
-    fn default() -> Self {
-        FrameBudget {
-            budget: FRAME_BUDGET_START,
-            last_start: None,
-            last_trained: Duration::ZERO,
-        }
-    }
-}
-
-impl FrameBudget {
-    /// Room left between frames for other work of the browser.
-    const MARGIN: Duration = Duration::from_millis(2);
-
-    /// The budget for the frame starting now, given the CPU time eframe
-    /// measured for the last frame (training included; `None`: unknown).
-    pub fn next(&mut self, last_frame_cpu: Option<f32>) -> Duration {
-        let now = web_time::Instant::now();
-        if let (Some(start), Some(cpu)) = (self.last_start, last_frame_cpu) {
-            let cpu = Duration::try_from_secs_f32(cpu.max(0.0)).unwrap_or(Duration::ZERO);
-            let drawing = cpu.saturating_sub(self.last_trained);
-            self.budget = Self::update(self.budget, now.duration_since(start), drawing);
-        }
-        self.last_start = Some(now);
-        self.budget
-    }
-
-    /// The next budget after a frame that started `interval` after the one
-    /// before and spent `drawing` on the UI and painting.
-    fn update(budget: Duration, interval: Duration, drawing: Duration) -> Duration {
-        let fill = interval.saturating_sub(drawing + Self::MARGIN);
-        let target = (budget + fill) / 2;
-        let floor = drawing.max(FRAME_BUDGET_MIN).min(FRAME_BUDGET_MAX);
-        target.clamp(floor, FRAME_BUDGET_MAX)
-    }
-
-    /// How long the frame actually trained.
-    pub fn trained(&mut self, time: Duration) {
-        self.last_trained = time;
     }
 }
 
@@ -172,17 +95,16 @@ impl Runner {
         }
     }
 
-    /// Called once per frame, before drawing, with the CPU time eframe
-    /// measured for the last frame: in the frame loop, train for the
-    /// [`FrameBudget`] while playing and publish when due. Returns whether
-    /// the session needs another frame soon (it is playing, or has
+    /// Called once per frame, before drawing: in the frame loop, train for
+    /// the [`FrameBudget`] while playing and publish when due. Returns
+    /// whether the session needs another frame soon (it is playing, or has
     /// something to publish); a thread wakes the window itself.
-    pub fn frame(&mut self, last_frame_cpu: Option<f32>) -> bool {
+    pub fn frame(&mut self) -> bool {
         match self {
             #[cfg(not(target_arch = "wasm32"))]
             Runner::Thread(_) => false,
             Runner::InFrame(f) => {
-                let budget = f.budget.next(last_frame_cpu);
+                let budget = f.budget.next();
                 let t0 = web_time::Instant::now();
                 // A capped slice simply waits for a later frame.
                 let _ = f.session.train_slice(budget, Some(FRAME_MAX_STEPS));
@@ -212,55 +134,5 @@ impl Runner {
             Runner::Thread(w) => w.take(),
             Runner::InFrame(f) => f.inbox.take(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ms(x: u64) -> Duration {
-        Duration::from_millis(x)
-    }
-
-    /// Run the budget through frames whose interval is what a browser
-    /// would give: the longer of the page's own work (drawing + training +
-    /// 1 ms of its own) and the time the drawing thread needs (`gpu`).
-    fn settle(drawing: u64, gpu: u64) -> (Duration, Duration) {
-        let mut budget = FRAME_BUDGET_START;
-        let mut interval = ms(0);
-        for _ in 0..50 {
-            interval = (ms(drawing) + budget + ms(1)).max(ms(gpu));
-            budget = FrameBudget::update(budget, interval, ms(drawing));
-        }
-        (budget, interval)
-    }
-
-    #[test]
-    fn the_budget_fills_the_wait_for_a_slow_drawing_thread() {
-        // SwiftShader needs 60 ms a frame; the page draws in 10.
-        let (budget, interval) = settle(10, 60);
-        assert!(budget >= ms(45) && budget <= ms(50), "{budget:?}");
-        assert!(interval <= ms(61), "no slower frames: {interval:?}");
-    }
-
-    #[test]
-    fn at_the_displays_rate_it_takes_what_is_left_of_the_frame() {
-        // 60 Hz, 5 ms of drawing: the frame stays at 16–17 ms.
-        let (budget, interval) = settle(5, 16);
-        assert!(budget >= FRAME_BUDGET_MIN && budget <= ms(10), "{budget:?}");
-        assert!(interval <= ms(17), "{interval:?}");
-    }
-
-    #[test]
-    fn it_trains_at_least_as_long_as_it_draws_and_never_past_the_cap() {
-        // The page thread is the bottleneck: half for training.
-        let (budget, _) = settle(30, 0);
-        assert_eq!(budget, ms(30));
-        // Drawing longer than the cap: the cap.
-        let (budget, _) = settle(250, 0);
-        assert_eq!(budget, FRAME_BUDGET_MAX);
-        let (budget, _) = settle(10, 1_000);
-        assert_eq!(budget, FRAME_BUDGET_MAX);
     }
 }

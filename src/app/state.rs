@@ -493,11 +493,11 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
 }
 
 impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         // In the frame loop this trains (a thread trains on its own); the
         // UI's time per frame is counted after it.
-        let mut again = self.runner.frame(frame.info().cpu_usage);
+        let mut again = self.runner.frame();
         let t0 = Instant::now();
         self.poll();
         let mut actions = self.shortcuts(&ctx);

@@ -8,7 +8,7 @@
 //! # The sum, element by element
 //!
 //! ```text
-//! c[i, j] ← Σ_p a[i, p] · (α b[p, j])        (from 0, p = 0, 1, …, k − 1)
+//! c[i, j] ← α · Σ_p a[i, p] b[p, j]          (from 0, p = 0, 1, …, k − 1)
 //!           + β c[i, j]                        (unless β = 0)
 //! ```
 //!
@@ -59,9 +59,9 @@ unsafe fn store(job: &Job, i: usize, j: usize, sum: f32) {
     unsafe {
         let c = job.c.add(i + j * job.ldc);
         *c = if job.beta == 0.0 {
-            sum
+            job.alpha * sum
         } else {
-            sum + job.beta * *c
+            job.alpha * sum + job.beta * *c
         };
     }
 }
@@ -79,7 +79,7 @@ unsafe fn tile(job: &Job, i: usize, j: usize) {
         unsafe {
             let a: [f32; TR] = std::ptr::read_unaligned(job.a.add(i + p * job.lda).cast());
             for (q, acc) in acc.iter_mut().enumerate() {
-                let s = job.alpha * *job.b.add(p * job.rs + (j + q) * job.cs);
+                let s = *job.b.add(p * job.rs + (j + q) * job.cs);
                 for (x, w) in acc.iter_mut().zip(a) {
                     *x += w * s;
                 }
@@ -106,7 +106,7 @@ unsafe fn edge(job: &Job, i: usize, j: usize, rows: usize, cols: usize) {
             for p in 0..job.k {
                 // SAFETY: in bounds.
                 unsafe {
-                    let s = job.alpha * *job.b.add(p * job.rs + (j + q) * job.cs);
+                    let s = *job.b.add(p * job.rs + (j + q) * job.cs);
                     sum += *job.a.add(i + r + p * job.lda) * s;
                 }
             }
