@@ -74,15 +74,6 @@ impl Runner {
         }
     }
 
-    /// Where the steps run.
-    pub fn steps(&self) -> Steps {
-        match self {
-            #[cfg(not(target_arch = "wasm32"))]
-            Runner::Thread(_) => Steps::Thread,
-            Runner::InFrame(_) => Steps::InFrame,
-        }
-    }
-
     /// Ask the session for something; a thread does it soon, the frame loop
     /// at once.
     pub fn send(&mut self, c: Command) {
