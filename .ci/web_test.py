@@ -1,4 +1,4 @@
-"""The web page in a real browser: headless Chromium trains a lesson in it.
+"""The web page in a real browser: headless Chromium trains lessons in it.
 
 usage: web_test.py DIST [--shots DIR] [--seconds S] [--min-steps N]
 
@@ -7,15 +7,17 @@ Chromium (WebGL on SwiftShader, no GPU, no display) over the DevTools
 protocol on a pipe, in real time. For the goodfellow lesson, then the
 mode-collapse lesson (`?lesson=NAME` in the address):
 
-- the page's title must read `ganscope — <lesson> — step N` with N > 0
-  within a deadline (else the wasm did not load or never trained: fail);
-- N must advance over S seconds and exceed N_min (else training stalls:
-  fail); steps/s over that window is printed;
-- the title is read back from the DOM, as `chromium --dump-dom` prints it;
-- a screenshot must not be blank (many distinct colours) and must show the
-  figure: p_g's green and p_data's near-black (the paper's colours).
+- the page's title must read `ganscope — <lesson> — step 0` within a
+  deadline (else the wasm did not load: fail, with what the page logged);
+- a click on "full speed" (the lesson opens at its pace) and the space key
+  (play) must take the title to step 5000, where the lesson pauses, and it
+  must stay there; the screenshot there must not be blank (many distinct
+  colours) and must show the figure: p_g's green and p_data's near-black;
+- goodfellow then trains on (space) for S seconds: the step, read from the
+  DOM as `chromium --dump-dom` prints it, must advance by more than N (else
+  training stalls: fail); steps/s over that window is printed.
 
-Then the bare address must come back on mode-collapse: the settings persist
+Last, the bare address must come back on mode-collapse: the settings persist
 in the browser's local storage. With --shots, the screenshots are kept as
 DIR/web-goodfellow.png and DIR/web-mode-collapse.png.
 
