@@ -9,6 +9,11 @@
 //! probes (`Σ 0·x` is 0 for finite `x` and NaN otherwise). One G step is
 //! the same with D detached.
 //!
+//! A G step against the oracle D ([`Backend::g_step_by`]) downloads the
+//! fakes, asks the oracle for `∂L_G/∂x` on the host, uploads it as a
+//! constant `w` and runs the reverse pass of the surrogate `Σ w·x`, whose
+//! parameter gradient is `Σ (∂L_G/∂x)·∂x/∂θ_G`, G's own gradient.
+//!
 //! The new parameters are computed before the numbers come back; when the
 //! loss or the gradient is not finite they are simply dropped, and when the
 //! new parameters are not finite the previous ones are kept aside for
@@ -412,6 +417,48 @@ impl Backend for CandleBackend {
     ) -> Result<StepOut, BackendError> {
         let graph = self.g_graph(objective, draws).map_err(err)?;
         self.update(Player::G, graph, None).map_err(err)
+    }
+
+    fn g_step_by(
+        &mut self,
+        draws: &Draws<f32>,
+        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
+    ) -> Result<StepOut, BackendError> {
+        let fake_in = self.fakes(draws, false).map_err(err)?;
+        let (rows, cols) = fake_in.dims2().map_err(err)?;
+        let x: Vec<f32> = flat_of(std::iter::once(&fake_in))
+            .map_err(err)?
+            .into_iter()
+            .map(|v| v as f32)
+            .collect();
+        let mut dl = vec![0.0f32; x.len()];
+        let (l, mean_fake) = loss(&x, &mut dl);
+        if !l.is_finite() {
+            return Ok(StepOut {
+                loss: l,
+                penalty: 0.0,
+                mean_real: 0.0,
+                mean_fake,
+                grad_norm: f32::NAN,
+                outcome: Outcome::NonFiniteLoss,
+            });
+        }
+        let run = |me: &mut Self| -> CResult<StepOut> {
+            let w = me.upload(&dl, rows, cols)?;
+            let zero = Tensor::zeros((), me.dtype, &me.device)?;
+            let graph = Graph {
+                total: fake_in.mul(&w)?.sum_all()?,
+                penalty: zero.clone(),
+                mean_real: zero.clone(),
+                mean_fake: zero,
+                fake_in,
+            };
+            me.update(Player::G, graph, None)
+        };
+        let mut out = run(self).map_err(err)?;
+        out.loss = l;
+        out.mean_fake = mean_fake;
+        Ok(out)
     }
 
     fn generator(&self) -> &Mlp<f32> {

@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The exact divergences between two densities: JSD, both KLs, W1 and C(G).
+    /// The exact divergences between two densities: JSD, both KLs, W1, C(G), H², both χ² and TV.
     Theory {
         /// The first density, e.g. 'normal(0, 1)' or '0.3*normal(-2,0.5) + 0.7*laplace(2,1)'.
         #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]

@@ -8,6 +8,8 @@
 //!
 //! - [`Backend::d_step`] / [`Backend::g_step`]: one update of D (G fixed) or
 //!   of G (D fixed) on these draws, and what it measured;
+//!   [`Backend::g_step_by`]: one update of G against a D that is a function
+//!   of the fakes (the exact optimum of `oracle`);
 //! - [`Backend::generator`] / [`Backend::discriminator`]: the networks as
 //!   host [`Mlp<f32>`] for the snapshot, the theory and the window;
 //! - [`Backend::restore`]: undo the last update of one network after it made
@@ -124,6 +126,19 @@ pub trait Backend: Send + fmt::Debug {
         &mut self,
         objective: &Objective,
         draws: &Draws<f32>,
+    ) -> Result<StepOut, BackendError>;
+
+    /// One G update against a D given as a function of the fakes (the
+    /// oracle of `d_model = oracle`): `loss(x, dl_dx)` returns `(L_G, mean D)`
+    /// at `x = G(z) + ν` and writes `∂L_G/∂x`; the engine backpropagates it
+    /// through G and steps G's optimizer.
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn g_step_by(
+        &mut self,
+        draws: &Draws<f32>,
+        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
     ) -> Result<StepOut, BackendError>;
 
     /// G as a host network (current parameters).

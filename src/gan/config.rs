@@ -14,7 +14,7 @@ use crate::density::{Mixture, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
 
-use super::{ConfigError, LossKind};
+use super::{ConfigError, DModel, LossKind};
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30,6 +30,8 @@ pub struct Config {
     pub g_hidden: Vec<usize>,
     /// Hidden widths of D: `[pack, d_hidden…, 1]`.
     pub d_hidden: Vec<usize>,
+    /// What plays D: the network, or the exact optimum (`oracle`).
+    pub d_model: DModel,
     /// Hidden activation of both networks.
     pub activation: Activation,
     /// The objective.
@@ -78,6 +80,7 @@ impl Default for Config {
             latent_dim: 1,
             g_hidden: vec![32, 32],
             d_hidden: vec![32, 32],
+            d_model: DModel::Mlp,
             activation: Activation::LeakyRelu,
             loss: LossKind::NonSaturating,
             optimizer: OptimizerKind::Adam,

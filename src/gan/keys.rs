@@ -19,7 +19,7 @@
 use std::str::FromStr;
 
 use super::loss::names;
-use super::{Config, ConfigError, LossKind, Prior};
+use super::{Config, ConfigError, DModel, LossKind, Prior};
 use crate::nn::{Activation, OptimizerKind};
 
 /// How the window offers a key.
@@ -209,6 +209,11 @@ impl Named for LossKind {
         LossKind::ALL.iter().map(|l| l.name()).collect()
     }
 }
+impl Named for DModel {
+    fn names() -> Vec<&'static str> {
+        DModel::ALL.iter().map(|m| m.name()).collect()
+    }
+}
 
 macro_rules! named_text {
     ($($t:ty),*) => {$(
@@ -226,7 +231,7 @@ macro_rules! named_text {
         }
     )*};
 }
-named_text!(Prior, Activation, OptimizerKind, LossKind);
+named_text!(Prior, Activation, OptimizerKind, LossKind, DModel);
 
 // The range checks: each takes the key's name and value and says what is
 // wrong in one line.
@@ -378,11 +383,14 @@ pub static KEYS: &[Key] = &[
     key!(d_hidden, live: false, widget: Widget::Text,
         range: "at most 16 widths, each 1 ..= 4096", check: widths,
         doc: "hidden widths of D"),
+    key!(d_model, live: false, widget: Widget::Choice(DModel::names),
+        range: "`mlp`, `oracle` (with `pack` = 1, `latent_dim` = 1, a loss other than `hinge` and `fgan_tv`)", check: any,
+        doc: "what plays D: the network, or `oracle`, the exact optimum (D*, T*, f*) on the grid at every G step (Proposition 2; no D steps run)"),
     key!(activation, live: false, widget: Widget::Choice(Activation::names),
         range: "`relu`, `leaky_relu`, `tanh`, `elu`, `softplus`, `sigmoid`", check: any,
         doc: "hidden activation of both networks"),
     key!(loss, live: true, widget: Widget::Choice(LossKind::names),
-        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`", check: any,
+        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`, `fgan_kl`, `fgan_reverse_kl`, `fgan_pearson`, `fgan_hellinger`, `fgan_js`, `fgan_tv`", check: any,
         doc: "the objective (D's weights are kept when it changes live)"),
     key!(optimizer, live: false, widget: Widget::Choice(OptimizerKind::names),
         range: "`sgd`, `momentum`, `adam`, `rmsprop`", check: any,
@@ -441,6 +449,24 @@ pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {
             "batch must be at least pack ({}), got {}",
             c.pack, c.batch
         ));
+    }
+    if c.d_model == DModel::Oracle {
+        // The oracle is D* of one sample against the exact p_g of a 1-D latent.
+        if c.pack != 1 {
+            return fail(format!("d_model = oracle needs pack = 1, got {}", c.pack));
+        }
+        if c.latent_dim != 1 {
+            return fail(format!(
+                "d_model = oracle needs latent_dim = 1 (an exact p_g), got {}",
+                c.latent_dim
+            ));
+        }
+        if matches!(c.loss, LossKind::Hinge | LossKind::FganTv) {
+            return fail(format!(
+                "d_model = oracle needs a loss whose optimum is smooth in x, not {} (its optimum is a step)",
+                c.loss
+            ));
+        }
     }
     Ok(())
 }

@@ -4,8 +4,11 @@
 //! # Files, one concept each
 //!
 //! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
-//! - [`loss`] — [`LossKind`] and the six losses on D's raw outputs
+//! - [`d_model`] — [`DModel`]: a trained D, or the exact optimum (`oracle`).
+//! - [`loss`] — [`LossKind`] and the losses on D's raw outputs
 //!   (log-sum-exp forms), with what D's output means and its optimum.
+//! - [`fgan`] — [`FDiv`]: the f-GAN divergences of Nowozin et al. (2016),
+//!   their conjugates, output activations and optima.
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
 //!   instance noise, R1 and WGAN-GP penalties, and their gradients
 //!   (generic over f32/f64, so the gradient check runs the same code).
@@ -19,6 +22,8 @@
 //! - [`driver`] — [`Driver`]: runs a trainer by a budget of steps or time
 //!   and hands every step and snapshot to an [`Observer`] (train, sweep and
 //!   the window's worker are observers).
+//! - [`oracle`] — [`Oracle`]: the exact optimum D*, T* or f* as a
+//!   differentiable function of x, for `d_model = oracle` (Proposition 2).
 //! - `backup` — the last finite state, kept without per-step copies.
 //! - `live` — settings that change while training.
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
@@ -45,14 +50,17 @@
 pub mod backend;
 mod backup;
 pub mod config;
+pub mod d_model;
 pub mod driver;
 pub mod error;
 mod eval;
+pub mod fgan;
 pub mod keys;
 mod live;
 pub mod loss;
 pub mod native;
 pub mod objective;
+pub mod oracle;
 pub mod presets;
 pub mod snapshot;
 pub mod trainer;
@@ -61,10 +69,13 @@ pub use backend::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
 };
 pub use config::{Config, Prior};
+pub use d_model::DModel;
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
+pub use fgan::FDiv;
 pub use loss::LossKind;
 pub use native::NativeBackend;
-pub use objective::{DEval, Draws, GEval, Objective, Scratch};
+pub use objective::{DEval, Draws, GEval, Objective, Scratch, g_grad_by};
+pub use oracle::Oracle;
 pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};

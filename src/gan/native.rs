@@ -6,7 +6,7 @@
 use super::GanError;
 use super::backend::{Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut};
 use super::backup::{Backup, clip_weights};
-use super::objective::{Draws, Objective, Scratch};
+use super::objective::{Draws, Objective, Scratch, g_grad_by};
 use crate::nn::{Grads, Mlp, Optimizer};
 
 /// The hand-written engine of [`crate::nn`]; see the [module docs](self).
@@ -49,6 +49,33 @@ impl NativeBackend {
             opt_g,
             opt_d,
         })
+    }
+}
+
+impl NativeBackend {
+    /// Steps G's optimizer on the gradient in `grads_g` (unless the loss or
+    /// the gradient is not finite) and reports the update.
+    fn apply_g(&mut self, loss: f32, mean_fake: f32) -> StepOut {
+        let mut out = StepOut {
+            loss,
+            penalty: 0.0,
+            mean_real: 0.0,
+            mean_fake,
+            grad_norm: self.grads_g.norm(),
+            outcome: Outcome::Applied,
+        };
+        if !(loss.is_finite() && self.grads_g.is_finite()) {
+            out.outcome = Outcome::NonFiniteLoss;
+            return out;
+        }
+        let lr = self.opt_g.config().lr;
+        self.backup_g.catch_up();
+        self.backup_g.record(&self.grads_g, lr, None);
+        self.opt_g.step(&mut self.g, &self.grads_g);
+        if !self.g.is_finite() {
+            out.outcome = Outcome::NonFiniteParams;
+        }
+        out
     }
 }
 
@@ -107,26 +134,16 @@ impl Backend for NativeBackend {
             &mut self.scratch,
             &mut self.grads_g,
         );
-        let mut out = StepOut {
-            loss: ev.loss,
-            penalty: 0.0,
-            mean_real: 0.0,
-            mean_fake: ev.mean_fake,
-            grad_norm: self.grads_g.norm(),
-            outcome: Outcome::Applied,
-        };
-        if !(ev.loss.is_finite() && self.grads_g.is_finite()) {
-            out.outcome = Outcome::NonFiniteLoss;
-            return Ok(out);
-        }
-        let lr = self.opt_g.config().lr;
-        self.backup_g.catch_up();
-        self.backup_g.record(&self.grads_g, lr, None);
-        self.opt_g.step(&mut self.g, &self.grads_g);
-        if !self.g.is_finite() {
-            out.outcome = Outcome::NonFiniteParams;
-        }
-        Ok(out)
+        Ok(self.apply_g(ev.loss, ev.mean_fake))
+    }
+
+    fn g_step_by(
+        &mut self,
+        draws: &Draws<f32>,
+        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
+    ) -> Result<StepOut, BackendError> {
+        let ev = g_grad_by(&self.g, draws, &mut self.scratch, &mut self.grads_g, loss);
+        Ok(self.apply_g(ev.loss, ev.mean_fake))
     }
 
     fn generator(&self) -> &Mlp<f32> {

@@ -32,7 +32,8 @@
 //! ```
 //!
 //! and `∂L_G/∂x` flows into G's backward pass; noise is additive, so
-//! `∂x_f/∂G(z) = 1`.
+//! `∂x_f/∂G(z) = 1`. [`g_grad_by`] is the same step with `L_G` and
+//! `∂L_G/∂x` given by a function of the fakes (the oracle D of `oracle`).
 
 use nalgebra::RealField;
 
@@ -311,4 +312,29 @@ impl Objective {
         g.backward(&mut s.ws_g, &s.dx, grads, None);
         GEval { loss, mean_fake }
     }
+}
+
+/// The G step against a D given as a function of the fakes: `loss(x, dl_dx)`
+/// returns `(L_G, mean D)` at `x = G(z) + ν` and writes `∂L_G/∂x`; overwrites
+/// `grads` with `∂L_G/∂θ_G`. Only `draws.z` and `draws.noise_fake` are used.
+///
+/// # Panics
+/// If the draws and the scratch disagree in size.
+pub fn g_grad_by<T: RealField + Copy>(
+    g: &Mlp<T>,
+    draws: &Draws<T>,
+    s: &mut Scratch<T>,
+    grads: &mut Grads<T>,
+    loss: &mut dyn FnMut(&[T], &mut [T]) -> (T, T),
+) -> GEval<T> {
+    assert_eq!(
+        s.fake_in.len(),
+        draws.len(),
+        "scratch was built for another batch"
+    );
+    grads.zero();
+    generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+    let (l, mean_fake) = loss(&s.fake_in, &mut s.dx);
+    g.backward(&mut s.ws_g, &s.dx, grads, None);
+    GEval { loss: l, mean_fake }
 }

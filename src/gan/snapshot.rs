@@ -31,9 +31,17 @@
 //!   `f*(x) = ∫ sign(F_g − F_data)`, defined up to a constant (0 at the grid's
 //!   left edge), and its value is W1.
 //! - hinge: `d` is the raw critic; no closed-form optimum is drawn.
+//! - f-GAN (`fgan_*`): `d` is the critic `T = g_f(v)`; the optimum is
+//!   `T* = f′(p_data/p_g)` per bin, and `f_divergence` and `f_bound` are
+//!   D_f(p_data‖p_g) and the variational bound at the current critic (see
+//!   [`super::fgan`]), so that their gap shows how far T is from T*.
 //!
 //! `theory.v` (and so the gap `C(G) − V(G, D)`) is only given for the
 //! cross-entropy losses, whose D is a probability.
+//!
+//! With `d_model = oracle`, `d` and the force are those of the exact optimum
+//! ([`super::oracle`]) instead of the network's, so the figure shows D on D*
+//! and V(G, D) = C(G).
 
 use crate::density::Univariate;
 use crate::theory::{
@@ -41,7 +49,8 @@ use crate::theory::{
 };
 
 use super::loss::display_d;
-use super::{LossKind, State, Trainer};
+use super::oracle::{Oracle, finite_range};
+use super::{DModel, LossKind, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
 pub const GRID_BINS: usize = 1024;
@@ -136,6 +145,14 @@ pub struct Snapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
     pub force: Vec<f64>,
+    /// f-GAN losses: the optimal critic `T* = f′(p_data/p_g)` per bin
+    /// (empty for the other losses).
+    pub t_star: Vec<f64>,
+    /// f-GAN losses: D_f(p_data‖p_g) on the grid (∞ allowed); `None` for
+    /// the other losses.
+    pub f_divergence: Option<f64>,
+    /// f-GAN losses: the bound `E_data T − E_g f*(T)` at the current critic.
+    pub f_bound: Option<f64>,
 }
 
 impl Snapshot {
@@ -148,7 +165,18 @@ impl Snapshot {
             }
             LossKind::Wgan | LossKind::WganGp => Some(&self.theory.critic),
             LossKind::Hinge => None,
+            LossKind::FganKl
+            | LossKind::FganReverseKl
+            | LossKind::FganPearson
+            | LossKind::FganHellinger
+            | LossKind::FganJs
+            | LossKind::FganTv => Some(&self.t_star),
         }
+    }
+
+    /// D_f − bound ≥ 0 for the f-GAN losses: how far the critic is from T*.
+    pub fn f_gap(&self) -> Option<f64> {
+        Some(self.f_divergence? - self.f_bound?)
     }
 
     /// `max |D(x) − ½|` over the bins where p_data is at least 5% of its
@@ -168,16 +196,6 @@ impl Snapshot {
             .fold(0.0, f64::max);
         Some(dev)
     }
-}
-
-fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {
-    let r = xs
-        .iter()
-        .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
-    (r.0 <= r.1).then_some(r)
 }
 
 impl Trainer {
@@ -204,10 +222,21 @@ impl Trainer {
             LatentPoints::Sample(_) => pushforward_samples(&grid, &g_x),
         };
         let x = grid.centres();
-        let d_raw = self.d_raw(&x);
+        // With the oracle, D is the exact optimum the last G step was taken against.
+        let oracle = (self.config.d_model == DModel::Oracle)
+            .then(|| Oracle::new(loss, &grid, &p_mass, &q_mass))
+            .flatten();
+        let d_raw = match &oracle {
+            Some(o) => o.raw_at(&x),
+            None => self.d_raw(&x),
+        };
         let d = d_raw.iter().map(|&l| display_d(loss, l)).collect();
         let logits = loss.is_cross_entropy().then_some(d_raw.as_slice());
         let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &self.target.modes());
+        let fdiv = loss.fdiv();
+        let t_star = fdiv.map_or_else(Vec::new, |f| f.t_star_of_masses(&p_mass, &q_mass));
+        let f_divergence = fdiv.map(|f| f.divergence(&p_mass, &q_mass));
+        let f_bound = fdiv.map(|f| f.bound(&p_mass, &q_mass, &d_raw));
 
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
@@ -230,7 +259,16 @@ impl Trainer {
             p_data_mass: p_mass,
             p_g_mass: q_mass,
             p_g_exact: exact,
-            force: self.generator_force(&x),
+            force: match &oracle {
+                Some(o) => x
+                    .iter()
+                    .map(|&xi| {
+                        let (v, dv) = o.value(xi);
+                        -super::loss::g_loss_one(loss, v).1 * dv
+                    })
+                    .collect(),
+                None => self.generator_force(&x),
+            },
             grid,
             x,
             d,
@@ -239,6 +277,9 @@ impl Trainer {
             map_z,
             map_x,
             map_optimal,
+            t_star,
+            f_divergence,
+            f_bound,
         }
     }
 }

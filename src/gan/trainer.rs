@@ -20,6 +20,11 @@
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
 //!
+//! With `d_model = oracle` no D step runs and none draws: each G step
+//! computes the exact optimum of the loss for the current G on the grid
+//! (`oracle`) and descends G's loss against it; the stream then holds the
+//! initial weights and, per G step, the noise (and instance noise) only.
+//!
 //! # Divergence
 //!
 //! After every D or G update the loss, the gradient and the new parameters
@@ -41,8 +46,9 @@ use super::backend::{
 };
 use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
-use super::snapshot::LatentPoints;
-use super::{Config, GanError, LossKind, Prior};
+use super::oracle::Oracle;
+use super::snapshot::{GRID_BINS, LatentPoints};
+use super::{Config, DModel, GanError, LossKind, Prior};
 use crate::density::{Mixture, Univariate};
 use crate::nn::{Init, Mlp, OptimizerConfig};
 
@@ -313,12 +319,40 @@ impl Trainer {
         }
     }
 
+    /// The exact optimum of the loss for the current G (`d_model = oracle`),
+    /// on the snapshot's grid; `None` when the config has no oracle.
+    pub(super) fn oracle(&self) -> Option<Oracle> {
+        let LatentPoints::Exact(zp) = &self.latent_points else {
+            return None;
+        };
+        let g_x = self.generate(&zp.z);
+        Oracle::for_pushforward(
+            self.config.loss,
+            &self.target,
+            &g_x,
+            &zp.seg_mass,
+            GRID_BINS,
+        )
+    }
+
     /// One G update (no iteration is counted).
     fn g_update(&mut self, stats: &mut StepStats) {
         let sigma = stats.sigma;
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
-        let result = self.engine.g_step(&self.objective, &self.draws);
+        let result = if self.config.d_model == DModel::Oracle {
+            match self.oracle() {
+                Some(o) => self
+                    .engine
+                    .g_step_by(&self.draws, &mut |x, dl| o.g_loss(x, dl)),
+                None => Err(BackendError(format!(
+                    "no oracle for loss {} with latent_dim {}",
+                    self.config.loss, self.config.latent_dim
+                ))),
+            }
+        } else {
+            self.engine.g_step(&self.objective, &self.draws)
+        };
         if let Some(out) = self.finish_update(result, Player::G) {
             stats.loss_g = Some(out.loss as f64);
             stats.d_fake = Some(out.mean_fake as f64);
@@ -348,6 +382,12 @@ impl Trainer {
         if self.state != State::Running {
             return stats;
         }
+        // The oracle D is exact at every G step: no D step runs (and none draws).
+        let d_steps = if self.config.d_model == DModel::Oracle {
+            0
+        } else {
+            d_steps
+        };
         for _ in 0..d_steps {
             self.d_update(&mut stats);
             if self.state != State::Running {

@@ -42,18 +42,24 @@ pub struct FigureData {
 /// figure (a gap in the curve).
 const D_STAR_MASS: f64 = 1e-10;
 
+/// Below this fraction of the peak of p_data + p_g, an f-GAN critic T and
+/// its optimum T* are left out: T* = 1 + ln(p_data/p_g) (KL) or
+/// 2(p_data/p_g − 1) (Pearson) runs off to ±∞ in the tails and would set
+/// the scale of the axis.
+const F_CRITIC_MASS: f64 = 1e-3;
+
 /// D* = p_data/(p_data + p_g) where the two densities have mass, NaN (a gap)
-/// where both are below [`D_STAR_MASS`] of their peak. There the ratio is one
+/// where both are below `threshold` ([`D_STAR_MASS`]) of their peak. There the ratio is one
 /// of two numbers indistinguishable from 0, and at the edge of the grid it is
 /// set by where the pushforward of the z-grid ends (p_g exactly 0, D* = 1),
 /// not by the theory: drawn, it is a spike to 1 at the window's edge.
-fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
+fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64], threshold: f64) -> Vec<f64> {
     let peak = p.iter().zip(q).map(|(a, b)| a + b).fold(0.0_f64, f64::max);
     p.iter()
         .zip(q)
         .zip(d_star)
         .map(|((a, b), &d)| {
-            if a + b >= D_STAR_MASS * peak {
+            if a + b >= threshold * peak {
                 d
             } else {
                 f64::NAN
@@ -72,7 +78,14 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         LossKind::Lsgan => ("D(x) (LSGAN, raw)", "D*(x) = p_data/(p_data+p_g)"),
         LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
         LossKind::Hinge => ("critic f(x)", ""),
+        LossKind::FganKl
+        | LossKind::FganReverseKl
+        | LossKind::FganPearson
+        | LossKind::FganHellinger
+        | LossKind::FganJs
+        | LossKind::FganTv => ("critic T(x) = g_f(v)", "T*(x) = f′(p_data/p_g)"),
     };
+    let fgan = snap.loss.fdiv().is_some();
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
     let mut subtitle = format!(
         "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
@@ -82,6 +95,9 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         t.w1,
         kl(t.kl_data_g)
     );
+    if let (Some(df), Some(bound)) = (snap.f_divergence, snap.f_bound) {
+        let _ = write!(subtitle, "   D_f {df:.4}   bound {bound:.4}");
+    }
     if t.modes.total > 1 {
         let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
     }
@@ -94,15 +110,27 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         x: snap.x[inner.clone()].to_vec(),
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
-        d: snap.d[inner.clone()].to_vec(),
+        // An f-GAN critic and its optimum grow without bound where one
+        // density vanishes: both are drawn where the densities have mass.
+        d: if fgan {
+            shown_where_there_is_mass(
+                &snap.p_data[inner.clone()],
+                &snap.p_g[inner.clone()],
+                &snap.d[inner.clone()],
+                F_CRITIC_MASS,
+            )
+        } else {
+            snap.d[inner.clone()].to_vec()
+        },
         d_star: match (
             snap.optimum(),
-            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan,
+            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan || fgan,
         ) {
             (Some(o), true) => shown_where_there_is_mass(
                 &snap.p_data[inner.clone()],
                 &snap.p_g[inner.clone()],
                 &o[inner.clone()],
+                if fgan { F_CRITIC_MASS } else { D_STAR_MASS },
             ),
             (Some(o), false) => o[inner.clone()].to_vec(),
             (None, _) => Vec::new(),
@@ -404,7 +432,7 @@ fn draw_strip(
 
 #[cfg(test)]
 mod tests {
-    use super::shown_where_there_is_mass;
+    use super::{D_STAR_MASS, shown_where_there_is_mass};
 
     #[test]
     fn d_star_is_left_out_only_where_neither_density_has_mass() {
@@ -418,7 +446,7 @@ mod tests {
             .zip(&q)
             .map(|(a, b)| if a + b > 0.0 { a / (a + b) } else { f64::NAN })
             .collect();
-        let shown = shown_where_there_is_mass(&p, &q, &d);
+        let shown = shown_where_there_is_mass(&p, &q, &d, D_STAR_MASS);
         assert!(shown[0].is_nan(), "the edge spike is a gap");
         assert_eq!(shown[1], 0.25);
         assert_eq!(shown[2], 0.5 / 1.2);

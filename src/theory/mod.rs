@@ -15,6 +15,7 @@
 //! its segment's mass to the overflow bin on its side (NaN: half to each),
 //! so no mass is ever dropped. Each module states its own rule in detail.
 
+pub mod chi2_finite;
 pub mod divergence;
 pub mod exact;
 pub mod grid;
@@ -26,7 +27,7 @@ pub mod snapshot;
 pub mod value;
 pub mod wasserstein;
 
-pub use divergence::{jsd, kl, lsgan_d_star_into, pearson_chi2};
+pub use divergence::{chi2, hellinger2, jsd, kl, lsgan_chi2, lsgan_d_star_into, tv};
 pub use grid::{Grid, GridError};
 pub use masses::{bin_masses, bin_masses_into};
 pub use modes::{COVERAGE_FRACTION, ModeCoverage, mode_coverage};

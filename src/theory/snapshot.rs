@@ -3,7 +3,7 @@
 //! # Formula
 //! From the bin masses P (p_data) and Q (p_g) on a grid and D's logits per bin:
 //! D* = P/(P+Q), V(G, D), C(G) = V(G, D*) = −ln 4 + 2·JSD, KL both ways, W1 and
-//! the critic f*, χ²_Pearson(P+Q ‖ 2Q) for LSGAN, and mode coverage; see the
+//! the critic f*, LSGAN's χ²_Pearson(P+Q ‖ 2Q), and mode coverage; see the
 //! module of each quantity for its formula and non-finite rule.
 //!
 //! # Non-finite values
@@ -11,7 +11,7 @@
 //! `None` (JSON `null`), `v` is `None` when no D was given, a NaN mass or logit
 //! propagates into the sums it enters.
 
-use super::divergence::{jsd, kl, pearson_chi2};
+use super::divergence::{jsd, kl, lsgan_chi2};
 use super::grid::Grid;
 use super::modes::{ModeCoverage, mode_coverage};
 use super::value::{c_of_g, d_star_into, value};
@@ -39,7 +39,7 @@ pub struct Theory {
     /// W1(p_data, p_g).
     pub w1: f64,
     /// χ²_Pearson(p_data + p_g ‖ 2 p_g), LSGAN's divergence.
-    pub pearson_chi2: f64,
+    pub lsgan_chi2: f64,
     /// Mode coverage of the target's modes (empty for no modes).
     pub modes: ModeCoverage,
 }
@@ -86,7 +86,7 @@ impl Theory {
         self.kl_data_g = kl(p, q);
         self.kl_g_data = kl(q, p);
         self.w1 = w1(grid, p, q);
-        self.pearson_chi2 = pearson_chi2(p, q);
+        self.lsgan_chi2 = lsgan_chi2(p, q);
         self.modes = mode_coverage(grid, q, modes);
     }
 
