@@ -19,7 +19,6 @@ fn fgan_real(f: FDiv, v: &Tensor) -> Result<Tensor> {
         FDiv::ReverseKl => v.neg()?.exp(),
         FDiv::Hellinger => v.neg()?.exp()?.affine(1.0, -1.0),
         FDiv::Js => softplus(&v.neg()?)?.affine(1.0, -LN_2),
-        FDiv::Tv => v.tanh()?.affine(-0.5, 0.0),
     }
 }
 
@@ -31,7 +30,6 @@ fn fgan_fake(f: FDiv, v: &Tensor) -> Result<Tensor> {
         FDiv::Pearson => v.sqr()?.affine(0.25, 0.0)?.add(v),
         FDiv::Hellinger => v.exp()?.affine(1.0, -1.0),
         FDiv::Js => softplus(v)?.affine(1.0, -LN_2),
-        FDiv::Tv => v.tanh()?.affine(0.5, 0.0),
     }
 }
 

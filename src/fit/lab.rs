@@ -209,3 +209,41 @@ impl Lab {
             .collect()
     }
 }
+
+/// What to fit: a target spec, a model and the fits to run (a lesson's
+/// `[fit]` table, `ganscope fit`'s arguments).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitSpec {
+    /// The target, in the spec grammar.
+    pub target: String,
+    /// The model.
+    pub model: Model,
+    /// The fits, in order (every one of [`FitKind::ALL`] by default).
+    pub kinds: Vec<FitKind>,
+}
+
+impl FitSpec {
+    /// Reads `model` and the fit names (all of them when `names` is empty).
+    ///
+    /// # Errors
+    /// An unknown model or fit name.
+    pub fn parse(target: &str, model: &str, names: &[&str]) -> Result<FitSpec, super::FitError> {
+        let model: Model = model.parse()?;
+        let mut kinds = Vec::new();
+        for n in names {
+            let k =
+                FitKind::from_name(n).ok_or_else(|| super::FitError::Divergence(n.to_string()))?;
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        if kinds.is_empty() {
+            kinds = FitKind::ALL.to_vec();
+        }
+        Ok(FitSpec {
+            target: target.trim().to_string(),
+            model,
+            kinds,
+        })
+    }
+}

@@ -26,7 +26,7 @@ pub mod mle;
 pub mod model;
 pub mod optimize;
 
-pub use lab::{FitKind, Fitted, Lab, MLE_SAMPLES, STARTS};
+pub use lab::{FitKind, FitSpec, Fitted, Lab, MLE_SAMPLES, STARTS};
 pub use landscape::{Divergence, FIT_BINS, Landscape};
 pub use model::{MAX_COMPONENTS, Model, Params};
 

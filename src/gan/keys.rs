@@ -384,13 +384,13 @@ pub static KEYS: &[Key] = &[
         range: "at most 16 widths, each 1 ..= 4096", check: widths,
         doc: "hidden widths of D"),
     key!(d_model, live: false, widget: Widget::Choice(DModel::names),
-        range: "`mlp`, `oracle` (with `pack` = 1, `latent_dim` = 1, a loss other than `hinge` and `fgan_tv`)", check: any,
+        range: "`mlp`, `oracle` (with `pack` = 1, `latent_dim` = 1, a loss other than `hinge`)", check: any,
         doc: "what plays D: the network, or `oracle`, the exact optimum (D*, T*, f*) on the grid at every G step (Proposition 2; no D steps run)"),
     key!(activation, live: false, widget: Widget::Choice(Activation::names),
         range: "`relu`, `leaky_relu`, `tanh`, `elu`, `softplus`, `sigmoid`", check: any,
         doc: "hidden activation of both networks"),
     key!(loss, live: true, widget: Widget::Choice(LossKind::names),
-        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`, `fgan_kl`, `fgan_reverse_kl`, `fgan_pearson`, `fgan_hellinger`, `fgan_js`, `fgan_tv`", check: any,
+        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`, `fgan_kl`, `fgan_reverse_kl`, `fgan_pearson`, `fgan_hellinger`, `fgan_js`", check: any,
         doc: "the objective (D's weights are kept when it changes live)"),
     key!(optimizer, live: false, widget: Widget::Choice(OptimizerKind::names),
         range: "`sgd`, `momentum`, `adam`, `rmsprop`", check: any,
@@ -461,7 +461,7 @@ pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {
                 c.latent_dim
             ));
         }
-        if matches!(c.loss, LossKind::Hinge | LossKind::FganTv) {
+        if c.loss == LossKind::Hinge {
             return fail(format!(
                 "d_model = oracle needs a loss whose optimum is smooth in x, not {} (its optimum is a step)",
                 c.loss

@@ -76,8 +76,6 @@ pub enum LossKind {
     FganHellinger,
     /// f-GAN's Jensen–Shannon: 2·JSD.
     FganJs,
-    /// f-GAN with f(u) = ½|u − 1|: total variation.
-    FganTv,
 }
 
 impl LossKind {
@@ -94,7 +92,6 @@ impl LossKind {
         LossKind::FganPearson,
         LossKind::FganHellinger,
         LossKind::FganJs,
-        LossKind::FganTv,
     ];
 
     /// The config name (snake case).
@@ -111,7 +108,6 @@ impl LossKind {
             LossKind::FganPearson => "fgan_pearson",
             LossKind::FganHellinger => "fgan_hellinger",
             LossKind::FganJs => "fgan_js",
-            LossKind::FganTv => "fgan_tv",
         }
     }
 
@@ -123,7 +119,6 @@ impl LossKind {
             LossKind::FganPearson => Some(FDiv::Pearson),
             LossKind::FganHellinger => Some(FDiv::Hellinger),
             LossKind::FganJs => Some(FDiv::Js),
-            LossKind::FganTv => Some(FDiv::Tv),
             LossKind::Minimax
             | LossKind::NonSaturating
             | LossKind::Wgan
@@ -273,8 +268,8 @@ pub fn g_loss_one<T: RealField + Copy>(kind: LossKind, l: T) -> (T, T) {
         | LossKind::FganReverseKl
         | LossKind::FganPearson
         | LossKind::FganHellinger
-        | LossKind::FganJs
-        | LossKind::FganTv => match kind.fdiv() {
+        | LossKind::FganJs => match kind.fdiv() {
+            // G descends the bound: −f*(g_f(v)).
             Some(f) => {
                 let (v, dv) = f.fake_term(l);
                 (-v, -dv)

@@ -34,8 +34,8 @@
 //! | wgan, wgan_gp             | f*(x)                 | [`crate::theory::critic`], itself piecewise linear |
 //!
 //! and ∂ₓv = v′(r)·∂ₓr is the slope of that piecewise-linear r: the central
-//! difference of neighbouring bins. `hinge` and `fgan_tv` have step optima
-//! (±1, ±½) with no useful slope; the config refuses them with the oracle.
+//! difference of neighbouring bins. `hinge` has a step optimum (±1) with no
+//! useful slope; the config refuses it with the oracle.
 //!
 //! # Where it fails
 //!
@@ -98,7 +98,7 @@ fn cast<T: RealField + Copy>(x: f64) -> T {
 
 impl Oracle {
     /// The optimum of `loss` for bin masses `p` (p_data) and `q` (p_g) on
-    /// `grid` (n + 2 bins each); `None` for `hinge` and `fgan_tv`.
+    /// `grid` (n + 2 bins each); `None` for `hinge`.
     ///
     /// # Panics
     /// The masses are not of the grid's length.
@@ -113,8 +113,8 @@ impl Oracle {
             LossKind::Wgan | LossKind::WganGp => Map::Critic,
             LossKind::Hinge => return None,
             _ => match loss.fdiv() {
-                Some(FDiv::Tv) | None => return None,
                 Some(f) => Map::F(f),
+                None => return None,
             },
         };
         let n = grid.n();
@@ -187,10 +187,10 @@ impl Oracle {
                 let s = sigmoid(u);
                 (s, s * (1.0 - s) * du)
             }
-            Map::F(f) => match f.v_star(u) {
-                Some((v, dv)) => (v, dv * du),
-                None => (f64::NAN, f64::NAN),
-            },
+            Map::F(f) => {
+                let (v, dv) = f.v_star(u);
+                (v, dv * du)
+            }
         }
     }
 
@@ -246,7 +246,6 @@ mod tests {
         assert!(close(o.value(-3.0), (r(1), 0.0)));
         assert!(close(o.value(9.0), (r(4), 0.0)));
         assert!(Oracle::new(LossKind::Hinge, &grid, &p, &q).is_none());
-        assert!(Oracle::new(LossKind::FganTv, &grid, &p, &q).is_none());
     }
 
     #[test]

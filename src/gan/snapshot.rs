@@ -169,8 +169,7 @@ impl Snapshot {
             | LossKind::FganReverseKl
             | LossKind::FganPearson
             | LossKind::FganHellinger
-            | LossKind::FganJs
-            | LossKind::FganTv => Some(&self.t_star),
+            | LossKind::FganJs => Some(&self.t_star),
         }
     }
 

@@ -82,8 +82,7 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         | LossKind::FganReverseKl
         | LossKind::FganPearson
         | LossKind::FganHellinger
-        | LossKind::FganJs
-        | LossKind::FganTv => ("critic T(x) = g_f(v)", "T*(x) = f′(p_data/p_g)"),
+        | LossKind::FganJs => ("critic T(x) = g_f(v)", "T*(x) = f′(p_data/p_g)"),
     };
     let fgan = snap.loss.fdiv().is_some();
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
