@@ -315,13 +315,22 @@ fn trajectory_base() -> Config {
 #[test]
 fn trajectories_match_native_for_100_steps() {
     let base = trajectory_base();
-    let mut configs: Vec<Config> = [LossKind::Minimax, LossKind::NonSaturating, LossKind::Lsgan]
-        .iter()
-        .map(|&loss| Config {
-            loss,
-            ..base.clone()
-        })
-        .collect();
+    let mut configs: Vec<Config> = [
+        LossKind::Minimax,
+        LossKind::NonSaturating,
+        LossKind::Lsgan,
+        LossKind::FganKl,
+        LossKind::FganReverseKl,
+        LossKind::FganPearson,
+        LossKind::FganHellinger,
+        LossKind::FganJs,
+    ]
+    .iter()
+    .map(|&loss| Config {
+        loss,
+        ..base.clone()
+    })
+    .collect();
     configs.push(Config {
         instance_noise: 0.5,
         r1: 1.0,
@@ -482,4 +491,48 @@ fn a_live_learning_rate_reaches_the_candle_optimizer() {
     };
     let mut t = backends::trainer(c, CANDLE).unwrap();
     common::live_learning_rates_reach_the_optimizers(&mut t);
+}
+
+/// `d_model = oracle` on candle: G's step against the exact optimum runs
+/// through candle's reverse pass (the surrogate Σ w·x with w = ∂L_G/∂x from
+/// the oracle) and follows the native engine for 100 steps, for the GAN,
+/// an f-GAN and the WGAN optimum.
+#[test]
+fn the_oracle_d_runs_on_candle_as_on_native() {
+    for loss in [LossKind::Minimax, LossKind::FganKl, LossKind::Wgan] {
+        let c = Config {
+            d_model: ganscope::gan::DModel::Oracle,
+            loss,
+            g_hidden: vec![16, 16],
+            prior: ganscope::gan::Prior::Normal,
+            batch: 128,
+            ..trajectory_base()
+        };
+        let mut a = Trainer::new(c.clone()).unwrap();
+        let mut b = backends::trainer(c, CANDLE).unwrap();
+        let mut worst = 0.0f64;
+        for _ in 0..100 {
+            let (sa, sb) = (a.step(), b.step());
+            assert_eq!((sa.loss_d, sb.loss_d), (None, None), "no D step");
+            let (x, y) = (sa.loss_g.unwrap(), sb.loss_g.unwrap());
+            worst = worst.max((x - y).abs() / x.abs().max(1e-3));
+        }
+        assert_eq!((a.state(), b.state()), (State::Running, State::Running));
+        let g = |t: &Trainer| -> Vec<f64> {
+            t.generator()
+                .params_flat()
+                .iter()
+                .map(|&x| f64::from(x))
+                .collect()
+        };
+        let params = rel(&g(&b), &g(&a));
+        eprintln!("oracle {loss}: G differs by {params:e}, G losses by {worst:e}");
+        assert!(params < 1e-4, "oracle {loss}: G differs by {params:e}");
+        assert!(worst < 1e-3, "oracle {loss}: G losses differ by {worst:e}");
+        assert_ne!(
+            g(&a),
+            g(&Trainer::new(a.config().clone()).unwrap()),
+            "G moved"
+        );
+    }
 }

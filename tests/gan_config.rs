@@ -81,6 +81,7 @@ fn set_reaches_every_key() {
         ("latent_dim", "3"),
         ("g_hidden", "16,8"),
         ("d_hidden", "[64, 64, 64]"),
+        ("d_model", "oracle"),
         ("activation", "tanh"),
         ("loss", "hinge"),
         ("optimizer", "rmsprop"),
@@ -107,6 +108,10 @@ fn set_reaches_every_key() {
         c.set(k, v).unwrap();
         assert_ne!(c, before, "--set {k}={v} changed nothing");
     }
+    // The oracle D judges one sample with an exact p_g: not packs of 3.
+    let e = c.validate().unwrap_err().to_string();
+    assert!(e.contains("d_model = oracle needs pack = 1"), "{e}");
+    c.set("d_model", "mlp").unwrap();
     c.validate().unwrap();
     assert_eq!(c.prior, Prior::Normal);
     assert_eq!(c.g_hidden, vec![16, 8]);

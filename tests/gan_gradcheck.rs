@@ -158,6 +158,21 @@ fn each_term_alone() {
         ("wgan_gp", obj(LossKind::WganGp, 0.0, 0.0, 10.0, 1)),
         ("lsgan", obj(LossKind::Lsgan, 0.0, 0.0, 0.0, 1)),
         ("hinge", obj(LossKind::Hinge, 0.0, 0.0, 0.0, 1)),
+        ("fgan_kl", obj(LossKind::FganKl, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_reverse_kl",
+            obj(LossKind::FganReverseKl, 0.0, 0.0, 0.0, 1),
+        ),
+        ("fgan_pearson", obj(LossKind::FganPearson, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_hellinger",
+            obj(LossKind::FganHellinger, 0.0, 0.0, 0.0, 1),
+        ),
+        ("fgan_js", obj(LossKind::FganJs, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_kl + r1 + pack",
+            obj(LossKind::FganKl, 0.0, 1.0, 0.0, 2),
+        ),
         ("label smoothing", obj(LossKind::Minimax, 0.3, 0.0, 0.0, 1)),
         ("r1", obj(LossKind::NonSaturating, 0.0, 2.0, 0.0, 1)),
         ("pack 3", obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 3)),

@@ -36,7 +36,9 @@ fn oracle_gradient(loss: LossKind, target: &Mixture, a: f64, b: f64) -> [f64; 2]
     let d = Mlp::<f64>::from_params(&[1, 1], act, &[0.0, 0.0]).unwrap();
     let mut s = Scratch::new(&g, &d, m);
     let mut grads = g.zero_grads();
-    g_grad_by(&g, &draws, &mut s, &mut grads, &mut |x, dl| oracle.g_loss(x, dl));
+    g_grad_by(&g, &draws, &mut s, &mut grads, &mut |x, dl| {
+        oracle.g_loss(x, dl)
+    });
     let flat = grads.to_flat();
     [flat[0], flat[1]]
 }
@@ -142,7 +144,11 @@ fn an_oracle_run_moves_g_only_and_shows_d_star() {
     assert_eq!(t.state(), State::Running);
     assert_eq!(stats.loss_d, None, "no D step");
     assert!(stats.loss_g.is_some_and(f64::is_finite));
-    assert_eq!(t.discriminator().params_flat(), d0, "D's network is not used");
+    assert_eq!(
+        t.discriminator().params_flat(),
+        d0,
+        "D's network is not used"
+    );
     assert_ne!(t.generator().params_flat(), g0);
     let s = t.snapshot();
     let gap = s.theory.gap().unwrap();

@@ -160,9 +160,15 @@ fn the_f_gan_critic_alone_approaches_t_star() {
         .collect();
     eprint!("{table}");
     for (loss, e0, e, df, bound, bound0) in results {
-        assert!(e < 0.1 && e < 0.15 * e0, "{loss}: |T − T*| {e0} -> {e}\n{table}");
+        assert!(
+            e < 0.1 && e < 0.15 * e0,
+            "{loss}: |T − T*| {e0} -> {e}\n{table}"
+        );
         let gap = df - bound;
-        assert!((-1e-6..0.01).contains(&gap), "{loss}: D_f − bound = {gap}\n{table}");
+        assert!(
+            (-1e-6..0.01).contains(&gap),
+            "{loss}: D_f − bound = {gap}\n{table}"
+        );
         assert!(bound > bound0, "{loss}: the bound rises\n{table}");
     }
 }

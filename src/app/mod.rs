@@ -12,10 +12,12 @@
 //!   of the key table) and the transport bar; they return actions.
 //! - [`files`] — save and load configs, export the figure and the curves.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own.
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod controls;
 pub mod files;
+pub mod fit_panel;
 pub mod history;
 mod plots;
 mod settings;

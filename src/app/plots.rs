@@ -23,12 +23,16 @@ pub const FORCE_PURPLE: Color32 = Color32::from_rgb(150, 60, 170);
 /// the tooltip), a short label and a colour.
 type Curve = (&'static str, &'static str, Color32);
 
-const DIVERGENCE_CURVES: [Curve; 5] = [
+const DIVERGENCE_CURVES: [Curve; 8] = [
     ("jsd", "JSD", Color32::from_rgb(200, 40, 40)),
     ("c_g", "C(G)", STAR_ORANGE),
     ("v", "V(G,D)", D_BLUE),
     ("gap", "gap", Color32::from_rgb(120, 120, 120)),
     ("w1", "W1", Color32::from_rgb(0, 150, 150)),
+    // The f-GAN losses' own pair (empty for the others).
+    ("f_divergence", "D_f", FORCE_PURPLE),
+    ("f_bound", "bound", Color32::from_rgb(90, 150, 40)),
+    ("f_gap", "D_f − bound", Color32::from_rgb(160, 160, 160)),
 ];
 
 const LOSS_CURVES: [Curve; 3] = [
@@ -330,7 +334,7 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
 }
 
 /// The exact panel: a metric and its label.
-const PANEL_ROWS: [(&str, &str); 9] = [
+const PANEL_ROWS: [(&str, &str); 11] = [
     ("jsd", "JSD"),
     ("c_g", "C(G)"),
     ("v", "V(G,D)"),
@@ -338,6 +342,8 @@ const PANEL_ROWS: [(&str, &str); 9] = [
     ("kl_data_g", "KL(data‖g)"),
     ("kl_g_data", "KL(g‖data)"),
     ("w1", "W1"),
+    ("f_divergence", "D_f"),
+    ("f_bound", "bound"),
     ("loss_d", "loss D"),
     ("loss_g", "loss G"),
 ];

@@ -4,6 +4,7 @@
 use super::GuiOptions;
 use super::controls::{self, Action, Draft};
 use super::files::Files;
+use super::fit_panel::{FitPanel, FitView};
 use super::history::History;
 use super::plots;
 use super::settings::Settings;
@@ -40,6 +41,8 @@ pub struct App {
     pub(super) curve_hidden: (u32, u32),
     /// The paths of the files section and its last message.
     pub(super) files: Files,
+    /// The exact fits of a lesson with a `[fit]` table.
+    fit: Option<FitPanel>,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -109,6 +112,7 @@ impl App {
         settings.backend = trainer.choice();
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
+        let fit = fit_panel_of(ctx, settings.lesson.as_deref());
         worker.send(Command::Speed(settings.speed));
         let screenshot = options.screenshot.map(|(path, steps)| {
             worker.send(Command::RunTo(steps));
@@ -146,6 +150,7 @@ impl App {
                 ..Default::default()
             },
             screenshot,
+            fit,
             outcome,
             started: std::time::Instant::now(),
             frames: 0,
@@ -171,6 +176,11 @@ impl App {
     /// The outcome of the last action of the Files section.
     pub fn files_message(&self) -> Option<&Result<String, String>> {
         self.files.message.as_ref()
+    }
+
+    /// The newest exact fits, for a lesson with a `[fit]` table.
+    pub fn fit_view(&self) -> Option<&FitView> {
+        self.fit.as_ref().and_then(|f| f.view())
     }
 
     /// The inline error of the target spec field, if any.
@@ -229,6 +239,7 @@ impl App {
                     self.worker.send(Command::Apply(cfg));
                 }
                 Action::Lesson(name, cfg) => {
+                    self.fit = fit_panel_of(ctx, Some(&name));
                     self.settings.lesson = Some(name);
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
@@ -236,6 +247,7 @@ impl App {
                     self.worker.send(Command::Reset(cfg));
                 }
                 Action::Load(cfg) => {
+                    self.fit = None;
                     self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
@@ -320,13 +332,33 @@ impl App {
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
+                // A [fit] lesson: its fits on top, the GAN's figure under them.
+                let figure_h = if let Some(fit) = self.fit.as_mut() {
+                    let target = self.settings.config.target.clone();
+                    if let Some(t) = fit.fit_ui(ui, &target, h * 0.32) {
+                        let mut cfg = self.settings.config.clone();
+                        cfg.target = t;
+                        self.draft = Draft::from_config(&cfg);
+                        actions.push(Action::Apply(Box::new(cfg)));
+                    }
+                    h * 0.30
+                } else {
+                    h * 0.52
+                };
                 match view.as_deref() {
                     Some(v) => {
-                        plots::figure_ui(ui, v, self.settings.toggles, h * 0.52);
-                        plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
+                        plots::figure_ui(ui, v, self.settings.toggles, figure_h);
+                        if self.fit.is_none() {
+                            plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
+                        }
                     }
                     None => {
-                        ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
+                        let rest = if self.fit.is_none() {
+                            h * 0.68
+                        } else {
+                            figure_h
+                        };
+                        ui.allocate_space(egui::vec2(ui.available_width(), rest));
                     }
                 }
                 let mixture = view.as_deref().is_some_and(|v| v.modes.is_some());
@@ -411,6 +443,13 @@ impl App {
             ctx.request_repaint();
         }
     }
+}
+
+/// The fit panel of a lesson that has a `[fit]` table.
+fn fit_panel_of(ctx: &egui::Context, lesson: Option<&str>) -> Option<FitPanel> {
+    let spec = crate::gan::presets::find(lesson?)?.fit.clone()?;
+    let repaint = ctx.clone();
+    Some(FitPanel::new(spec, move || repaint.request_repaint()))
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {

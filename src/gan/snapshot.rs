@@ -153,6 +153,8 @@ pub struct Snapshot {
     pub f_divergence: Option<f64>,
     /// f-GAN losses: the bound `E_data T − E_g f*(T)` at the current critic.
     pub f_bound: Option<f64>,
+    /// `true` when D is the exact optimum (`d_model = oracle`), not a network.
+    pub d_is_oracle: bool,
 }
 
 impl Snapshot {
@@ -279,6 +281,7 @@ impl Trainer {
             t_star,
             f_divergence,
             f_bound,
+            d_is_oracle: oracle.is_some(),
         }
     }
 }

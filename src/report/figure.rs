@@ -85,6 +85,17 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         | LossKind::FganJs => ("critic T(x) = g_f(v)", "T*(x) = f′(p_data/p_g)"),
     };
     let fgan = snap.loss.fdiv().is_some();
+    // The oracle D is D* itself, with D*'s spikes where neither density has mass.
+    let (d_label, mask_d) = if snap.d_is_oracle {
+        (
+            format!("{d_label} = its optimum (oracle)"),
+            Some(D_STAR_MASS),
+        )
+    } else if fgan {
+        (d_label.to_string(), Some(F_CRITIC_MASS))
+    } else {
+        (d_label.to_string(), None)
+    };
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
     let mut subtitle = format!(
         "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
@@ -111,15 +122,14 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         p_g: snap.p_g[inner.clone()].to_vec(),
         // An f-GAN critic and its optimum grow without bound where one
         // density vanishes: both are drawn where the densities have mass.
-        d: if fgan {
-            shown_where_there_is_mass(
+        d: match mask_d {
+            Some(threshold) => shown_where_there_is_mass(
                 &snap.p_data[inner.clone()],
                 &snap.p_g[inner.clone()],
                 &snap.d[inner.clone()],
-                F_CRITIC_MASS,
-            )
-        } else {
-            snap.d[inner.clone()].to_vec()
+                threshold,
+            ),
+            None => snap.d[inner.clone()].to_vec(),
         },
         d_star: match (
             snap.optimum(),
@@ -134,7 +144,7 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             (Some(o), false) => o[inner.clone()].to_vec(),
             (None, _) => Vec::new(),
         },
-        d_label: d_label.to_string(),
+        d_label,
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
         z_map: snap
