@@ -5,23 +5,28 @@
 //!
 //! normal: μ̂ = (1/N) Σ xᵢ, σ̂² = (1/N) Σ (xᵢ − μ̂)² (the closed form).
 //!
-//! mixture(K): expectation–maximisation (Dempster, Laird & Rubin 1977) from
-//! each start, keeping the highest log-likelihood:
+//! mixture(K): expectation–maximisation (Dempster, Laird & Rubin 1977):
+//! [`SHORT_STEPS`] steps from each start, then the start with the highest
+//! log-likelihood goes on alone (a sample of 100 000 makes every EM step cost
+//! 10⁵·K exponentials, and running every start to convergence took half a
+//! minute for K = 3):
 //!
 //! ```text
 //! rᵢₖ = wₖ N(xᵢ; μₖ, σₖ²) / Σⱼ wⱼ N(xᵢ; μⱼ, σⱼ²)       (log-sum-exp)
 //! wₖ = (1/N) Σᵢ rᵢₖ,   μₖ = Σᵢ rᵢₖ xᵢ / Σᵢ rᵢₖ,   σₖ² = Σᵢ rᵢₖ (xᵢ − μₖ)² / Σᵢ rᵢₖ
 //! ```
 //!
-//! until the mean log-likelihood gains less than 1e-12 in a step, or
-//! [`EM_STEPS`] steps; σₖ is kept at least 1e-9 times the sample's spread
+//! until the mean log-likelihood gains less than 1e-10 in a step, or
+//! [`EM_STEPS`] steps in all; σₖ is kept at least 1e-9 times the sample's spread
 //! (a component that collapses onto one point would make the likelihood
 //! unbounded).
 
 use super::model::{Model, Params};
 
-/// The most EM steps from one start.
+/// The most EM steps of the winning start.
 pub const EM_STEPS: usize = 500;
+/// EM steps from every start before the best goes on alone.
+pub const SHORT_STEPS: usize = 20;
 
 /// A fitted model and the steps it took.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,7 +68,7 @@ pub fn fit(model: Model, x: &[f64], starts: &[Vec<f64>]) -> Mle {
     let floor = 1e-9 * sd.max(f64::MIN_POSITIVE);
     let mut best: Option<Mle> = None;
     for s in starts {
-        let r = em(model.params(s), x, floor);
+        let r = em(model.params(s), x, floor, SHORT_STEPS);
         if best
             .as_ref()
             .is_none_or(|b| r.mean_log_likelihood > b.mean_log_likelihood)
@@ -71,7 +76,12 @@ pub fn fit(model: Model, x: &[f64], starts: &[Vec<f64>]) -> Mle {
             best = Some(r);
         }
     }
-    best.unwrap_or_else(|| Mle {
+    best.map(|b| {
+        let mut r = em(b.params, x, floor, EM_STEPS.saturating_sub(b.steps));
+        r.steps += b.steps;
+        r
+    })
+    .unwrap_or_else(|| Mle {
         params: Params {
             weights: vec![1.0],
             mu: vec![m],
@@ -106,20 +116,25 @@ fn lse(v: &[f64]) -> f64 {
     m + v.iter().map(|a| (a - m).exp()).sum::<f64>().ln()
 }
 
-fn em(mut p: Params, x: &[f64], floor: f64) -> Mle {
+/// Up to `max_steps` EM steps from `p`.
+fn em(mut p: Params, x: &[f64], floor: f64, max_steps: usize) -> Mle {
     let k = p.weights.len();
     let n = x.len().max(1) as f64;
     let mut prev = f64::NEG_INFINITY;
     let mut logs = vec![0.0; k];
     let mut steps = 0;
-    for _ in 0..EM_STEPS {
+    for _ in 0..max_steps {
         // E step, accumulating the sufficient statistics of the M step.
         let (mut s0, mut s1, mut s2) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
         let mut ll = 0.0;
+        let consts: Vec<f64> = (0..k)
+            .map(|j| p.weights[j].ln() - p.sigma[j].ln() - LN_SQRT_2PI)
+            .collect();
+        let inv: Vec<f64> = p.sigma.iter().map(|s| 1.0 / s).collect();
         for &xi in x {
             for (j, l) in logs.iter_mut().enumerate() {
-                let z = (xi - p.mu[j]) / p.sigma[j];
-                *l = p.weights[j].ln() - 0.5 * z * z - p.sigma[j].ln() - LN_SQRT_2PI;
+                let z = (xi - p.mu[j]) * inv[j];
+                *l = consts[j] - 0.5 * z * z;
             }
             let t = lse(&logs);
             ll += t;
@@ -146,7 +161,7 @@ fn em(mut p: Params, x: &[f64], floor: f64) -> Mle {
         }
         let total: f64 = p.weights.iter().sum();
         p.weights.iter_mut().for_each(|w| *w /= total);
-        if ll - prev < 1e-12 {
+        if ll - prev < 1e-10 {
             break;
         }
         prev = ll;

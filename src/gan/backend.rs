@@ -131,15 +131,22 @@ pub trait Backend: Send + fmt::Debug {
     /// One G update against a D given as a function of the fakes (the
     /// oracle of `d_model = oracle`): `loss(x, dl_dx)` returns `(L_G, mean D)`
     /// at `x = G(z) + ν` and writes `∂L_G/∂x`; the engine backpropagates it
-    /// through G and steps G's optimizer.
+    /// through G and steps G's optimizer. Both engines implement it; an
+    /// engine that does not says so.
     ///
     /// # Errors
-    /// The engine could not compute.
+    /// The engine could not compute, or has no such step.
     fn g_step_by(
         &mut self,
         draws: &Draws<f32>,
         loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
-    ) -> Result<StepOut, BackendError>;
+    ) -> Result<StepOut, BackendError> {
+        let _ = (draws, loss);
+        Err(BackendError(format!(
+            "the {} engine cannot train G against the oracle D",
+            self.choice()
+        )))
+    }
 
     /// G as a host network (current parameters).
     fn generator(&self) -> &Mlp<f32>;
