@@ -43,6 +43,10 @@ pub struct App {
     pub(super) files: Files,
     /// The exact fits of a lesson with a `[fit]` table.
     fit: Option<FitPanel>,
+    /// Where Play stops for a lesson: its `steps` (until reached once).
+    lesson_end: Option<u64>,
+    /// A lesson that reached its end: the banner that says so.
+    lesson_done: Option<u64>,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -94,6 +98,7 @@ impl App {
         let mut settings: Settings = storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
+        let opened_on_a_lesson = options.config.is_some() && options.lesson.is_some();
         if let Some(cfg) = options.config {
             settings.config = cfg;
             settings.lesson = options.lesson;
@@ -110,6 +115,15 @@ impl App {
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
         settings.backend = trainer.choice();
+        let screenshot_run = options.screenshot.is_some();
+        if screenshot_run {
+            // A screenshot run trains as fast as it can to its own --steps.
+            settings.speed = None;
+        } else if opened_on_a_lesson {
+            settings.speed = lesson_pace(settings.lesson.as_deref());
+        }
+        let lesson_end =
+            (!screenshot_run && settings.lesson.is_some()).then_some(settings.config.steps);
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
         let fit = fit_panel_of(ctx, settings.lesson.as_deref());
@@ -149,6 +163,8 @@ impl App {
                 dir: files_dir,
                 ..Default::default()
             },
+            lesson_end,
+            lesson_done: None,
             screenshot,
             fit,
             outcome,
@@ -211,6 +227,13 @@ impl App {
         if view.is_some() {
             self.view = view;
         }
+        if let Some(end) = self.lesson_end
+            && self.status.step >= end
+            && !self.status.playing
+        {
+            self.lesson_end = None;
+            self.lesson_done = Some(end);
+        }
     }
 
     /// Carry out what the controls asked for, after drawing.
@@ -218,18 +241,26 @@ impl App {
         for a in actions {
             match a {
                 Action::TogglePlay => {
-                    self.worker.send(if self.status.playing {
-                        Command::Pause
-                    } else {
-                        Command::Play
-                    });
+                    self.worker
+                        .send(match (self.status.playing, self.lesson_end) {
+                            (true, _) => Command::Pause,
+                            (false, Some(end)) if self.status.step < end => Command::RunTo(end),
+                            (false, _) => Command::Play,
+                        });
                     self.status.playing = !self.status.playing;
+                    self.lesson_done = None;
                 }
                 Action::StepD => self.worker.send(Command::StepD),
                 Action::StepG => self.worker.send(Command::StepG),
                 Action::Step => self.worker.send(Command::Step),
                 Action::Reset => {
                     self.history.clear();
+                    self.lesson_done = None;
+                    self.lesson_end = self
+                        .settings
+                        .lesson
+                        .is_some()
+                        .then_some(self.settings.config.steps);
                     self.worker
                         .send(Command::Reset(Box::new(self.settings.config.clone())));
                 }
@@ -240,7 +271,12 @@ impl App {
                 }
                 Action::Lesson(name, cfg) => {
                     self.fit = fit_panel_of(ctx, Some(&name));
+                    // A lesson opens at its pace and stops at its end.
+                    self.settings.speed = lesson_pace(Some(&name));
+                    self.worker.send(Command::Speed(self.settings.speed));
                     self.settings.lesson = Some(name);
+                    self.lesson_end = Some(cfg.steps);
+                    self.lesson_done = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
@@ -248,6 +284,8 @@ impl App {
                 }
                 Action::Load(cfg) => {
                     self.fit = None;
+                    self.lesson_end = None;
+                    self.lesson_done = None;
                     self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
@@ -329,6 +367,8 @@ impl App {
             .show(ui, |ui| {
                 if let Some(step) = self.status.diverged_at {
                     actions.extend(plots::diverged_banner(ui, step));
+                } else if let Some(end) = self.lesson_done {
+                    actions.extend(plots::lesson_done_banner(ui, end));
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
@@ -450,6 +490,13 @@ fn fit_panel_of(ctx: &egui::Context, lesson: Option<&str>) -> Option<FitPanel> {
     let spec = crate::gan::presets::find(lesson?)?.fit.clone()?;
     let repaint = ctx.clone();
     Some(FitPanel::new(spec, move || repaint.request_repaint()))
+}
+
+/// The steps per second a lesson opens at (`None`: full speed).
+fn lesson_pace(lesson: Option<&str>) -> Option<f64> {
+    lesson
+        .and_then(crate::gan::presets::find)
+        .and_then(|p| p.pace)
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
