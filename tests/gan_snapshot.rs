@@ -88,9 +88,21 @@ fn d_and_the_optimum_follow_the_loss() {
                         .all(|(d, l)| (d - 1.0 / (1.0 + (-l).exp())).abs() < 1e-12)
                 );
             }
+            // f-GAN: the critic T = g_f(v) of the raw output.
+            _ if loss.fdiv().is_some() => {
+                let f = loss.fdiv().unwrap();
+                assert!(s.theory.v.is_none());
+                assert!(
+                    s.d.iter()
+                        .zip(&s.d_raw)
+                        .all(|(d, v)| (d - f.activation(*v)).abs() < 1e-12)
+                );
+                assert!(s.f_divergence.is_some() && s.f_bound.is_some());
+            }
             _ => {
                 assert!(s.theory.v.is_none());
                 assert_eq!(s.d, s.d_raw);
+                assert!(s.f_divergence.is_none() && s.f_bound.is_none());
             }
         }
         match loss {
@@ -98,6 +110,9 @@ fn d_and_the_optimum_follow_the_loss() {
                 assert_eq!(s.optimum().unwrap(), s.theory.critic.as_slice())
             }
             LossKind::Hinge => assert!(s.optimum().is_none()),
+            _ if loss.fdiv().is_some() => {
+                assert_eq!(s.optimum().unwrap(), s.t_star.as_slice())
+            }
             _ => assert_eq!(s.optimum().unwrap(), s.theory.d_star.as_slice()),
         }
     }

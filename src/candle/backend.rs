@@ -423,7 +423,7 @@ impl Backend for CandleBackend {
     fn g_step_by(
         &mut self,
         draws: &Draws<f32>,
-        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
+        loss: &mut crate::gan::objective::FakeLoss<'_, f32>,
     ) -> Result<StepOut, BackendError> {
         let fake_in = self.fakes(draws, false).map_err(err)?;
         let (rows, cols) = fake_in.dims2().map_err(err)?;

@@ -178,15 +178,14 @@ pub(super) fn cdf_at_edges(
 ) {
     let p = model.params(theta);
     let (k, dim) = (model.components(), model.dim());
-    let mut phis = vec![0.0; k];
+    let mut lowers = vec![0.0; k];
     for (j, &e) in edges.iter().enumerate() {
         let (mut f, mut s) = (0.0, 0.0);
-        for c in 0..k {
+        for (c, lower) in lowers.iter_mut().enumerate() {
             let z = (e - p.mu[c]) / p.sigma[c];
-            let lower = 0.5 * erfc(-z / SQRT_2);
-            f += p.weights[c] * lower;
+            *lower = 0.5 * erfc(-z / SQRT_2);
+            f += p.weights[c] * *lower;
             s += p.weights[c] * 0.5 * erfc(z / SQRT_2);
-            phis[c] = lower;
         }
         cdf[j] = f;
         sf[j] = s;
@@ -201,7 +200,7 @@ pub(super) fn cdf_at_edges(
                         row[1] = -d * z;
                     }
                     Model::Mixture(_) => {
-                        row[c] = p.weights[c] * (phis[c] - f);
+                        row[c] = p.weights[c] * (lowers[c] - f);
                         row[k + c] = -d / p.sigma[c];
                         row[2 * k + c] = -d * z;
                     }

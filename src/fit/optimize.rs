@@ -11,6 +11,9 @@
 //! has changed by less than 1e-15·(1 + |f|) over three steps. A non-finite
 //! f counts as +∞ (the line search backs off from it).
 
+/// A function of the parameters returning its value and gradient.
+pub type ValueAndGrad<'a> = dyn Fn(&[f64]) -> (f64, Vec<f64>) + 'a;
+
 /// The most steps of one run.
 pub const MAX_STEPS: usize = 400;
 
@@ -30,7 +33,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Minimises `f` (value and gradient) from `x0`; see the [module docs](self).
-pub fn bfgs(f: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Minimum {
+pub fn bfgs(f: &ValueAndGrad<'_>, x0: &[f64]) -> Minimum {
     let n = x0.len();
     let mut x = x0.to_vec();
     let (mut fx, mut g) = f(&x);
@@ -55,7 +58,7 @@ pub fn bfgs(f: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Minimum {
     while steps < MAX_STEPS && norm(&g) >= 1e-10 {
         let mut p: Vec<f64> = (0..n).map(|i| -dot(&h[i * n..(i + 1) * n], &g)).collect();
         let mut slope = dot(&g, &p);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             h = identity(1.0 / norm(&g).max(1e-12));
             p = g.iter().map(|v| -v / norm(&g).max(1e-12)).collect();
             slope = dot(&g, &p);
@@ -112,7 +115,7 @@ pub fn bfgs(f: &dyn Fn(&[f64]) -> (f64, Vec<f64>), x0: &[f64]) -> Minimum {
 
 /// [`bfgs`] from every start; the lowest value wins (the first on a tie).
 /// `None` when there is no start.
-pub fn best_of(f: &dyn Fn(&[f64]) -> (f64, Vec<f64>), starts: &[Vec<f64>]) -> Option<Minimum> {
+pub fn best_of(f: &ValueAndGrad<'_>, starts: &[Vec<f64>]) -> Option<Minimum> {
     let mut best: Option<Minimum> = None;
     for s in starts {
         let m = bfgs(f, s);

@@ -27,7 +27,7 @@ use std::fmt;
 
 use std::str::FromStr;
 
-use super::objective::{Draws, Objective};
+use super::objective::{Draws, FakeLoss, Objective};
 use super::{GanError, LossKind};
 use crate::nn::{Mlp, OptimizerConfig};
 
@@ -139,7 +139,7 @@ pub trait Backend: Send + fmt::Debug {
     fn g_step_by(
         &mut self,
         draws: &Draws<f32>,
-        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
+        loss: &mut FakeLoss<'_, f32>,
     ) -> Result<StepOut, BackendError> {
         let _ = (draws, loss);
         Err(BackendError(format!(

@@ -75,7 +75,7 @@ pub use error::{ConfigError, GanError};
 pub use fgan::FDiv;
 pub use loss::LossKind;
 pub use native::NativeBackend;
-pub use objective::{DEval, Draws, GEval, Objective, Scratch, g_grad_by};
+pub use objective::{DEval, Draws, FakeLoss, GEval, Objective, Scratch, g_grad_by};
 pub use oracle::Oracle;
 pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};

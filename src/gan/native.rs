@@ -6,7 +6,7 @@
 use super::GanError;
 use super::backend::{Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut};
 use super::backup::{Backup, clip_weights};
-use super::objective::{Draws, Objective, Scratch, g_grad_by};
+use super::objective::{Draws, FakeLoss, Objective, Scratch, g_grad_by};
 use crate::nn::{Grads, Mlp, Optimizer};
 
 /// The hand-written engine of [`crate::nn`]; see the [module docs](self).
@@ -140,7 +140,7 @@ impl Backend for NativeBackend {
     fn g_step_by(
         &mut self,
         draws: &Draws<f32>,
-        loss: &mut dyn FnMut(&[f32], &mut [f32]) -> (f32, f32),
+        loss: &mut FakeLoss<'_, f32>,
     ) -> Result<StepOut, BackendError> {
         let ev = g_grad_by(&self.g, draws, &mut self.scratch, &mut self.grads_g, loss);
         Ok(self.apply_g(ev.loss, ev.mean_fake))

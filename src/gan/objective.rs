@@ -323,6 +323,10 @@ impl Objective {
     }
 }
 
+/// G's loss as a function of the fakes `x`: returns `(L_G, mean D)` and
+/// writes `∂L_G/∂x` into its second argument (the oracle D's G step).
+pub type FakeLoss<'a, T> = dyn FnMut(&[T], &mut [T]) -> (T, T) + 'a;
+
 /// The G step against a D given as a function of the fakes: `loss(x, dl_dx)`
 /// returns `(L_G, mean D)` at `x = G(z) + ν` and writes `∂L_G/∂x`; overwrites
 /// `grads` with `∂L_G/∂θ_G`. Only `draws.z` and `draws.noise_fake` are used.
@@ -334,7 +338,7 @@ pub fn g_grad_by<T: RealField + Copy>(
     draws: &Draws<T>,
     s: &mut Scratch<T>,
     grads: &mut Grads<T>,
-    loss: &mut dyn FnMut(&[T], &mut [T]) -> (T, T),
+    loss: &mut FakeLoss<'_, T>,
 ) -> GEval<T> {
     assert_eq!(
         s.fake_in.len(),
