@@ -40,6 +40,10 @@ const FILES: &[(&str, &str)] = &[
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
+    (
+        "k-and-lr",
+        include_str!("../../assets/presets/k-and-lr.toml"),
+    ),
 ];
 
 /// One lesson.
