@@ -14,7 +14,9 @@ use crate::density::{Mixture, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
 
-use super::{ConfigError, LossKind};
+use super::{
+    ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, UpdateRule,
+};
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,7 +56,7 @@ pub struct Config {
     pub seed: u64,
     /// Planned iterations (the horizon of the instance-noise annealing).
     pub steps: u64,
-    /// Initial σ of instance noise, annealed linearly to 0 over `steps`.
+    /// σ₀ of instance noise (annealed or held by `noise_schedule`).
     pub instance_noise: f64,
     /// γ of the R1 penalty `γ/2 E‖∇ₓ D(x_real)‖²` (0 = off).
     pub r1: f64,
@@ -66,6 +68,20 @@ pub struct Config {
     pub pack: usize,
     /// One-sided label smoothing s: the real target is 1 − s.
     pub label_smoothing: f64,
+    /// How both players are updated in one iteration.
+    pub update: UpdateRule,
+    /// γ of consensus optimisation.
+    pub consensus_gamma: f64,
+    /// The generator's form: an MLP or the constant G(z) = θ.
+    pub g_model: GModel,
+    /// The discriminator's form: an MLP or the linear D(x) = ψ·x.
+    pub d_model: DModel,
+    /// How the instance-noise σ moves over a run.
+    pub noise_schedule: NoiseSchedule,
+    /// How the instance-noise values of a batch are drawn.
+    pub noise_draws: NoiseDraws,
+    /// Every initial parameter of G and D is multiplied by this.
+    pub init_scale: f64,
 }
 
 impl Default for Config {
@@ -96,6 +112,13 @@ impl Default for Config {
             gp: 10.0,
             pack: 1,
             label_smoothing: 0.0,
+            update: UpdateRule::Alternating,
+            consensus_gamma: 1.0,
+            g_model: GModel::Mlp,
+            d_model: DModel::Mlp,
+            noise_schedule: NoiseSchedule::Anneal,
+            noise_draws: NoiseDraws::Iid,
+            init_scale: 1.0,
         }
     }
 }

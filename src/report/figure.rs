@@ -36,7 +36,43 @@ pub struct FigureData {
     pub z_map: Vec<(f64, f64)>,
     /// (z, F_data⁻¹(F_z(z))) at the same z.
     pub optimal_map: Vec<(f64, f64)>,
+    /// Point masses (a `dirac` target, a constant G), drawn as arrows.
+    pub atoms: Vec<Atom>,
 }
+
+/// A point mass in the figure: where, how much of each distribution, and D
+/// and D* there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Atom {
+    pub x: f64,
+    /// p_data's mass at x (0: none).
+    pub p_data: f64,
+    /// p_g's mass at x (0: none).
+    pub p_g: f64,
+    /// D at x, as plotted.
+    pub d: f64,
+    /// D* = p_data/(p_data + p_g) at x (NaN when no optimum is drawn).
+    pub d_star: f64,
+}
+
+impl FigureData {
+    /// The height of the density axis: the densities' peak, or 1 when
+    /// there are only atoms (whose arrows are drawn to 0.9 of it, scaled
+    /// by their mass).
+    pub fn density_top(&self) -> f64 {
+        let peak = finite_max(&self.p_data).max(finite_max(&self.p_g));
+        if peak > 0.0 {
+            peak
+        } else if self.atoms.is_empty() {
+            1e-6
+        } else {
+            1.0
+        }
+    }
+}
+
+/// An atom's arrow reaches this fraction of the density axis times its mass.
+pub const ATOM_HEIGHT: f64 = 0.9;
 
 /// Below this fraction of the peak of p_data + p_g, D* is left out of the
 /// figure (a gap in the curve).
@@ -117,6 +153,19 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             .zip(snap.map_x.iter().copied())
             .collect(),
         optimal_map: optimal_map_like_g(snap),
+        atoms: (0..t.atoms.len())
+            .map(|i| Atom {
+                x: t.atoms.x[i],
+                p_data: t.atoms.p[i],
+                p_g: t.atoms.q[i],
+                d: snap.d_atoms.get(i).copied().unwrap_or(f64::NAN),
+                d_star: if snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan {
+                    t.d_star_atoms.get(i).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                },
+            })
+            .collect(),
     }
 }
 
@@ -211,7 +260,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         (Some(a), Some(b)) if b > a => (*a, *b),
         _ => (-1.0, 1.0),
     };
-    let y_max = (finite_max(&fig.p_data).max(finite_max(&fig.p_g)) * 1.1).max(1e-6);
+    let y_max = fig.density_top() * 1.1;
     let (d_lo, d_hi) = if fig.d_is_probability {
         (0.0, 1.0)
     } else {
@@ -320,6 +369,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
             first = false;
         }
     }
+    draw_atoms(&mut chart, fig, y_max / 1.1, (d_lo, d_hi))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -329,6 +379,69 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .draw()?;
 
     draw_strip(&bottom, fig, (x0, x1))?;
+    Ok(())
+}
+
+/// The figure's two coordinate systems: densities left, D right.
+type Xy = Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// Each atom as an arrow from 0 to `ATOM_HEIGHT · top · mass`, labelled with
+/// its mass (p_data black, p_g green, side by side when both have one), and
+/// D (blue) and D* (orange) at its x as dots on D's axis.
+fn draw_atoms(
+    chart: &mut plotters::chart::DualCoordChartContext<'_, BitMapBackend<'_>, Xy, Xy>,
+    fig: &FigureData,
+    top: f64,
+    (d_lo, d_hi): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (x0, x1) = match (fig.x.first(), fig.x.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (-1.0, 1.0),
+    };
+    let nudge = 0.004 * (x1 - x0);
+    for a in &fig.atoms {
+        let x = a.x.clamp(x0, x1);
+        let both = a.p_data > 0.0 && a.p_g > 0.0;
+        for (mass, color, dx, name) in [
+            (a.p_data, BLACK, if both { -nudge } else { 0.0 }, "p_data"),
+            (a.p_g, G_GREEN, if both { nudge } else { 0.0 }, "p_g"),
+        ] {
+            if mass <= 0.0 {
+                continue;
+            }
+            let h = ATOM_HEIGHT * top * mass;
+            let xs = x + dx;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(xs, 0.0), (xs, h)],
+                color.stroke_width(5),
+            )))?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                vec![(xs - 1.5 * nudge, h * 0.95), (xs + 1.5 * nudge, h * 0.95), (xs, h * 1.02)],
+                color.filled(),
+            )))?;
+            let label = format!("δ {name} {mass:.2}");
+            let y = h * 1.04 + if both && name == "p_g" { 0.05 * top } else { 0.0 };
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (xs + nudge, y),
+                ("sans-serif", 24).into_font().color(&color),
+            )))?;
+        }
+        if a.d.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d.clamp(d_lo, d_hi)),
+                9,
+                D_BLUE.filled(),
+            )))?;
+        }
+        if a.d_star.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d_star.clamp(d_lo, d_hi)),
+                6,
+                STAR_ORANGE.filled(),
+            )))?;
+        }
+    }
     Ok(())
 }
 
