@@ -40,6 +40,7 @@ fn dirac(update: &str, seed: u64) -> Config {
         ("lr_g", LR),
         ("batch", "1"),
         ("init_scale", "0.1"),
+        ("consensus_gamma", "1"),
         ("update", update),
     ] {
         c.set(k, v).unwrap();

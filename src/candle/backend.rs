@@ -401,6 +401,31 @@ impl CandleBackend {
             .map_err(err)
     }
 
+    /// `of`'s loss and its gradient in G's and in D's parameters on
+    /// `draws`, without updating, in [`Mlp::params_flat`] order (for checks
+    /// against the native engine's `d_full_grad` / `g_full_grad`).
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn full_gradients(
+        &self,
+        of: Player,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<(f64, Vec<f64>, Vec<f64>), BackendError> {
+        let run = || -> CResult<(f64, Vec<f64>, Vec<f64>)> {
+            let graph = match of {
+                Player::D => self.d_graph_with(obj, draws, true)?,
+                Player::G => self.g_graph_with(obj, draws, true)?,
+            };
+            let store = graph.total.backward()?;
+            let (gg, gd) = (self.g.grads(&store)?, self.d.grads(&store)?);
+            let loss = graph.total.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+            Ok((loss, flat_of(gg.iter())?, flat_of(gd.iter())?))
+        };
+        run().map_err(err)
+    }
+
     /// D's raw outputs on packed inputs (`n × pack` values, row by row).
     ///
     /// # Errors

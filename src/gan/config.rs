@@ -113,7 +113,7 @@ impl Default for Config {
             pack: 1,
             label_smoothing: 0.0,
             update: UpdateRule::Alternating,
-            consensus_gamma: 1.0,
+            consensus_gamma: 0.1,
             g_model: GModel::Mlp,
             d_model: DModel::Mlp,
             noise_schedule: NoiseSchedule::Anneal,

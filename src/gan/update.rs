@@ -68,7 +68,7 @@ use super::trainer::Rollback;
 use super::{ConfigError, State, StepStats, Trainer};
 
 /// The parameter-space length of consensus optimisation's difference steps.
-pub const FD_STEP: f64 = 1e-3;
+pub const FD_STEP: f64 = 1e-2;
 
 /// How both players move in one iteration; see the [module docs](self).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
