@@ -10,7 +10,10 @@ use super::worker::Status;
 use crate::report::Value;
 use crate::report::columns::{index, metric};
 use egui::{Color32, RichText, Ui};
-use egui_plot::{AxisHints, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Polygon};
+use crate::report::figure::ATOM_HEIGHT;
+use egui_plot::{
+    Arrows, AxisHints, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Points, Polygon,
+};
 
 /// The paper's colours: p_data black dotted, p_g green, D blue dashed.
 pub const DATA_BLACK: Color32 = Color32::from_rgb(20, 20, 20);
@@ -155,6 +158,51 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         )
                         .color(FORCE_PURPLE)
                         .width(1.5),
+                    );
+                }
+            }
+            // Point masses: an arrow up to 0.9 of the axis times the mass,
+            // labelled with it; D and D* at the atom as dots.
+            let (xa, xb) = v.x_range();
+            let nudge = 0.004 * (xb - xa);
+            for a in &v.figure.atoms {
+                let both = a.p_data > 0.0 && a.p_g > 0.0;
+                for (mass, color, dx, name, shown) in [
+                    (a.p_data, DATA_BLACK, -nudge, "p_data", t.p_data),
+                    (a.p_g, G_GREEN, nudge, "p_g", t.p_g),
+                ] {
+                    if mass <= 0.0 || !shown {
+                        continue;
+                    }
+                    let x = a.x.clamp(xa, xb) + if both { dx } else { 0.0 };
+                    let top = ATOM_HEIGHT * y_max / 1.08 * mass;
+                    plot.arrows(
+                        Arrows::new(format!("δ {name}"), vec![[x, 0.0]], vec![[x, top]])
+                            .color(color)
+                            .tip_length(14.0),
+                    );
+                    plot.text(
+                        egui_plot::Text::new(
+                            format!("δ {name} label"),
+                            [x, top * 1.04 + if both && name == "p_g" { 0.05 * y_max } else { 0.0 }]
+                                .into(),
+                            RichText::new(format!("δ {name} {mass:.2}")).color(color).size(15.0),
+                        )
+                        .anchor(egui::Align2::LEFT_BOTTOM),
+                    );
+                }
+                if t.d && a.d.is_finite() {
+                    plot.points(
+                        Points::new(d_name.clone(), vec![[a.x, to_plot(a.d.clamp(d_lo, d_hi))]])
+                            .radius(6.0)
+                            .color(D_BLUE),
+                    );
+                }
+                if t.d_star && a.d_star.is_finite() {
+                    plot.points(
+                        Points::new(v.figure.d_star_label.clone(), vec![[a.x, to_plot(a.d_star)]])
+                            .radius(4.0)
+                            .color(STAR_ORANGE),
                     );
                 }
             }

@@ -5,6 +5,7 @@ use super::GuiOptions;
 use super::controls::{self, Action, Draft};
 use super::files::Files;
 use super::history::History;
+use super::phase;
 use super::plots;
 use super::settings::Settings;
 use super::view::View;
@@ -247,6 +248,7 @@ impl App {
                     self.history.clear();
                     self.worker.send(Command::Backend(choice));
                 }
+                Action::Trace(g, d) => self.worker.send(Command::Trace(g, d)),
                 Action::Speed(s) => {
                     self.settings.speed = s;
                     self.worker.send(Command::Speed(s));
@@ -320,7 +322,16 @@ impl App {
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
+                let phase = view
+                    .as_deref()
+                    .and_then(|v| v.phase.as_ref())
+                    .filter(|p| self.settings.toggles.phase || p.dirac.is_some());
                 match view.as_deref() {
+                    // With the phase plane: the figure, then the curves
+                    // beside the plane (a constant G's z→x strip is one point).
+                    Some(v) if phase.is_some() => {
+                        plots::figure_ui(ui, v, self.settings.toggles, h * 0.42);
+                    }
                     Some(v) => {
                         plots::figure_ui(ui, v, self.settings.toggles, h * 0.52);
                         plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
@@ -330,7 +341,16 @@ impl App {
                     }
                 }
                 let mixture = view.as_deref().is_some_and(|v| v.modes.is_some());
-                plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture);
+                match phase {
+                    Some(p) => {
+                        let rest = ui.available_height();
+                        ui.columns(2, |cols| {
+                            plots::curves_ui(&mut cols[0], &self.history, &mut self.curve_hidden, mixture);
+                            actions.extend(phase::phase_ui(&mut cols[1], p, rest));
+                        });
+                    }
+                    None => plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture),
+                }
             });
         actions
     }

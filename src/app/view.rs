@@ -22,17 +22,19 @@ pub struct View {
     pub record: Record,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
+    /// The phase plane (filled by the worker).
+    pub phase: Option<super::phase::PhaseView>,
 }
 
 impl View {
+    /// The top of the density axis: the densities' peak, or 1 with atoms only.
     pub fn density_max(&self) -> f64 {
-        self.figure
-            .p_data
-            .iter()
-            .chain(&self.figure.p_g)
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0, f64::max)
+        self.figure.density_top()
+    }
+
+    /// Whether the phase plane has a Dirac-GAN field to show.
+    pub fn is_dirac(&self) -> bool {
+        self.phase.as_ref().is_some_and(|p| p.dirac.is_some())
     }
 
     /// The range D is drawn over: [0, 1] for probabilities, else its span.
@@ -114,6 +116,7 @@ impl View {
             modes,
             estimated: !snap.p_g_exact,
             figure: figure_data(snap, ""),
+            phase: None,
         }
     }
 }

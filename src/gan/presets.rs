@@ -35,6 +35,14 @@ const FILES: &[(&str, &str)] = &[
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
+    (
+        "simultaneous-vs-alternating",
+        include_str!("../../assets/presets/simultaneous-vs-alternating.toml"),
+    ),
+    (
+        "dirac-gan",
+        include_str!("../../assets/presets/dirac-gan.toml"),
+    ),
 ];
 
 /// One lesson.
