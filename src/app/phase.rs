@@ -163,10 +163,14 @@ pub fn param_name(sizes: &[usize], index: usize) -> String {
 
 /// `a ± bi` with three decimals.
 fn complex(c: &nalgebra::Complex<f64>) -> String {
+    // No "−0.000": a real part that rounds to 0 is 0.
+    let re = if c.re.abs() < 5e-4 { 0.0 } else { c.re };
     if c.im.abs() < 5e-4 {
-        format!("{:.3}", c.re)
+        format!("{re:.3}")
+    } else if re == 0.0 {
+        format!("{}{:.3}i", if c.im < 0.0 { "−" } else { "" }, c.im.abs())
     } else {
-        format!("{:.3} {} {:.3}i", c.re, if c.im < 0.0 { "−" } else { "+" }, c.im.abs())
+        format!("{re:.3} {} {:.3}i", if c.im < 0.0 { "−" } else { "+" }, c.im.abs())
     }
 }
 
@@ -179,11 +183,12 @@ pub(super) fn phase_ui(ui: &mut Ui, v: &PhaseView, height: f32) -> Vec<Action> {
             .on_hover_text("The game in the plane of one parameter of G (x) and one of D (y): the path training takes, and for the Dirac-GAN the vector field −(∂L_G/∂θ, ∂L_D/∂ψ) and its equilibrium.");
         if v.dirac.is_none() {
             let (mut gi, mut di) = (v.g_index, v.d_index);
+            ui.spacing_mut().slider_width = 90.0;
             let g = ui
-                .add(egui::DragValue::new(&mut gi).range(0..=v.g_len.saturating_sub(1)).prefix("G param "))
+                .add(egui::Slider::new(&mut gi, 0..=v.g_len.saturating_sub(1)).text("G param"))
                 .on_hover_text("index into G's parameters (layer by layer, weights row by row, then biases)");
             let d = ui
-                .add(egui::DragValue::new(&mut di).range(0..=v.d_len.saturating_sub(1)).prefix("D param "))
+                .add(egui::Slider::new(&mut di, 0..=v.d_len.saturating_sub(1)).text("D param"))
                 .on_hover_text("index into D's parameters");
             if g.changed() || d.changed() {
                 actions.push(Action::Trace(gi, di));

@@ -104,7 +104,9 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     .map(|(x, y)| [*x, f(*y)])
                     .collect()
             };
-            if t.p_data {
+            // A density that is 0 everywhere beside its atoms is not drawn.
+            let drawn = |ys: &[f64]| v.figure.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
+            if t.p_data && drawn(&v.figure.p_data) {
                 plot.line(
                     Line::new("p_data", line(&v.figure.p_data, &|y| y))
                         .color(DATA_BLACK)
@@ -112,7 +114,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         .style(LineStyle::Dotted { spacing: 6.0 }),
                 );
             }
-            if t.p_g {
+            if t.p_g && drawn(&v.figure.p_g) {
                 plot.line(
                     Line::new("p_g", line(&v.figure.p_g, &|y| y))
                         .color(G_GREEN)
@@ -176,19 +178,34 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     }
                     let x = a.x.clamp(xa, xb) + if both { dx } else { 0.0 };
                     let top = ATOM_HEIGHT * y_max / 1.08 * mass;
-                    plot.arrows(
-                        Arrows::new(format!("δ {name}"), vec![[x, 0.0]], vec![[x, top]])
+                    let id = |what: &'static str| ("atom", name, what, a.x.to_bits());
+                    plot.line(
+                        Line::new(format!("δ {name}"), vec![[x, 0.0], [x, top]])
                             .color(color)
-                            .tip_length(14.0),
+                            .width(3.0)
+                            .id(id("stem")),
                     );
+                    // The head only: egui_plot draws arrows one pixel wide.
+                    plot.arrows(
+                        Arrows::new("", vec![[x, 0.98 * top]], vec![[x, top]])
+                            .color(color)
+                            .tip_length(14.0)
+                            .id(id("head")),
+                    );
+                    // p_data's label to the left of its arrow, p_g's to the right.
+                    let (lx, anchor) = if name == "p_data" {
+                        (x - nudge, egui::Align2::RIGHT_BOTTOM)
+                    } else {
+                        (x + nudge, egui::Align2::LEFT_BOTTOM)
+                    };
                     plot.text(
                         egui_plot::Text::new(
-                            format!("δ {name} label"),
-                            [x, top * 1.04 + if both && name == "p_g" { 0.05 * y_max } else { 0.0 }]
-                                .into(),
+                            "",
+                            [lx, top * 1.02].into(),
                             RichText::new(format!("δ {name} {mass:.2}")).color(color).size(15.0),
                         )
-                        .anchor(egui::Align2::LEFT_BOTTOM),
+                        .anchor(anchor)
+                        .id(id("label")),
                     );
                 }
                 if t.d && a.d.is_finite() {

@@ -4,6 +4,7 @@
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Once;
@@ -312,8 +313,20 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     let pts =
         |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
 
+    // A density that is 0 everywhere beside its atoms is not drawn as a
+    // line along the axis.
+    let no_density = |v: &[f64]| !fig.atoms.is_empty() && v.iter().all(|&y| y == 0.0);
+    let data_pts = if no_density(&fig.p_data) {
+        Vec::new()
+    } else {
+        pts(&fig.p_data)
+    };
+    let g_pts = if no_density(&fig.p_g) {
+        Vec::new()
+    } else {
+        pts(&fig.p_g)
+    };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
-    let data_pts = pts(&fig.p_data);
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
         .label("p_data")
@@ -325,7 +338,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
                 + Circle::new((30, 0), 2, BLACK.filled())
         });
     chart
-        .draw_series(LineSeries::new(pts(&fig.p_g), G_GREEN.stroke_width(4)))?
+        .draw_series(LineSeries::new(g_pts, G_GREEN.stroke_width(4)))?
         .label("p_g")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
 
@@ -419,12 +432,20 @@ fn draw_atoms(
                 vec![(xs - 1.5 * nudge, h * 0.95), (xs + 1.5 * nudge, h * 0.95), (xs, h * 1.02)],
                 color.filled(),
             )))?;
+            // p_data's label to the left of its arrow, p_g's to the right.
             let label = format!("δ {name} {mass:.2}");
-            let y = h * 1.04 + if both && name == "p_g" { 0.05 * top } else { 0.0 };
+            let (lx, anchor) = if name == "p_data" {
+                (xs - nudge, HPos::Right)
+            } else {
+                (xs + nudge, HPos::Left)
+            };
             chart.draw_series(std::iter::once(Text::new(
                 label,
-                (xs + nudge, y),
-                ("sans-serif", 24).into_font().color(&color),
+                (lx, h * 1.02),
+                ("sans-serif", 24)
+                    .into_font()
+                    .color(&color)
+                    .pos(Pos::new(anchor, VPos::Bottom)),
             )))?;
         }
         if a.d.is_finite() {
