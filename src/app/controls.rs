@@ -341,7 +341,7 @@ pub(super) fn transport_ui(ui: &mut Ui, playing: bool, speed: Option<f64>) -> Ve
         }
         if ui
             .button("Step")
-            .on_hover_text("s: one iteration of Algorithm 1 (k D updates, k_g G updates)")
+            .on_hover_text("s: one iteration of the update rule (alternating, Algorithm 1: k D updates, then k_g G updates)")
             .clicked()
         {
             actions.push(Action::Step);
