@@ -154,6 +154,23 @@ fn cases() -> Vec<Case> {
             10 + i as u64,
         ));
     }
+    // The one-sided gradient penalty, on critics steep enough to cost.
+    for (i, &act) in [Activation::LeakyRelu, Activation::Tanh].iter().enumerate() {
+        let mut c = case(
+            Config {
+                loss: LossKind::WganGp,
+                activation: act,
+                gp: 10.0,
+                gp_one_sided: true,
+                ..base.clone()
+            },
+            200 + i as u64,
+        );
+        // Every weight tripled: slopes of tens, well above 1.
+        let p: Vec<f32> = c.d.params_flat().iter().map(|v| 3.0 * v).collect();
+        c.d = Mlp::from_params(c.d.sizes(), c.d.activation(), &p).unwrap();
+        v.push(c);
+    }
     for (i, &act) in Activation::ALL.iter().enumerate() {
         for loss in [LossKind::WganGp, LossKind::NonSaturating] {
             v.push(case(
@@ -493,7 +510,10 @@ fn a_live_learning_rate_reaches_the_candle_optimizer() {
 fn full_gradients_match_native_in_f64() {
     let mut worst = 0.0f64;
     for c in cases() {
-        let label = format!("{} {} r1={} pack={}", c.config.loss, c.config.activation, c.config.r1, c.config.pack);
+        let label = format!(
+            "{} {} r1={} pack={}",
+            c.config.loss, c.config.activation, c.config.r1, c.config.pack
+        );
         let (g, d): (Mlp<f64>, Mlp<f64>) = (c.g.cast(), c.d.cast());
         let draws = cast_draws(&c.draws);
         let obj = Objective::of(&c.config);
@@ -502,8 +522,14 @@ fn full_gradients_match_native_in_f64() {
         for of in [Player::D, Player::G] {
             let (mut gg, mut gd) = (g.zero_grads(), d.zero_grads());
             let loss = match of {
-                Player::D => obj.d_full_grad(&g, &d, &draws, &mut s, &mut gg, &mut gd).loss,
-                Player::G => obj.g_full_grad(&g, &d, &draws, &mut s, &mut gg, &mut gd).loss,
+                Player::D => {
+                    obj.d_full_grad(&g, &d, &draws, &mut s, &mut gg, &mut gd)
+                        .loss
+                }
+                Player::G => {
+                    obj.g_full_grad(&g, &d, &draws, &mut s, &mut gg, &mut gd)
+                        .loss
+                }
             };
             let (cl, cg, cd) = b.full_gradients(of, &obj, &c.draws).unwrap();
             for (what, e) in [
@@ -593,7 +619,10 @@ fn every_update_rule_matches_native_for_100_steps() {
         // A critic's losses are differences of means near 0, compared
         // relative to 1e-3 at least: rounding shows at 1e-3 of that.
         let loss_tol = if c.loss.is_wasserstein() { 1e-2 } else { 1e-3 };
-        assert!(params < 1e-4, "{label}: parameters differ by {params:e} after 100 steps");
+        assert!(
+            params < 1e-4,
+            "{label}: parameters differ by {params:e} after 100 steps"
+        );
         assert!(losses < loss_tol, "{label}: losses differ by {losses:e}");
         assert!(jsd < 1e-3, "{label}: JSD differs by {jsd:e}");
     }

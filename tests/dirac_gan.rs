@@ -97,9 +97,15 @@ fn alternating_descent_circles() {
         eprintln!("seed {seed}: start {d0:.4}, range [{lo:.4}, {hi:.4}]");
         // The alternating map keeps an ellipse, not a circle: within (1 ± η/4).
         assert!(hi <= 1.3 * d0, "seed {seed}: bounded ({hi} from {d0})");
-        assert!(lo >= 0.5 * d0, "seed {seed}: not converging ({lo} from {d0})");
+        assert!(
+            lo >= 0.5 * d0,
+            "seed {seed}: not converging ({lo} from {d0})"
+        );
         // It goes round: θ changes sign.
-        let flips = p.windows(2).filter(|w| w[0][0].signum() != w[1][0].signum()).count();
+        let flips = p
+            .windows(2)
+            .filter(|w| w[0][0].signum() != w[1][0].signum())
+            .count();
         assert!(flips >= 4, "seed {seed}: {flips} sign changes of θ");
     }
 }
@@ -162,7 +168,9 @@ fn extragradient_and_consensus_converge_where_simultaneous_does_not() {
         let sim = tail_max(&path(dirac("simultaneous", seed), 1000), 100);
         let eg = converges(dirac("extragradient", seed), 1000);
         let cons = converges(dirac("consensus", seed), 1000);
-        eprintln!("seed {seed}: simultaneous {sim:.3e}, extragradient {eg:.3e}, consensus {cons:.3e}");
+        eprintln!(
+            "seed {seed}: simultaneous {sim:.3e}, extragradient {eg:.3e}, consensus {cons:.3e}"
+        );
         assert!(sim > 0.1, "seed {seed}: simultaneous {sim}");
         assert!(eg < 1e-3 && cons < 1e-3, "seed {seed}: {eg} {cons}");
     }
@@ -186,9 +194,15 @@ fn eigenvalues_match_the_closed_forms() {
         let s = plane(&c).spectrum();
         let disc = gamma * gamma / 4.0 - fp * fp;
         let want: Vec<(f64, f64)> = if disc >= 0.0 {
-            vec![(-gamma / 2.0 + disc.sqrt(), 0.0), (-gamma / 2.0 - disc.sqrt(), 0.0)]
+            vec![
+                (-gamma / 2.0 + disc.sqrt(), 0.0),
+                (-gamma / 2.0 - disc.sqrt(), 0.0),
+            ]
         } else {
-            vec![(-gamma / 2.0, (-disc).sqrt()), (-gamma / 2.0, -(-disc).sqrt())]
+            vec![
+                (-gamma / 2.0, (-disc).sqrt()),
+                (-gamma / 2.0, -(-disc).sqrt()),
+            ]
         };
         for (re, im) in want {
             let best = s
@@ -196,7 +210,11 @@ fn eigenvalues_match_the_closed_forms() {
                 .iter()
                 .map(|c| ((c.re - re).powi(2) + (c.im - im).powi(2)).sqrt())
                 .fold(f64::INFINITY, f64::min);
-            assert!(best < 1e-6, "γ = {gamma}: {re} + {im}i not in {:?}", s.continuous);
+            assert!(
+                best < 1e-6,
+                "γ = {gamma}: {re} + {im}i not in {:?}",
+                s.continuous
+            );
         }
     }
 }

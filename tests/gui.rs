@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::gui::{harness, harness_in, wait};
+use common::gui::{harness, harness_in, harness_lesson, wait};
 use common::tmp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -541,4 +541,25 @@ fn a_frame_stays_within_its_triangle_budget() {
         (1_000..16_000).contains(&triangles),
         "{triangles} triangles in one frame"
     );
+}
+
+/// A lesson opens at its pace (the speed control starts there) and pauses
+/// at its `steps`, says so, and trains on when asked.
+#[test]
+fn a_lesson_opens_at_its_pace_and_pauses_at_its_end() {
+    let mut cfg = goodfellow();
+    cfg.steps = 40;
+    let mut h = harness_lesson(cfg, "goodfellow");
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    let pace = presets::find("goodfellow").unwrap().pace;
+    assert!(pace.is_some(), "the lesson has a pace");
+    assert_eq!(h.state().settings().speed, pace);
+    h.get_by_role_and_label(Role::Button, "Play").click();
+    wait(&mut h, "the pause at the lesson's end", |a| {
+        !a.status().playing && a.status().step == 40
+    });
+    h.run_steps(3);
+    h.get_by_label_contains("steps are done");
+    h.get_by_role_and_label(Role::Button, "Train on").click();
+    wait(&mut h, "training past the end", |a| a.status().step > 45);
 }

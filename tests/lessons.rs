@@ -166,9 +166,19 @@ fn simultaneous_circles_and_alternating_converges() {
     let (sim, alt) = (run_seeds(&simultaneous), run_seeds(&alternating));
     let circling = sim.iter().filter(|o| o.jsd > RECOVERED_JSD).count();
     let converged = alt.iter().filter(|o| o.jsd < 0.05).count();
-    let msg = format!("simultaneous:\n{}alternating:\n{}", table(&sim), table(&alt));
-    assert!(circling >= 7, "simultaneous: JSD > {RECOVERED_JSD} for {circling}/{SEEDS} seeds, want >= 7\n{msg}");
-    assert!(converged >= 8, "alternating: JSD < 0.05 for {converged}/{SEEDS} seeds, want >= 8\n{msg}");
+    let msg = format!(
+        "simultaneous:\n{}alternating:\n{}",
+        table(&sim),
+        table(&alt)
+    );
+    assert!(
+        circling >= 7,
+        "simultaneous: JSD > {RECOVERED_JSD} for {circling}/{SEEDS} seeds, want >= 7\n{msg}"
+    );
+    assert!(
+        converged >= 8,
+        "alternating: JSD < 0.05 for {converged}/{SEEDS} seeds, want >= 8\n{msg}"
+    );
 }
 
 /// dirac-gan: the distance of (θ, ψ) from the equilibrium (0, 0) at the
@@ -205,7 +215,9 @@ fn dirac_distances(set: &[(&str, &str)]) -> Vec<(u64, f64, f64)> {
 fn the_dirac_gan_tour() {
     let circles = dirac_distances(&[("batch", "1")]);
     assert!(
-        circles.iter().all(|(_, d0, d1)| *d1 > 0.5 * d0 && *d1 < 1.3 * d0),
+        circles
+            .iter()
+            .all(|(_, d0, d1)| *d1 > 0.5 * d0 && *d1 < 1.3 * d0),
         "alternating, unregularised, keeps its distance: {circles:?}"
     );
     let out = dirac_distances(&[("update", "simultaneous"), ("batch", "1")]);

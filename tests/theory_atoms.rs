@@ -112,11 +112,25 @@ use ganscope::theory::exact::divergences;
 use ganscope::theory::{Atoms, Grid, Theory};
 
 /// (p, q, jsd, kl_pq, kl_qp, w1) from the script above; `None` is ∞.
-type Case = (&'static str, &'static str, f64, Option<f64>, Option<f64>, Option<f64>);
+type Case = (
+    &'static str,
+    &'static str,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
 
 const CASES: [Case; 5] = [
     ("dirac(0)", "dirac(0.001)", LN_2, None, None, Some(0.001)),
-    ("dirac(0)", "normal(1, 0.5)", LN_2, None, None, Some(1.008_490_702_616_829_637_5)),
+    (
+        "dirac(0)",
+        "normal(1, 0.5)",
+        LN_2,
+        None,
+        None,
+        Some(1.008_490_702_616_829_637_5),
+    ),
     (
         "0.5*dirac(0) + 0.5*normal(0, 1)",
         "dirac(0)",
@@ -175,7 +189,10 @@ fn the_cli_on_two_atoms_and_on_an_atom_against_a_normal() {
     assert!(v["c_g"].as_f64().unwrap().abs() < 1e-12, "{v}");
     // W1 = E|X| for X ~ N(1, 0.5): σ√(2/π)·e^{−μ²/2σ²} + μ(1 − 2Φ(−μ/σ)).
     let v = theory_json("dirac(0)", "normal(1, 0.5)");
-    assert!((v["w1"].as_f64().unwrap() - 1.008_490_702_616_829_6).abs() < 1e-9, "{v}");
+    assert!(
+        (v["w1"].as_f64().unwrap() - 1.008_490_702_616_829_6).abs() < 1e-9,
+        "{v}"
+    );
     assert!((v["jsd"].as_f64().unwrap() - LN_2).abs() < 1e-12, "{v}");
     let v = theory_json("dirac(0)", "dirac(0)");
     assert_eq!(
@@ -208,8 +225,16 @@ fn the_rules_of_a_point_mass() {
     for (q, w1, atom_at_x0) in mean_abs {
         let d = divergences(&delta, &parse_spec(q).unwrap());
         let label = format!("δ({x0}) | {q}: {d:?}");
-        assert_eq!(d.jsd < LN_2 - 1e-12, atom_at_x0, "JSD = ln 2 unless an atom at x₀: {label}");
-        assert_eq!(d.kl_pq.is_some(), atom_at_x0, "KL(δ‖q) finite only with an atom at x₀: {label}");
+        assert_eq!(
+            d.jsd < LN_2 - 1e-12,
+            atom_at_x0,
+            "JSD = ln 2 unless an atom at x₀: {label}"
+        );
+        assert_eq!(
+            d.kl_pq.is_some(),
+            atom_at_x0,
+            "KL(δ‖q) finite only with an atom at x₀: {label}"
+        );
         assert!(close(d.w1, w1, 1e-9), "W1 = E|X − x₀|: {label}");
     }
 }
@@ -221,19 +246,32 @@ fn the_grid_theory_keeps_atoms_exact() {
     // δ(0) against a constant G at 0.3, far less than a bin from nothing.
     let a = Atoms::new(&[(0.0, 1.0)], &[(0.3, 1.0)]);
     let logits = vec![0.0; grid.len()];
-    let t = Theory::compute_with_atoms(&grid, &zeros, &zeros, &a, Some((&logits, &[0.0, 0.0])), &[]);
+    let t =
+        Theory::compute_with_atoms(&grid, &zeros, &zeros, &a, Some((&logits, &[0.0, 0.0])), &[]);
     assert_eq!(t.jsd, LN_2);
     assert!((t.w1 - 0.3).abs() < 1e-15, "{}", t.w1);
     assert_eq!((t.kl_data_g, t.kl_g_data), (None, None));
     assert_eq!(t.d_star_atoms, vec![1.0, 0.0]);
-    assert!((t.v.unwrap() + 2.0 * LN_2).abs() < 1e-15, "V at D = ½ is −ln 4");
+    assert!(
+        (t.v.unwrap() + 2.0 * LN_2).abs() < 1e-15,
+        "V at D = ½ is −ln 4"
+    );
     // G on the atom: every divergence 0, D* = ½ there.
     let on = Atoms::new(&[(0.0, 1.0)], &[(0.0, 1.0)]);
     let t = Theory::compute_with_atoms(&grid, &zeros, &zeros, &on, None, &[]);
-    assert_eq!((t.jsd, t.w1, t.kl_data_g, t.d_star_atoms.clone()), (0.0, 0.0, Some(0.0), vec![0.5]));
+    assert_eq!(
+        (t.jsd, t.w1, t.kl_data_g, t.d_star_atoms.clone()),
+        (0.0, 0.0, Some(0.0), vec![0.5])
+    );
     // Half the mass on the atom, half spread: JSD is the atom cell plus the bins.
     let q_half: Vec<f64> = (0..grid.len())
-        .map(|k| if (1..=grid.n()).contains(&k) { 0.5 / grid.n() as f64 } else { 0.0 })
+        .map(|k| {
+            if (1..=grid.n()).contains(&k) {
+                0.5 / grid.n() as f64
+            } else {
+                0.0
+            }
+        })
         .collect();
     let half = Atoms::new(&[(0.0, 1.0)], &[(0.0, 0.5)]);
     let t = Theory::compute_with_atoms(&grid, &zeros, &q_half, &half, None, &[]);

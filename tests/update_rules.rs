@@ -33,7 +33,10 @@ fn learns(rule: UpdateRule) {
     let t0 = std::time::Instant::now();
     let runs = run_seeds(0..SEEDS, 2, |s| reaches(rule, s));
     let good = runs.iter().filter(|r| r.is_some()).count();
-    eprintln!("{rule}: first iteration with JSD < 0.05 per seed {runs:?} ({:.1} s)", t0.elapsed().as_secs_f64());
+    eprintln!(
+        "{rule}: first iteration with JSD < 0.05 per seed {runs:?} ({:.1} s)",
+        t0.elapsed().as_secs_f64()
+    );
     assert!(
         good >= 8,
         "{rule}: JSD < 0.05 within {BUDGET} steps for {good}/{SEEDS} seeds: {runs:?}"
@@ -72,8 +75,13 @@ fn every_rule_is_the_same_run_for_the_same_seed() {
         c.batch = 64;
         let run = |c: &ganscope::gan::Config| {
             let mut t = Trainer::new(c.clone()).unwrap();
-            let stats: Vec<Option<u64>> = (0..30).map(|_| t.step().loss_g.map(f64::to_bits)).collect();
-            (stats, t.generator().params_flat(), t.discriminator().params_flat())
+            let stats: Vec<Option<u64>> =
+                (0..30).map(|_| t.step().loss_g.map(f64::to_bits)).collect();
+            (
+                stats,
+                t.generator().params_flat(),
+                t.discriminator().params_flat(),
+            )
         };
         let (a, b) = (run(&c), run(&c));
         assert_eq!(a, b, "{rule}");
@@ -98,7 +106,13 @@ fn rules_differ_and_count_one_iteration_per_step() {
     }
     for i in 0..finals.len() {
         for j in i + 1..finals.len() {
-            assert_ne!(finals[i], finals[j], "{} and {}", UpdateRule::ALL[i], UpdateRule::ALL[j]);
+            assert_ne!(
+                finals[i],
+                finals[j],
+                "{} and {}",
+                UpdateRule::ALL[i],
+                UpdateRule::ALL[j]
+            );
         }
     }
 }
@@ -114,9 +128,21 @@ fn k_and_k_g_freeze_a_player_under_every_rule() {
             let mut t = Trainer::new(c).unwrap();
             let (g0, d0) = (t.generator().params_flat(), t.discriminator().params_flat());
             let s = t.run(5);
-            assert_eq!(g0 == t.generator().params_flat(), k_g == 0, "{rule} k={k} k_g={k_g}");
-            assert_eq!(d0 == t.discriminator().params_flat(), k == 0, "{rule} k={k} k_g={k_g}");
-            assert_eq!((s.loss_d.is_some(), s.loss_g.is_some()), (k > 0, k_g > 0), "{rule}");
+            assert_eq!(
+                g0 == t.generator().params_flat(),
+                k_g == 0,
+                "{rule} k={k} k_g={k_g}"
+            );
+            assert_eq!(
+                d0 == t.discriminator().params_flat(),
+                k == 0,
+                "{rule} k={k} k_g={k_g}"
+            );
+            assert_eq!(
+                (s.loss_d.is_some(), s.loss_g.is_some()),
+                (k > 0, k_g > 0),
+                "{rule}"
+            );
         }
     }
 }

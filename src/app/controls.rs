@@ -69,6 +69,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "pack",
             "clip",
             "gp",
+            "gp_one_sided",
         ],
     ),
     (

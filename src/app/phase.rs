@@ -60,7 +60,11 @@ impl DiracView {
             .fold(0.0, f64::max);
         // The longest arrow spans 90 % of a grid cell.
         let cell = 2.0 * radius / (FIELD_GRID - 1) as f64;
-        let scale = if longest > 0.0 { 0.9 * cell / longest } else { 0.0 };
+        let scale = if longest > 0.0 {
+            0.9 * cell / longest
+        } else {
+            0.0
+        };
         let arrows = grid
             .into_iter()
             .filter(|(_, v)| v[0].is_finite() && v[1].is_finite())
@@ -154,7 +158,12 @@ pub fn param_name(sizes: &[usize], index: usize) -> String {
         at -= w;
         if at < b {
             let last = l + 2 == sizes.len();
-            return format!("b{}[{}]{}", l + 1, at, if last { " (output bias)" } else { "" });
+            return format!(
+                "b{}[{}]{}",
+                l + 1,
+                at,
+                if last { " (output bias)" } else { "" }
+            );
         }
         at -= b;
     }
@@ -170,19 +179,34 @@ fn complex(c: &nalgebra::Complex<f64>) -> String {
     } else if re == 0.0 {
         format!("{}{:.3}i", if c.im < 0.0 { "−" } else { "" }, c.im.abs())
     } else {
-        format!("{re:.3} {} {:.3}i", if c.im < 0.0 { "−" } else { "+" }, c.im.abs())
+        format!(
+            "{re:.3} {} {:.3}i",
+            if c.im < 0.0 { "−" } else { "+" },
+            c.im.abs()
+        )
     }
 }
 
 /// The panel: the plot, then the selectors or the eigenvalues. Returns a
-/// new choice of parameters as an action.
-pub(super) fn phase_ui(ui: &mut Ui, v: &PhaseView, height: f32) -> Vec<Action> {
+/// new choice of parameters as an action. `pick` is the choice made in the
+/// window that the worker's views have not caught up with yet (the sliders
+/// show it, so that two quick changes do not undo each other); it is
+/// cleared once a view shows it.
+pub(super) fn phase_ui(
+    ui: &mut Ui,
+    v: &PhaseView,
+    height: f32,
+    pick: &mut Option<(usize, usize)>,
+) -> Vec<Action> {
     let mut actions = Vec::new();
+    if *pick == Some((v.g_index, v.d_index)) {
+        *pick = None;
+    }
     ui.horizontal(|ui| {
         ui.label(RichText::new("Phase plane").strong())
             .on_hover_text("The game in the plane of one parameter of G (x) and one of D (y): the path training takes, and for the Dirac-GAN the vector field −(∂L_G/∂θ, ∂L_D/∂ψ) and its equilibrium.");
         if v.dirac.is_none() {
-            let (mut gi, mut di) = (v.g_index, v.d_index);
+            let (mut gi, mut di) = pick.unwrap_or((v.g_index, v.d_index));
             ui.spacing_mut().slider_width = 90.0;
             let g = ui
                 .add(egui::Slider::new(&mut gi, 0..=v.g_len.saturating_sub(1)).text("G param"))
@@ -191,6 +215,7 @@ pub(super) fn phase_ui(ui: &mut Ui, v: &PhaseView, height: f32) -> Vec<Action> {
                 .add(egui::Slider::new(&mut di, 0..=v.d_len.saturating_sub(1)).text("D param"))
                 .on_hover_text("index into D's parameters");
             if g.changed() || d.changed() {
+                *pick = Some((gi, di));
                 actions.push(Action::Trace(gi, di));
             }
         }
@@ -247,7 +272,12 @@ pub(super) fn phase_ui(ui: &mut Ui, v: &PhaseView, height: f32) -> Vec<Action> {
 /// largest modulus (below 1: converges near the equilibrium).
 fn spectrum_ui(ui: &mut Ui, dv: &DiracView, rule: UpdateRule) {
     let s = &dv.spectrum;
-    let j = s.continuous.iter().map(complex).collect::<Vec<_>>().join(", ");
+    let j = s
+        .continuous
+        .iter()
+        .map(complex)
+        .collect::<Vec<_>>()
+        .join(", ");
     let noise = if dv.sigma > 0.0 {
         format!(" (noise σ = {:.2})", dv.sigma)
     } else {

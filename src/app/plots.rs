@@ -9,10 +9,12 @@ use super::view::View;
 use super::worker::Status;
 use crate::report::Value;
 use crate::report::columns::{index, metric};
-use egui::{Color32, RichText, Ui};
 use crate::report::figure::ATOM_HEIGHT;
+use crate::report::figure::{nice_step, tick_label};
+use egui::{Color32, RichText, Ui};
 use egui_plot::{
-    Arrows, AxisHints, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Points, Polygon,
+    Arrows, AxisHints, GridMark, HLine, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints,
+    Points, Polygon,
 };
 
 /// The paper's colours: p_data black dotted, p_g green, D blue dashed.
@@ -22,25 +24,41 @@ pub const D_BLUE: Color32 = Color32::from_rgb(31, 90, 200);
 pub const STAR_ORANGE: Color32 = Color32::from_rgb(230, 120, 10);
 pub const FORCE_PURPLE: Color32 = Color32::from_rgb(150, 60, 170);
 
-/// A curve over steps: the metric it draws (its name labels it, its doc is
-/// the tooltip), a short label and a colour.
-type Curve = (&'static str, &'static str, Color32);
+/// A curve over steps: the metric it draws (its doc is the tooltip), a
+/// short label, a colour, and the values of the theory to draw beside it as
+/// dashed reference lines (with their labels).
+type Curve = (
+    &'static str,
+    &'static str,
+    Color32,
+    &'static [(f64, &'static str)],
+);
+
+/// ln 2 and ln 4.
+const LN_2: f64 = std::f64::consts::LN_2;
+const LN_4: f64 = 2.0 * std::f64::consts::LN_2;
 
 const DIVERGENCE_CURVES: [Curve; 5] = [
-    ("jsd", "JSD", Color32::from_rgb(200, 40, 40)),
-    ("c_g", "C(G)", STAR_ORANGE),
-    ("v", "V(G,D)", D_BLUE),
-    ("gap", "gap", Color32::from_rgb(120, 120, 120)),
-    ("w1", "W1", Color32::from_rgb(0, 150, 150)),
+    (
+        "jsd",
+        "JSD",
+        Color32::from_rgb(200, 40, 40),
+        &[(0.0, "JSD = 0"), (LN_2, "JSD = ln 2")],
+    ),
+    ("c_g", "C(G)", STAR_ORANGE, &[(-LN_4, "C(G) = −log 4")]),
+    ("v", "V(G,D)", D_BLUE, &[]),
+    ("gap", "gap", Color32::from_rgb(120, 120, 120), &[]),
+    ("w1", "W1", Color32::from_rgb(0, 150, 150), &[]),
 ];
 
 const LOSS_CURVES: [Curve; 3] = [
-    ("loss_d", "loss D", D_BLUE),
-    ("loss_g", "loss G", G_GREEN),
+    ("loss_d", "loss D", D_BLUE, &[]),
+    ("loss_g", "loss G", G_GREEN, &[]),
     (
         "modes_covered",
         "modes covered",
         Color32::from_rgb(200, 40, 40),
+        &[],
     ),
 ];
 
@@ -75,20 +93,49 @@ pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view:
 }
 
 /// The Goodfellow figure: densities on the left axis, D on the right.
+///
+/// The density axis follows p_data (see
+/// [`crate::report::FigureData::density_axis`]); D is
+/// drawn on it, rescaled, and the right axis reads it back. Both axes tick
+/// at the same four round steps (D's quarters), with a dashed line at D = ½.
 pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
-    let y_max = v.density_max().max(1e-9) * 1.08;
-    // D is drawn on the density axis, rescaled; the right axis reads it back.
-    let (d_lo, d_hi) = v.d_range();
+    let axis = v.figure.density_axis();
+    let y_max = axis.top;
+    let quarter = y_max / 4.0;
+    let (d_lo, d_hi) = v.figure.d_axis();
+    let d_step = (d_hi - d_lo) / 4.0;
     let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
+    let major =
+        move |value: f64| ((value / quarter).round() * quarter - value).abs() <= 1e-9 * y_max;
     let d_name = v.figure.d_label.clone();
     let right = AxisHints::new_y()
         .label(d_name.clone())
         .placement(HPlacement::Right)
-        .formatter(move |m, _| format!("{:.2}", d_lo + m.value / y_max * (d_hi - d_lo)));
-    let left = AxisHints::new_y().label("density");
+        .formatter(move |m, _| {
+            if major(m.value) {
+                tick_label(d_lo + m.value / y_max * (d_hi - d_lo), d_step)
+            } else {
+                String::new()
+            }
+        });
+    let left = AxisHints::new_y().label("density").formatter(move |m, _| {
+        if major(m.value) {
+            tick_label(m.value, axis.step)
+        } else {
+            String::new()
+        }
+    });
     Plot::new("figure")
         .height(height)
         .grid_spacing(GRID_SPACING)
+        .y_grid_spacer(move |_| {
+            (0..=20)
+                .map(|j| GridMark {
+                    value: j as f64 * quarter / 5.0,
+                    step_size: if j % 5 == 0 { quarter } else { quarter / 5.0 },
+                })
+                .collect()
+        })
         .show_background(false)
         .legend(Legend::default().position(egui_plot::Corner::RightTop))
         .custom_y_axes(vec![left, right])
@@ -96,6 +143,14 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
         .include_y(y_max)
         .allow_scroll(false)
         .show(ui, |plot| {
+            if v.figure.d_is_probability && t.d {
+                plot.hline(
+                    HLine::new("", to_plot(0.5))
+                        .color(D_BLUE.gamma_multiply(0.45))
+                        .width(1.0)
+                        .style(LineStyle::Dashed { length: 8.0 }),
+                );
+            }
             let xs = &v.figure.x;
             let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
                 xs.iter()
@@ -116,10 +171,26 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
             }
             if t.p_g && drawn(&v.figure.p_g) {
                 plot.line(
-                    Line::new("p_g", line(&v.figure.p_g, &|y| y))
+                    Line::new("p_g", line(&v.figure.p_g, &|y| y.min(y_max)))
                         .color(G_GREEN)
                         .width(2.5),
                 );
+                if let Some((x, peak)) = axis.clipped {
+                    // p_g is cut at the top of the axis: say how high it goes.
+                    plot.text(
+                        egui_plot::Text::new(
+                            "",
+                            [x, y_max].into(),
+                            RichText::new(format!(
+                                "p_g cut here; its peak is {} ",
+                                tick_label(peak, nice_step(peak / 100.0))
+                            ))
+                            .color(G_GREEN)
+                            .size(15.0),
+                        )
+                        .anchor(egui::Align2::RIGHT_TOP),
+                    );
+                }
             }
             if t.d_star {
                 for run in runs(xs, &v.figure.d_star) {
@@ -177,7 +248,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         continue;
                     }
                     let x = a.x.clamp(xa, xb) + if both { dx } else { 0.0 };
-                    let top = ATOM_HEIGHT * y_max / 1.08 * mass;
+                    let top = ATOM_HEIGHT * y_max * mass;
                     let id = |what: &'static str| ("atom", name, what, a.x.to_bits());
                     plot.line(
                         Line::new(format!("δ {name}"), vec![[x, 0.0], [x, top]])
@@ -202,7 +273,9 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         egui_plot::Text::new(
                             "",
                             [lx, top * 1.02].into(),
-                            RichText::new(format!("δ {name} {mass:.2}")).color(color).size(15.0),
+                            RichText::new(format!("δ {name} {mass:.2}"))
+                                .color(color)
+                                .size(15.0),
                         )
                         .anchor(anchor)
                         .id(id("label")),
@@ -217,18 +290,22 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                 }
                 if t.d_star && a.d_star.is_finite() {
                     plot.points(
-                        Points::new(v.figure.d_star_label.clone(), vec![[a.x, to_plot(a.d_star)]])
-                            .radius(4.0)
-                            .color(STAR_ORANGE),
+                        Points::new(
+                            v.figure.d_star_label.clone(),
+                            vec![[a.x, to_plot(a.d_star)]],
+                        )
+                        .radius(4.0)
+                        .color(STAR_ORANGE),
                     );
                 }
             }
             if t.fake_batch && !v.fake_hist.is_empty() {
                 for (x0, x1, h) in &v.fake_hist {
+                    let h = h.min(y_max);
                     plot.polygon(
                         Polygon::new(
                             "fake batch",
-                            PlotPoints::from(vec![[*x0, 0.0], [*x1, 0.0], [*x1, *h], [*x0, *h]]),
+                            PlotPoints::from(vec![[*x0, 0.0], [*x1, 0.0], [*x1, h], [*x0, h]]),
                         )
                         .fill_color(G_GREEN.gamma_multiply(0.15))
                         .stroke(egui::Stroke::NONE),
@@ -464,7 +541,7 @@ fn curve_plot(
     hidden: &mut u32,
 ) {
     ui.horizontal_wrapped(|ui| {
-        for (i, (name, label, color)) in curves.iter().enumerate() {
+        for (i, (name, label, color, _)) in curves.iter().enumerate() {
             let mut on = *hidden & (1 << i) == 0;
             if ui
                 .checkbox(&mut on, RichText::new(*label).color(*color))
@@ -482,8 +559,25 @@ fn curve_plot(
         .x_axis_label("step")
         .allow_scroll(false)
         .show(ui, |plot| {
-            for (i, (name, label, color)) in curves.iter().enumerate() {
+            let last_step = history.points().last().map_or(1.0, |p| p.step() as f64);
+            for (i, (name, label, color, refs)) in curves.iter().enumerate() {
                 if *hidden & (1 << i) == 0 {
+                    for (y, text) in *refs {
+                        plot.hline(
+                            HLine::new("", *y)
+                                .color(color.gamma_multiply(0.55))
+                                .width(1.0)
+                                .style(LineStyle::Dashed { length: 6.0 }),
+                        );
+                        plot.text(
+                            egui_plot::Text::new(
+                                "",
+                                [last_step, *y].into(),
+                                RichText::new(*text).color(*color).size(12.0),
+                            )
+                            .anchor(egui::Align2::RIGHT_BOTTOM),
+                        );
+                    }
                     // At most 2 × 150 points, drawn as one line: egui_plot
                     // would draw a longer record as per-pixel bands, which
                     // break into dots where the curve is steep.
@@ -497,6 +591,33 @@ fn curve_plot(
                 }
             }
         });
+}
+
+/// A lesson that reached its `steps`: the window paused there, and says so.
+pub(super) fn lesson_done_banner(ui: &mut Ui, end: u64) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Frame::new()
+        .fill(Color32::from_rgb(225, 240, 225))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "The lesson's {end} steps are done: the picture above is its ending. Training is paused."
+                    ))
+                    .color(Color32::from_rgb(20, 90, 40))
+                    .strong(),
+                );
+                if ui
+                    .button("Train on")
+                    .on_hover_text("go on past the lesson's steps")
+                    .clicked()
+                {
+                    actions.push(Action::TogglePlay);
+                }
+            });
+        });
+    actions
 }
 
 pub(super) fn diverged_banner(ui: &mut Ui, step: u64) -> Vec<Action> {

@@ -41,6 +41,12 @@ pub struct App {
     pub(super) curve_hidden: (u32, u32),
     /// The paths of the files section and its last message.
     pub(super) files: Files,
+    /// The phase plane's parameters as last chosen, until a view shows them.
+    phase_pick: Option<(usize, usize)>,
+    /// Where Play stops for a lesson: its `steps` (until reached once).
+    lesson_end: Option<u64>,
+    /// A lesson that reached its end: the banner that says so.
+    lesson_done: Option<u64>,
     screenshot: Option<ScreenshotJob>,
     outcome: Arc<Mutex<Option<Result<String, String>>>>,
     /// For the screenshot run's report: when the window opened, frames drawn,
@@ -92,6 +98,7 @@ impl App {
         let mut settings: Settings = storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
+        let opened_on_a_lesson = options.config.is_some() && options.lesson.is_some();
         if let Some(cfg) = options.config {
             settings.config = cfg;
             settings.lesson = options.lesson;
@@ -108,6 +115,15 @@ impl App {
             .or_else(|_| Trainer::new(Config::default()))
             .expect("the default config is valid");
         settings.backend = trainer.choice();
+        let screenshot_run = options.screenshot.is_some();
+        if screenshot_run {
+            // A screenshot run trains as fast as it can to its own --steps.
+            settings.speed = None;
+        } else if opened_on_a_lesson {
+            settings.speed = lesson_pace(settings.lesson.as_deref());
+        }
+        let lesson_end =
+            (!screenshot_run && settings.lesson.is_some()).then_some(settings.config.steps);
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
         worker.send(Command::Speed(settings.speed));
@@ -146,8 +162,11 @@ impl App {
                 dir: files_dir,
                 ..Default::default()
             },
+            lesson_end,
+            lesson_done: None,
             screenshot,
             outcome,
+            phase_pick: None,
             started: std::time::Instant::now(),
             frames: 0,
             ui_secs: 0.0,
@@ -202,6 +221,13 @@ impl App {
         if view.is_some() {
             self.view = view;
         }
+        if let Some(end) = self.lesson_end
+            && self.status.step >= end
+            && !self.status.playing
+        {
+            self.lesson_end = None;
+            self.lesson_done = Some(end);
+        }
     }
 
     /// Carry out what the controls asked for, after drawing.
@@ -209,18 +235,26 @@ impl App {
         for a in actions {
             match a {
                 Action::TogglePlay => {
-                    self.worker.send(if self.status.playing {
-                        Command::Pause
-                    } else {
-                        Command::Play
-                    });
+                    self.worker
+                        .send(match (self.status.playing, self.lesson_end) {
+                            (true, _) => Command::Pause,
+                            (false, Some(end)) if self.status.step < end => Command::RunTo(end),
+                            (false, _) => Command::Play,
+                        });
                     self.status.playing = !self.status.playing;
+                    self.lesson_done = None;
                 }
                 Action::StepD => self.worker.send(Command::StepD),
                 Action::StepG => self.worker.send(Command::StepG),
                 Action::Step => self.worker.send(Command::Step),
                 Action::Reset => {
                     self.history.clear();
+                    self.lesson_done = None;
+                    self.lesson_end = self
+                        .settings
+                        .lesson
+                        .is_some()
+                        .then_some(self.settings.config.steps);
                     self.worker
                         .send(Command::Reset(Box::new(self.settings.config.clone())));
                 }
@@ -230,13 +264,20 @@ impl App {
                     self.worker.send(Command::Apply(cfg));
                 }
                 Action::Lesson(name, cfg) => {
+                    // A lesson opens at its pace and stops at its end.
+                    self.settings.speed = lesson_pace(Some(&name));
+                    self.worker.send(Command::Speed(self.settings.speed));
                     self.settings.lesson = Some(name);
+                    self.lesson_end = Some(cfg.steps);
+                    self.lesson_done = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
                     self.history.clear();
                     self.worker.send(Command::Reset(cfg));
                 }
                 Action::Load(cfg) => {
+                    self.lesson_end = None;
+                    self.lesson_done = None;
                     self.settings.lesson = None;
                     self.settings.config = (*cfg).clone();
                     self.draft = Draft::from_config(&cfg);
@@ -319,6 +360,8 @@ impl App {
             .show(ui, |ui| {
                 if let Some(step) = self.status.diverged_at {
                     actions.extend(plots::diverged_banner(ui, step));
+                } else if let Some(end) = self.lesson_done {
+                    actions.extend(plots::lesson_done_banner(ui, end));
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
@@ -345,8 +388,18 @@ impl App {
                     Some(p) => {
                         let rest = ui.available_height();
                         ui.columns(2, |cols| {
-                            plots::curves_ui(&mut cols[0], &self.history, &mut self.curve_hidden, mixture);
-                            actions.extend(phase::phase_ui(&mut cols[1], p, rest));
+                            plots::curves_ui(
+                                &mut cols[0],
+                                &self.history,
+                                &mut self.curve_hidden,
+                                mixture,
+                            );
+                            actions.extend(phase::phase_ui(
+                                &mut cols[1],
+                                p,
+                                rest,
+                                &mut self.phase_pick,
+                            ));
                         });
                     }
                     None => plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture),
@@ -431,6 +484,13 @@ impl App {
             ctx.request_repaint();
         }
     }
+}
+
+/// The steps per second a lesson opens at (`None`: full speed).
+fn lesson_pace(lesson: Option<&str>) -> Option<f64> {
+    lesson
+        .and_then(crate::gan::presets::find)
+        .and_then(|p| p.pace)
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {

@@ -27,9 +27,14 @@ pub struct View {
 }
 
 impl View {
-    /// The top of the density axis: the densities' peak, or 1 with atoms only.
     pub fn density_max(&self) -> f64 {
-        self.figure.density_top()
+        self.figure
+            .p_data
+            .iter()
+            .chain(&self.figure.p_g)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
     }
 
     /// Whether the phase plane has a Dirac-GAN field to show.

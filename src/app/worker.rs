@@ -368,8 +368,7 @@ impl Loop {
                 self.manual_steps.2 += 1;
             }
             Command::Trace(g, d) => {
-                self.watch.trajectory =
-                    fresh_trajectory(self.driver.trainer(), Some((g, d)));
+                self.watch.trajectory = fresh_trajectory(self.driver.trainer(), Some((g, d)));
             }
             Command::Apply(cfg) => self.apply(*cfg),
             Command::Reset(cfg) => {
@@ -427,10 +426,7 @@ impl Loop {
     fn rebuild(&mut self, cfg: Config, why: Option<String>) -> bool {
         match crate::backends::trainer(cfg, self.choice) {
             Ok(t) => {
-                let keep = (
-                    self.watch.trajectory.g_index,
-                    self.watch.trajectory.d_index,
-                );
+                let keep = (self.watch.trajectory.g_index, self.watch.trajectory.d_index);
                 self.watch = Watch {
                     losses: Losses::default(),
                     trajectory: fresh_trajectory(&t, Some(keep)),

@@ -260,11 +260,12 @@ impl CandleBackend {
             // The 1e-24 keeps √ differentiable at a zero gradient (a dead
             // ReLU critic), where the native engine takes the subgradient 0.
             let norm = g.sqr()?.sum_keepdim(1)?.affine(1.0, 1e-24)?.sqrt()?;
-            let p = norm
-                .affine(1.0, -1.0)?
-                .sqr()?
-                .sum_all()?
-                .affine(obj.gp / n as f64, 0.0)?;
+            let mut dev = norm.affine(1.0, -1.0)?;
+            if obj.gp_one_sided {
+                // Only slopes above 1 cost.
+                dev = dev.relu()?;
+            }
+            let p = dev.sqr()?.sum_all()?.affine(obj.gp / n as f64, 0.0)?;
             penalty = penalty.add(&p)?;
         }
         Ok(Graph {
@@ -555,7 +556,13 @@ impl CandleBackend {
     }
 
     fn combine_slots(&mut self, p: Player, y: Slot, a: f64, x: Slot, b: f64) -> CResult<()> {
-        let r = |v: f64| if self.dtype == DType::F32 { v as f32 as f64 } else { v };
+        let r = |v: f64| {
+            if self.dtype == DType::F32 {
+                v as f32 as f64
+            } else {
+                v
+            }
+        };
         let (a, b) = (r(a), r(b));
         let side = self.side_mut(p);
         let (ys, xs) = (&side.slots[slot_index(y)], &side.slots[slot_index(x)]);
@@ -564,7 +571,11 @@ impl CandleBackend {
             .zip(xs)
             .map(|(yv, xv)| {
                 let ax = xv.affine(a, 0.0)?;
-                if b == 0.0 { Ok(ax) } else { ax.add(&yv.affine(b, 0.0)?) }
+                if b == 0.0 {
+                    Ok(ax)
+                } else {
+                    ax.add(&yv.affine(b, 0.0)?)
+                }
             })
             .collect::<CResult<Vec<Tensor>>>()?;
         side.slots[slot_index(y)] = out;
@@ -580,7 +591,11 @@ impl CandleBackend {
     }
 
     fn shift_params(&mut self, p: Player, a: f64, slot: Slot) -> CResult<()> {
-        let a = if self.dtype == DType::F32 { a as f32 as f64 } else { a };
+        let a = if self.dtype == DType::F32 {
+            a as f32 as f64
+        } else {
+            a
+        };
         let side = self.side_mut(p);
         let params = side
             .net

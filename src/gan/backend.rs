@@ -212,8 +212,14 @@ pub trait Backend: Send + fmt::Debug {
     ///
     /// # Errors
     /// The engine could not compute.
-    fn combine(&mut self, player: Player, y: Slot, a: f64, x: Slot, b: f64)
-    -> Result<(), BackendError>;
+    fn combine(
+        &mut self,
+        player: Player,
+        y: Slot,
+        a: f64,
+        x: Slot,
+        b: f64,
+    ) -> Result<(), BackendError>;
 
     /// `‖slot‖` of `player`.
     ///

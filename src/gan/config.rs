@@ -14,9 +14,7 @@ use crate::density::{Mixture, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
 
-use super::{
-    ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, UpdateRule,
-};
+use super::{ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, UpdateRule};
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -68,6 +66,14 @@ pub struct Config {
     pub pack: usize,
     /// One-sided label smoothing s: the real target is 1 − s.
     pub label_smoothing: f64,
+    /// WGAN-GP's one-sided penalty λ·max(0, ‖∇f‖ − 1)².
+    pub gp_one_sided: bool,
+    /// The learning rates' factor at the last step: both rates fall
+    /// linearly to `lr_end` times their value, from `lr_decay_from · steps`
+    /// on (1: no decay).
+    pub lr_end: f64,
+    /// Where the decay starts, as a fraction of `steps`.
+    pub lr_decay_from: f64,
     /// How both players are updated in one iteration.
     pub update: UpdateRule,
     /// γ of consensus optimisation.
@@ -112,6 +118,9 @@ impl Default for Config {
             gp: 10.0,
             pack: 1,
             label_smoothing: 0.0,
+            gp_one_sided: false,
+            lr_end: 1.0,
+            lr_decay_from: 0.5,
             update: UpdateRule::Alternating,
             consensus_gamma: 0.1,
             g_model: GModel::Mlp,

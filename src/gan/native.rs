@@ -9,9 +9,7 @@
 //! preallocated twins.
 
 use super::GanError;
-use super::backend::{
-    Backend, BackendError, BackendInit, Choice, Outcome, Player, Slot, StepOut,
-};
+use super::backend::{Backend, BackendError, BackendInit, Choice, Outcome, Player, Slot, StepOut};
 use super::backup::{Backup, clip_weights};
 use super::model::Frozen;
 use super::objective::{Draws, Objective, Scratch};

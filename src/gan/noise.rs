@@ -171,7 +171,11 @@ mod tests {
         for _ in 0..20 {
             NoiseDraws::Stratified.fill(&mut rng, &mut buf, 2.0);
             let mean = buf.iter().map(|&v| f64::from(v)).sum::<f64>() / 1000.0;
-            let var = buf.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / 1000.0;
+            let var = buf
+                .iter()
+                .map(|&v| (f64::from(v) - mean).powi(2))
+                .sum::<f64>()
+                / 1000.0;
             means.push(mean);
             vars.push(var);
         }
@@ -179,7 +183,10 @@ mod tests {
         assert!(means.iter().all(|m| m.abs() < 5e-3), "{means:?}");
         assert!(vars.iter().all(|v| (v - 4.0).abs() < 0.15), "{vars:?}");
         // Neighbours in the batch come from far-apart strata.
-        let close = buf.windows(2).filter(|w| (w[0] - w[1]).abs() < 0.01).count();
+        let close = buf
+            .windows(2)
+            .filter(|w| (w[0] - w[1]).abs() < 0.01)
+            .count();
         assert!(close < 50, "{close} neighbouring pairs within 0.01");
     }
 }

@@ -258,7 +258,12 @@ impl DiracPlane {
 
     /// The arrows on an `n × n` grid over `[θ0, θ1] × [ψ0, ψ1]`: each
     /// point and its field.
-    pub fn grid(&self, (t0, t1): (f64, f64), (p0, p1): (f64, f64), n: usize) -> Vec<([f64; 2], [f64; 2])> {
+    pub fn grid(
+        &self,
+        (t0, t1): (f64, f64),
+        (p0, p1): (f64, f64),
+        n: usize,
+    ) -> Vec<([f64; 2], [f64; 2])> {
         let n = n.max(2);
         let mut out = Vec::with_capacity(n * n);
         for i in 0..n {
@@ -364,7 +369,10 @@ mod tests {
             target: "cauchy(0, 1)".into(),
             ..dirac()
         };
-        assert!(DiracPlane::new(&cauchy, 0.0).is_none(), "no mean, no equilibrium");
+        assert!(
+            DiracPlane::new(&cauchy, 0.0).is_none(),
+            "no mean, no equilibrium"
+        );
     }
 
     #[test]

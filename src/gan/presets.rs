@@ -2,9 +2,14 @@
 //! tour, stored as TOML in `assets/presets/` and compiled into the binary so
 //! that `ganscope` works from any directory.
 //!
-//! A preset file has two tables: `[lesson]` with `description` (one line) and
-//! `tour` (two to four sentences: what to watch, which slider to move), and
-//! `[config]` with any of the config keys (absent keys keep their defaults).
+//! A preset file has two tables: `[lesson]` with `description` (one line),
+//! `tour` (two to four sentences: what to watch, which slider to move) and
+//! `pace` (steps per second the window's speed control starts at, so that a
+//! class can follow; optional, full speed without it), and `[config]` with
+//! any of the config keys (absent keys keep their defaults). The window
+//! pauses a lesson when it reaches the config's `steps`. `pace` and the pause
+//! belong to the window's lesson, not to the run: `train`, `sweep` and
+//! `gui --screenshot` ignore them.
 
 use super::{Config, ConfigError};
 use std::sync::OnceLock;
@@ -51,6 +56,8 @@ pub struct Preset {
     pub name: String,
     pub description: String,
     pub tour: String,
+    /// Steps per second the window starts the lesson at (`None`: full speed).
+    pub pace: Option<f64>,
     pub config: Config,
 }
 
@@ -71,6 +78,26 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
     let description = get("description")
         .ok_or_else(|| ConfigError::Preset(format!("preset {name}: no [lesson] description")))?;
     let tour = get("tour").unwrap_or_default();
+    let pace = match lesson.and_then(|l| l.get("pace")) {
+        None => None,
+        Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
+            Some(p) if p.is_finite() && p > 0.0 => Some(p),
+            _ => {
+                return Err(ConfigError::Preset(format!(
+                    "preset {name}: [lesson] pace must be a positive number of steps per second"
+                )));
+            }
+        },
+    };
+    if let Some(k) = lesson
+        .into_iter()
+        .flat_map(|l| l.keys())
+        .find(|k| !["description", "tour", "pace"].contains(&k.as_str()))
+    {
+        return Err(ConfigError::Preset(format!(
+            "preset {name}: unknown [lesson] field `{k}` (description, tour, pace)"
+        )));
+    }
     let config_text = match table.get("config") {
         Some(toml::Value::Table(t)) => {
             toml::to_string(t).map_err(|e| ConfigError::Preset(format!("preset {name}: {e}")))?
@@ -88,6 +115,7 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
         name: name.to_string(),
         description,
         tour,
+        pace,
         config,
     })
 }
@@ -155,6 +183,16 @@ mod tests {
                 && e.contains("goodfellow, vanishing-gradients"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn pace_is_a_positive_number_and_lesson_fields_are_checked() {
+        let p = parse("x", "[lesson]\ndescription = \"d\"\npace = 120\n").unwrap();
+        assert_eq!(p.pace, Some(120.0));
+        for bad in ["pace = -1", "pace = \"fast\"", "speed = 3"] {
+            let text = format!("[lesson]\ndescription = \"d\"\n{bad}\n");
+            assert!(parse("x", &text).is_err(), "{bad}");
+        }
     }
 
     #[test]

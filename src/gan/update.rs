@@ -176,6 +176,7 @@ impl Trainer {
         if self.state() != State::Running {
             return stats;
         }
+        self.follow_schedule();
         let (k, k_g) = (self.config.k, self.config.k_g);
         for r in 0..k.max(k_g) {
             let movers = Movers::of_round(r, k, k_g);
@@ -198,7 +199,9 @@ impl Trainer {
             self.fill_g_draws(stats.sigma);
         }
         for p in movers.iter() {
-            let out = self.engine.gradient(p, &self.objective, &self.draws, Slot::Grad);
+            let out = self
+                .engine
+                .gradient(p, &self.objective, &self.draws, Slot::Grad);
             let out = self.finite(out)?;
             stats.record(p, &out);
         }
@@ -224,7 +227,9 @@ impl Trainer {
         }
         if go.is_some() {
             for p in movers.iter() {
-                let out = self.engine.gradient(p, &self.objective, &self.draws, Slot::Grad);
+                let out = self
+                    .engine
+                    .gradient(p, &self.objective, &self.draws, Slot::Grad);
                 go = go.and(self.finite(out).map(|_| ()));
                 if go.is_none() {
                     break;
@@ -278,7 +283,9 @@ impl Trainer {
                 self.engine.revert(p);
                 self.finite(out?)?;
                 for q in movers.iter() {
-                    let c = self.engine.combine(q, Slot::Acc, sign / (2.0 * h), Slot::Tmp, 1.0);
+                    let c = self
+                        .engine
+                        .combine(q, Slot::Acc, sign / (2.0 * h), Slot::Tmp, 1.0);
                     self.ok(c)?;
                 }
             }

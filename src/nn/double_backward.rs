@@ -61,7 +61,11 @@ impl<T: RealField + Copy> Mlp<T> {
     pub fn double_backward_input(&self, ws: &mut Workspace<T>, dx: &mut [T]) {
         let batch = ws.batch();
         ws.check(self.sizes(), batch);
-        assert_eq!(dx.len(), batch * self.in_dim(), "dx must be laid out like the input");
+        assert_eq!(
+            dx.len(),
+            batch * self.in_dim(),
+            "dx must be laid out like the input"
+        );
         ws.w_t[1].tr_copy_from(self.layer(1).0);
         let (below, above) = ws.adj.split_at_mut(1);
         gemm_into(&mut below[0], T::one(), &ws.w_t[1], &above[0], T::zero());

@@ -184,7 +184,10 @@ impl<T: RealField + Copy> Mlp<T> {
     /// # Panics
     /// If `g` does not fit this network.
     pub fn add_scaled(&mut self, k: T, g: &Grads<T>) {
-        assert!(g.fits(&self.sizes), "gradient shapes differ from the network's");
+        assert!(
+            g.fits(&self.sizes),
+            "gradient shapes differ from the network's"
+        );
         for (p, d) in self.param_slices_mut().zip(g.slices()) {
             p.iter_mut().zip(d).for_each(|(x, &y)| *x += k * y);
         }

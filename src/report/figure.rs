@@ -56,34 +56,21 @@ pub struct Atom {
     pub d_star: f64,
 }
 
-impl FigureData {
-    /// The height of the density axis: the densities' peak, or 1 when
-    /// there are only atoms (whose arrows are drawn to 0.9 of it, scaled
-    /// by their mass).
-    pub fn density_top(&self) -> f64 {
-        let peak = finite_max(&self.p_data).max(finite_max(&self.p_g));
-        if peak > 0.0 {
-            peak
-        } else if self.atoms.is_empty() {
-            1e-6
-        } else {
-            1.0
-        }
-    }
-}
-
-/// An atom's arrow reaches this fraction of the density axis times its mass.
+/// An atom's arrow reaches this fraction of the density axis times its mass
+/// (a figure with atoms only has a unit density axis).
 pub const ATOM_HEIGHT: f64 = 0.9;
 
 /// Below this fraction of the peak of p_data + p_g, D* is left out of the
-/// figure (a gap in the curve).
-const D_STAR_MASS: f64 = 1e-10;
+/// figure (a gap in the curve), and the legend says so.
+pub const D_STAR_MASS: f64 = 0.01;
 
-/// D* = p_data/(p_data + p_g) where the two densities have mass, NaN (a gap)
-/// where both are below [`D_STAR_MASS`] of their peak. There the ratio is one
-/// of two numbers indistinguishable from 0, and at the edge of the grid it is
-/// set by where the pushforward of the z-grid ends (p_g exactly 0, D* = 1),
-/// not by the theory: drawn, it is a spike to 1 at the window's edge.
+/// D* = p_data/(p_data + p_g) where the densities have mass, NaN (a gap)
+/// where p_data + p_g is below [`D_STAR_MASS`] of its peak. Out there the
+/// ratio is one of two numbers too small to see, set by the far tails and
+/// by where the pushforward of the z-grid ends (p_g exactly 0, D* = 1), not
+/// by anything the eye can check against the densities: drawn, it is
+/// fragments and spikes to 1 at the window's edges. Over a mode G misses,
+/// p_data alone is far above the threshold and D* = 1 is drawn.
 fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
     let peak = p.iter().zip(q).map(|(a, b)| a + b).fold(0.0_f64, f64::max);
     p.iter()
@@ -105,8 +92,13 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     let inner = 1..=n;
     let t = &snap.theory;
     let (d_label, star_label) = match snap.loss {
-        LossKind::Minimax | LossKind::NonSaturating => ("D(x)", "D*(x) = p_data/(p_data+p_g)"),
-        LossKind::Lsgan => ("D(x) (LSGAN, raw)", "D*(x) = p_data/(p_data+p_g)"),
+        LossKind::Minimax | LossKind::NonSaturating => {
+            ("D(x)", "D* = p_data/(p_data+p_g), where ≥ 1% of peak mass")
+        }
+        LossKind::Lsgan => (
+            "D(x) (LSGAN, raw)",
+            "D* = p_data/(p_data+p_g), where ≥ 1% of peak mass",
+        ),
         LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
         LossKind::Hinge => ("critic f(x)", ""),
     };
@@ -219,6 +211,114 @@ fn finite_max(v: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The smallest round step ≥ `x`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+/// power of ten (four such steps make an axis whose ticks read at a glance).
+pub fn nice_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    // m · 10^e, written so that 0.3 is the double nearest 0.3.
+    let e = x.log10().floor() as i32;
+    let scale = |m: f64| {
+        if e >= 0 {
+            m * 10f64.powi(e)
+        } else {
+            m / 10f64.powi(-e)
+        }
+    };
+    let p = scale(1.0);
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(scale)
+        .find(|v| *v >= x * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p)
+}
+
+/// A tick label with as many decimals as `step` needs.
+pub fn tick_label(v: f64, step: f64) -> String {
+    let mut decimals = 0usize;
+    while decimals < 8
+        && ((step * 10f64.powi(decimals as i32)).round() - step * 10f64.powi(decimals as i32)).abs()
+            > 1e-9
+    {
+        decimals += 1;
+    }
+    let text = format!("{v:.decimals$}");
+    if text.starts_with('-') && text.trim_start_matches(['-', '0', '.']).is_empty() {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+/// The density axis: from 0 to `top` in four round steps, following p_data
+/// (up to 1.5 times its peak), so that p_data always reads; p_g above `top`
+/// is cut there and its peak marked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DensityAxis {
+    /// The top of the axis (4 · `step`).
+    pub top: f64,
+    /// The tick step.
+    pub step: f64,
+    /// Where p_g is cut: the x of its peak and the peak's value.
+    pub clipped: Option<(f64, f64)>,
+}
+
+impl FigureData {
+    /// See [`DensityAxis`].
+    pub fn density_axis(&self) -> DensityAxis {
+        let data_peak = finite_max(&self.p_data);
+        let g_peak = finite_max(&self.p_g);
+        let mut want = 1.1 * data_peak.max(g_peak);
+        if data_peak > 0.0 {
+            want = want.min(1.5 * data_peak);
+        }
+        if want == 0.0 && !self.atoms.is_empty() {
+            // Only atoms: their arrows reach ATOM_HEIGHT of a unit axis.
+            want = 1.0;
+        }
+        let step = nice_step(want.max(1e-9) / 4.0);
+        let top = 4.0 * step;
+        let clipped = (g_peak > top).then(|| {
+            let i = self
+                .p_g
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .fold(
+                    (0, f64::NEG_INFINITY),
+                    |a, (i, &v)| if v > a.1 { (i, v) } else { a },
+                )
+                .0;
+            (self.x.get(i).copied().unwrap_or(0.0), g_peak)
+        });
+        DensityAxis { top, step, clipped }
+    }
+
+    /// D's axis `(lo, hi)`, in four round steps: [0, 1] (ticks at 0, ¼, ½,
+    /// ¾, 1) for a probability, else around D, its optimum and 0.
+    pub fn d_axis(&self) -> (f64, f64) {
+        if self.d_is_probability {
+            return (0.0, 1.0);
+        }
+        let (lo, hi) = self
+            .d
+            .iter()
+            .chain(&self.d_star)
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+        let mut step = nice_step(((hi - lo) / 4.0).max(1e-6));
+        loop {
+            let start = (lo / step).floor() * step;
+            if start + 4.0 * step >= hi - 1e-12 * step {
+                return (start, start + 4.0 * step);
+            }
+            step = nice_step(step * 1.0001);
+        }
+    }
+}
+
 /// Draw the figure into an RGB buffer of `SIZE`.
 pub fn render_rgb(fig: &FigureData) -> Result<Vec<u8>, String> {
     fonts();
@@ -261,27 +361,13 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         (Some(a), Some(b)) if b > a => (*a, *b),
         _ => (-1.0, 1.0),
     };
-    let y_max = fig.density_top() * 1.1;
-    let (d_lo, d_hi) = if fig.d_is_probability {
-        (0.0, 1.0)
-    } else {
-        let lo = fig
-            .d
-            .iter()
-            .chain(&fig.d_star)
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0, f64::min);
-        let hi = fig
-            .d
-            .iter()
-            .chain(&fig.d_star)
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0, f64::max);
-        let pad = ((hi - lo) * 0.05).max(1e-6);
-        (lo - pad, hi + pad)
+    let axis = fig.density_axis();
+    let y_max = axis.top;
+    let (d_lo, d_hi) = fig.d_axis();
+    let quarters = |lo: f64, hi: f64| -> Vec<f64> {
+        (0..=4).map(|j| lo + (hi - lo) * j as f64 / 4.0).collect()
     };
+    let d_step = (d_hi - d_lo) / 4.0;
 
     let mut chart = ChartBuilder::on(&top)
         .margin(20)
@@ -291,9 +377,14 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .right_y_label_area_size(90)
         .build_cartesian_2d(x0..x1, 0.0..y_max)?
         .set_secondary_coord(x0..x1, d_lo..d_hi);
+    // The two vertical axes share their ticks: the density's four round
+    // steps are D's quarters (0, ¼, ½, ¾, 1 for a probability). plotters
+    // picks steps of 1, 2 or 5, so the ticks, their grid lines and labels
+    // are drawn here.
     chart
         .configure_mesh()
         .light_line_style(RGBColor(235, 235, 235))
+        .y_labels(0)
         .x_desc("x")
         .y_desc("density")
         .label_style(("sans-serif", 24))
@@ -301,6 +392,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .draw()?;
     chart
         .configure_secondary_axes()
+        .y_labels(0)
         .y_desc(if fig.d_is_probability {
             "D(x)"
         } else {
@@ -309,6 +401,40 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .label_style(("sans-serif", 24))
         .axis_desc_style(("sans-serif", 26))
         .draw()?;
+    let label = ("sans-serif", 24).into_font().color(&BLACK);
+    for (j, (y, d)) in quarters(0.0, y_max)
+        .into_iter()
+        .zip(quarters(d_lo, d_hi))
+        .enumerate()
+    {
+        if j > 0 {
+            chart.draw_series(LineSeries::new(
+                vec![(x0, y), (x1, y)],
+                RGBColor(225, 225, 225).stroke_width(1),
+            ))?;
+        }
+        let (left, py) = chart.backend_coord(&(x0, y));
+        let (right, _) = chart.backend_coord(&(x1, y));
+        root.draw(&Text::new(
+            tick_label(y, axis.step),
+            (left - 12, py),
+            label.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        root.draw(&Text::new(
+            tick_label(d, d_step),
+            (right + 12, py),
+            label.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    if fig.d_is_probability {
+        // D = ½: where the optimal D settles when p_g = p_data.
+        chart.draw_secondary_series(DashedLineSeries::new(
+            vec![(x0, 0.5), (x1, 0.5)],
+            10,
+            10,
+            D_BLUE.mix(0.45).stroke_width(2),
+        ))?;
+    }
 
     let pts =
         |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
@@ -321,11 +447,6 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     } else {
         pts(&fig.p_data)
     };
-    let g_pts = if no_density(&fig.p_g) {
-        Vec::new()
-    } else {
-        pts(&fig.p_g)
-    };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
@@ -337,10 +458,36 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
                 + Circle::new((20, 0), 2, BLACK.filled())
                 + Circle::new((30, 0), 2, BLACK.filled())
         });
+    let p_g_cut: Vec<f64> = fig.p_g.iter().map(|v| v.min(y_max)).collect();
+    let g_pts = if no_density(&fig.p_g) {
+        Vec::new()
+    } else {
+        pts(&p_g_cut)
+    };
     chart
         .draw_series(LineSeries::new(g_pts, G_GREEN.stroke_width(4)))?
         .label("p_g")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
+    if let Some((x, peak)) = axis.clipped {
+        // p_g is cut at the top of the axis: say how high it goes.
+        // Beside the cut, on the side away from the legend (upper right).
+        let style = ("sans-serif", 26).into_font().color(&G_GREEN);
+        let (px, py) = chart.backend_coord(&(x, y_max));
+        let leftmost = x < x0 + 0.25 * (x1 - x0);
+        let (dx, pos) = if leftmost {
+            (10, HPos::Left)
+        } else {
+            (-10, HPos::Right)
+        };
+        root.draw(&Text::new(
+            format!(
+                "p_g cut here; its peak is {}",
+                tick_label(peak, nice_step(peak / 100.0))
+            ),
+            (px + dx, py + 8),
+            style.pos(Pos::new(pos, VPos::Top)),
+        ))?;
+    }
 
     // D* has gaps where it is undefined: draw each finite run separately.
     let runs = |ys: &[f64]| -> Vec<Vec<(f64, f64)>> {
@@ -382,7 +529,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
             first = false;
         }
     }
-    draw_atoms(&mut chart, fig, y_max / 1.1, (d_lo, d_hi))?;
+    draw_atoms(&mut chart, fig, y_max, (d_lo, d_hi))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -396,7 +543,8 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
 }
 
 /// The figure's two coordinate systems: densities left, D right.
-type Xy = Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+type Xy =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
 
 /// Each atom as an arrow from 0 to `ATOM_HEIGHT · top · mass`, labelled with
 /// its mass (p_data black, p_g green, side by side when both have one), and
@@ -429,7 +577,11 @@ fn draw_atoms(
                 color.stroke_width(5),
             )))?;
             chart.draw_series(std::iter::once(Polygon::new(
-                vec![(xs - 1.5 * nudge, h * 0.95), (xs + 1.5 * nudge, h * 0.95), (xs, h * 1.02)],
+                vec![
+                    (xs - 1.5 * nudge, h * 0.95),
+                    (xs + 1.5 * nudge, h * 0.95),
+                    (xs, h * 1.02),
+                ],
                 color.filled(),
             )))?;
             // p_data's label to the left of its arrow, p_g's to the right.
@@ -538,15 +690,15 @@ fn draw_strip(
 
 #[cfg(test)]
 mod tests {
-    use super::shown_where_there_is_mass;
+    use super::*;
 
     #[test]
-    fn d_star_is_left_out_only_where_neither_density_has_mass() {
+    fn d_star_is_left_out_where_the_densities_are_too_small_to_see() {
         // The left edge: p_data 1e-13 of its peak and p_g truncated to 0, so
-        // D* = 1 there; then the tails (D* kept even at 1e-9 of the peak),
-        // the bulk, and a bin with no mass at all.
-        let p = [1e-13, 1e-9, 0.5, 0.8, 0.0];
-        let q = [0.0, 3e-9, 0.7, 0.0, 0.0];
+        // D* = 1 there; a far tail at 0.5% of the peak; the bulk; a mode G
+        // misses (only p_data); and a bin with no mass at all.
+        let p = [1e-13, 0.004, 0.5, 0.8, 0.0];
+        let q = [0.0, 0.002, 0.7, 0.0, 0.0];
         let d: Vec<f64> = p
             .iter()
             .zip(&q)
@@ -554,9 +706,63 @@ mod tests {
             .collect();
         let shown = shown_where_there_is_mass(&p, &q, &d);
         assert!(shown[0].is_nan(), "the edge spike is a gap");
-        assert_eq!(shown[1], 0.25);
+        assert!(shown[1].is_nan(), "below 1% of the peak mass: a gap");
         assert_eq!(shown[2], 0.5 / 1.2);
-        assert_eq!(shown[3], 1.0, "D* = 1 where only p_data has mass");
+        assert_eq!(shown[3], 1.0, "D* = 1 over a missed mode");
         assert!(shown[4].is_nan());
+    }
+
+    #[test]
+    fn round_steps_and_labels() {
+        assert_eq!(nice_step(0.3), 0.3);
+        assert_eq!(nice_step(0.31), 0.4);
+        assert_eq!(nice_step(0.25), 0.25);
+        assert_eq!(nice_step(0.21), 0.25);
+        assert_eq!(nice_step(1.1), 1.5);
+        assert_eq!(nice_step(7.0), 8.0);
+        assert_eq!(nice_step(8.5), 10.0);
+        assert_eq!(tick_label(0.75, 0.25), "0.75");
+        assert_eq!(tick_label(0.5, 0.25), "0.50");
+        assert_eq!(tick_label(1.5, 0.5), "1.5");
+        assert_eq!(tick_label(20.0, 5.0), "20");
+        assert_eq!(tick_label(-0.0, 0.5), "0.0");
+    }
+
+    fn fig(p_data: Vec<f64>, p_g: Vec<f64>) -> FigureData {
+        FigureData {
+            x: (0..p_data.len()).map(|i| i as f64).collect(),
+            p_data,
+            p_g,
+            d_is_probability: true,
+            ..FigureData::default()
+        }
+    }
+
+    #[test]
+    fn the_density_axis_follows_p_data_and_marks_a_cut_p_g() {
+        // p_g close to p_data: the axis covers both, in four round steps.
+        let a = fig(vec![0.1, 0.8, 0.1], vec![0.2, 0.7, 0.1]).density_axis();
+        assert_eq!((a.top, a.step, a.clipped), (1.0, 0.25, None));
+        let a = fig(vec![0.1, 0.8, 0.1], vec![0.2, 1.2, 0.1]).density_axis();
+        assert_eq!((a.top, a.step, a.clipped), (1.2, 0.3, None));
+        // A spike of p_g 30 times p_data's peak: cut at 1.5 × the peak or
+        // below, and its peak marked where it is.
+        let a = fig(vec![0.1, 0.8, 0.1], vec![0.0, 0.0, 24.0]).density_axis();
+        assert!(a.top >= 0.8 && a.top <= 1.2 + 1e-12, "{a:?}");
+        assert_eq!(a.clipped, Some((2.0, 24.0)));
+    }
+
+    #[test]
+    fn d_axes_are_round() {
+        assert_eq!(fig(vec![1.0], vec![1.0]).d_axis(), (0.0, 1.0));
+        let mut critic = fig(vec![1.0], vec![1.0]);
+        critic.d_is_probability = false;
+        critic.d = vec![-0.37, 1.2];
+        critic.d_star = vec![0.0, 1.9];
+        let (lo, hi) = critic.d_axis();
+        assert!(lo <= -0.37 && hi >= 1.9, "({lo}, {hi})");
+        let step = (hi - lo) / 4.0;
+        assert_eq!(nice_step(step), step, "({lo}, {hi})");
+        assert_eq!((lo / step).round() * step, lo);
     }
 }

@@ -110,7 +110,12 @@ fn pieces(grid: &Grid, p: &[f64], q: &[f64], atoms: &Atoms) -> Vec<Piece> {
     let n = grid.n();
     let w = grid.width();
     let total: f64 = q.iter().zip(p).map(|(a, b)| a - b).sum::<f64>()
-        + atoms.q.iter().zip(&atoms.p).map(|(a, b)| a - b).sum::<f64>();
+        + atoms
+            .q
+            .iter()
+            .zip(&atoms.p)
+            .map(|(a, b)| a - b)
+            .sum::<f64>();
     // e from the left, and the smaller of it and its value from the right.
     let settle = |run: f64| {
         let right = run - total;
@@ -180,7 +185,10 @@ pub fn w1(grid: &Grid, p: &[f64], q: &[f64], atoms: &Atoms) -> f64 {
     if atoms.is_empty() {
         return super::wasserstein::w1(grid, p, q);
     }
-    assert!(p.len() == grid.len() && q.len() == grid.len(), "slice lengths");
+    assert!(
+        p.len() == grid.len() && q.len() == grid.len(),
+        "slice lengths"
+    );
     pieces(grid, p, q, atoms)
         .iter()
         .map(|s| (s.x1 - s.x0) * abs_linear(s.e0, s.e1))
@@ -267,7 +275,10 @@ mod tests {
         let p = [0.1, 0.4, 0.3, 0.1, 0.0, 0.1];
         let q = [0.0, 0.1, 0.1, 0.2, 0.5, 0.1];
         let none = Atoms::default();
-        assert_eq!(w1(&g, &p, &q, &none), super::super::wasserstein::w1(&g, &p, &q));
+        assert_eq!(
+            w1(&g, &p, &q, &none),
+            super::super::wasserstein::w1(&g, &p, &q)
+        );
         // The walk itself (forced through a far-away zero atom) agrees.
         let far = Atoms::new(&[(100.0, 0.0)], &[(100.0, 0.0)]);
         let walked = w1(&g, &p, &q, &far);

@@ -170,13 +170,8 @@ fn atom_sums(p: &Mixture, q: &Mixture) -> [f64; 4] {
     let mut xs: Vec<f64> = pa.iter().chain(&qa).map(|a| a.0).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    let at = |atoms: &[(f64, f64)], x: f64| {
-        atoms
-            .iter()
-            .filter(|a| a.0 == x)
-            .map(|a| a.1)
-            .sum::<f64>()
-    };
+    let at =
+        |atoms: &[(f64, f64)], x: f64| atoms.iter().filter(|a| a.0 == x).map(|a| a.1).sum::<f64>();
     let mut sums = [0.0; 4];
     for x in xs {
         let (a, b) = (at(&pa, x), at(&qa, x));
@@ -304,8 +299,7 @@ impl<'a> Integrator<'a> {
     }
 
     fn sf(&self, x: f64) -> f64 {
-        (0.375 * (self.p.sf_continuous(x) + self.q.sf_continuous(x)) + 0.25 * self.c.sf(x))
-            / self.z
+        (0.375 * (self.p.sf_continuous(x) + self.q.sf_continuous(x)) + 0.25 * self.c.sf(x)) / self.z
     }
 
     /// ln μ(x), by log-sum-exp (`lp`, `lq` the logs of the continuous parts).

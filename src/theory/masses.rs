@@ -137,7 +137,10 @@ mod tests {
         let d = parse_spec("0.25*dirac(0.3) + 0.75*uniform(0, 1)").unwrap();
         let g = Grid::new(0.0, 1.0, 4).unwrap();
         let m = continuous_bin_masses(&g, &d);
-        for (k, want) in [0.0, 0.1875, 0.1875, 0.1875, 0.1875, 0.0].iter().enumerate() {
+        for (k, want) in [0.0, 0.1875, 0.1875, 0.1875, 0.1875, 0.0]
+            .iter()
+            .enumerate()
+        {
             assert!((m[k] - want).abs() < 1e-15, "{m:?}");
         }
         assert_eq!(d.atoms(), vec![(0.3, 0.25)]);

@@ -126,6 +126,25 @@ pub mod gui {
         harness_in(config, None)
     }
 
+    /// The window opened on lesson `lesson` with `config` (as `gui --preset`).
+    pub fn harness_lesson(config: Config, lesson: &str) -> Harness<'static, App> {
+        let lesson = lesson.to_string();
+        Harness::builder()
+            .with_size([1600.0, 1000.0])
+            .build_eframe(move |cc| {
+                App::new(
+                    &cc.egui_ctx,
+                    None,
+                    GuiOptions {
+                        config: Some(config),
+                        lesson: Some(lesson),
+                        ..GuiOptions::default()
+                    },
+                    Arc::new(Mutex::new(None)),
+                )
+            })
+    }
+
     /// Step frames until `cond` holds; panics after a minute.
     pub fn wait(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
         let t0 = Instant::now();

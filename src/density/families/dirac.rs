@@ -80,10 +80,16 @@ mod tests {
     #[test]
     fn a_step_and_no_density() {
         let d = Dirac::new(1.5).unwrap();
-        assert_eq!((d.cdf(1.4999), d.cdf(1.5), d.sf(1.5), d.sf(1.0)), (0.0, 1.0, 0.0, 1.0));
+        assert_eq!(
+            (d.cdf(1.4999), d.cdf(1.5), d.sf(1.5), d.sf(1.0)),
+            (0.0, 1.0, 0.0, 1.0)
+        );
         assert_eq!(d.pdf(1.5), 0.0);
         assert_eq!(d.ln_pdf(1.5), f64::NEG_INFINITY);
-        assert_eq!((d.quantile(0.3), d.mean(), d.robust_scale()), (1.5, Some(1.5), 0.0));
+        assert_eq!(
+            (d.quantile(0.3), d.mean(), d.robust_scale()),
+            (1.5, Some(1.5), 0.0)
+        );
         assert!(Dirac::new(f64::NAN).is_err());
     }
 }
