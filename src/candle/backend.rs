@@ -93,7 +93,7 @@ impl Side {
 
     /// Whether parameter tensor `i` (W_l at even, b_l at odd indices) is held.
     fn held(&self, i: usize) -> bool {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             self.frozen.weights
         } else {
             self.frozen.biases
