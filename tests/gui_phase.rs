@@ -12,7 +12,7 @@ use common::preset;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use ganscope::app::App;
-use ganscope::app::phase::FIELD_GRID;
+use ganscope::app::view::FIELD_GRID;
 use ganscope::gan::Trainer;
 
 fn dirac_ready(a: &App) -> bool {

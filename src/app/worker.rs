@@ -8,8 +8,7 @@
 //! 33 ms; an observer of the driver averages the losses between two points
 //! of the curves.
 
-use super::phase::{DiracView, PhaseView, default_indices};
-use super::view::View;
+use super::view::{DiracView, PhaseView, View, default_indices};
 use crate::gan::{
     Budget, Choice, Config, DiracPlane, Driver, GanError, Observer, State, StepStats, Trainer,
     Trajectory,
