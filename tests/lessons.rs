@@ -7,7 +7,7 @@
 mod common;
 
 use common::{preset, run_seeds as on_threads};
-use ganscope::gan::{Config, Trainer, presets};
+use ganscope::gan::{Config, Trainer};
 
 const SEEDS: u64 = 10;
 
@@ -244,4 +244,88 @@ fn k_and_lr_raising_k_helps_and_raising_lr_g_breaks() {
         count(&fast, &|j| j > 0.08) >= 8,
         "lr_g = 1e-2 breaks for fewer than 8\n{msg}"
     );
+}
+
+/// simultaneous-vs-alternating: as shipped (simultaneous, momentum 0.5) the
+/// players keep circling; alternating, the tour's switch, converges.
+#[test]
+fn simultaneous_circles_and_alternating_converges() {
+    let simultaneous = preset("simultaneous-vs-alternating");
+    assert_eq!(simultaneous.update, ganscope::gan::UpdateRule::Simultaneous);
+    let mut alternating = simultaneous.clone();
+    alternating.update = ganscope::gan::UpdateRule::Alternating;
+    let (sim, alt) = (run_seeds(&simultaneous), run_seeds(&alternating));
+    let circling = sim.iter().filter(|o| o.jsd > RECOVERED_JSD).count();
+    let converged = alt.iter().filter(|o| o.jsd < 0.05).count();
+    let msg = format!(
+        "simultaneous:\n{}alternating:\n{}",
+        table(&sim),
+        table(&alt)
+    );
+    assert!(
+        circling >= 7,
+        "simultaneous: JSD > {RECOVERED_JSD} for {circling}/{SEEDS} seeds, want >= 7\n{msg}"
+    );
+    assert!(
+        converged >= 8,
+        "alternating: JSD < 0.05 for {converged}/{SEEDS} seeds, want >= 8\n{msg}"
+    );
+}
+
+/// dirac-gan: the distance of (θ, ψ) from the equilibrium (0, 0) at the
+/// start and at the end of the lesson's run, with `set` applied.
+fn dirac_distances(set: &[(&str, &str)]) -> Vec<(u64, f64, f64)> {
+    let mut config = preset("dirac-gan");
+    for (k, v) in set {
+        config.set(k, v).unwrap();
+    }
+    on_threads(0..SEEDS, 2, |seed| {
+        let mut c = config.clone();
+        c.seed = seed;
+        let steps = c.steps;
+        let mut t = Trainer::new(c).expect("valid");
+        let d = |t: &Trainer| {
+            let theta = f64::from(t.generator().param(1).unwrap());
+            let psi = f64::from(t.discriminator().param(0).unwrap());
+            theta.hypot(psi)
+        };
+        let d0 = d(&t);
+        t.run(steps);
+        (seed, d0, d(&t))
+    })
+}
+
+/// Every step of the dirac-gan tour, for every seed: alternating circles,
+/// simultaneous moves out, R1 and constant instance noise converge, and so
+/// do extragradient and consensus without a regulariser.
+///
+/// Without instance noise every sample of a batch is the same (x = 0 and
+/// G(z) = θ), so the batch size changes the run only by rounding: those
+/// steps run with batch 1. The noise step runs the lesson's own batch.
+#[test]
+fn the_dirac_gan_tour() {
+    let circles = dirac_distances(&[("batch", "1")]);
+    assert!(
+        circles
+            .iter()
+            .all(|(_, d0, d1)| *d1 > 0.5 * d0 && *d1 < 1.3 * d0),
+        "alternating, unregularised, keeps its distance: {circles:?}"
+    );
+    let out = dirac_distances(&[("update", "simultaneous"), ("batch", "1")]);
+    assert!(
+        out.iter().all(|(_, d0, d1)| *d1 > *d0 && *d1 > 0.9),
+        "simultaneous moves out to its limit cycle: {out:?}"
+    );
+    for set in [
+        vec![("r1", "1"), ("batch", "1")],
+        vec![("instance_noise", "1")],
+        vec![("update", "extragradient"), ("batch", "1")],
+        vec![("update", "consensus"), ("batch", "1")],
+    ] {
+        let runs = dirac_distances(&set);
+        assert!(
+            runs.iter().all(|(_, _, d1)| *d1 < 1e-3),
+            "{set:?} converges to (0, 0) within 1e-3: {runs:?}"
+        );
+    }
 }

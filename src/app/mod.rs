@@ -12,11 +12,15 @@
 //!   of the key table) and the transport bar; they return actions.
 //! - [`files`] — save and load configs, export the figure and the curves.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - `phase` — the phase-plane panel: a trajectory in the plane of a
+//!   parameter of G and one of D, and for the Dirac-GAN its vector field and
+//!   eigenvalues (its numbers are built in [`view`]).
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod controls;
 pub mod files;
 pub mod history;
+mod phase;
 mod plots;
 mod settings;
 mod state;

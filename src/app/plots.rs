@@ -9,10 +9,12 @@ use super::view::View;
 use super::worker::Status;
 use crate::report::Value;
 use crate::report::columns::{index, metric};
+use crate::report::figure::ATOM_HEIGHT;
 use crate::report::figure::{nice_step, tick_label};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{
-    AxisHints, GridMark, HLine, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Polygon,
+    Arrows, AxisHints, GridMark, HLine, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints,
+    Points, Polygon,
 };
 
 /// The paper's colours: p_data black dotted, p_g green, D blue dashed.
@@ -157,7 +159,9 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     .map(|(x, y)| [*x, f(*y)])
                     .collect()
             };
-            if t.p_data {
+            // A density that is 0 everywhere beside its atoms is not drawn.
+            let drawn = |ys: &[f64]| v.figure.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
+            if t.p_data && drawn(&v.figure.p_data) {
                 plot.line(
                     Line::new("p_data", line(&v.figure.p_data, &|y| y))
                         .color(DATA_BLACK)
@@ -165,7 +169,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         .style(LineStyle::Dotted { spacing: 6.0 }),
                 );
             }
-            if t.p_g {
+            if t.p_g && drawn(&v.figure.p_g) {
                 plot.line(
                     Line::new("p_g", line(&v.figure.p_g, &|y| y.min(y_max)))
                         .color(G_GREEN)
@@ -227,6 +231,71 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         )
                         .color(FORCE_PURPLE)
                         .width(1.5),
+                    );
+                }
+            }
+            // Point masses: an arrow up to 0.9 of the axis times the mass,
+            // labelled with it; D and D* at the atom as dots.
+            let (xa, xb) = v.x_range();
+            let nudge = 0.004 * (xb - xa);
+            for a in &v.figure.atoms {
+                let both = a.p_data > 0.0 && a.p_g > 0.0;
+                for (mass, color, dx, name, shown) in [
+                    (a.p_data, DATA_BLACK, -nudge, "p_data", t.p_data),
+                    (a.p_g, G_GREEN, nudge, "p_g", t.p_g),
+                ] {
+                    if mass <= 0.0 || !shown {
+                        continue;
+                    }
+                    let x = a.x.clamp(xa, xb) + if both { dx } else { 0.0 };
+                    let top = ATOM_HEIGHT * y_max * mass;
+                    let id = |what: &'static str| ("atom", name, what, a.x.to_bits());
+                    plot.line(
+                        Line::new(format!("δ {name}"), vec![[x, 0.0], [x, top]])
+                            .color(color)
+                            .width(3.0)
+                            .id(id("stem")),
+                    );
+                    // The head only: egui_plot draws arrows one pixel wide.
+                    plot.arrows(
+                        Arrows::new("", vec![[x, 0.98 * top]], vec![[x, top]])
+                            .color(color)
+                            .tip_length(14.0)
+                            .id(id("head")),
+                    );
+                    // p_data's label to the left of its arrow, p_g's to the right.
+                    let (lx, anchor) = if name == "p_data" {
+                        (x - nudge, egui::Align2::RIGHT_BOTTOM)
+                    } else {
+                        (x + nudge, egui::Align2::LEFT_BOTTOM)
+                    };
+                    plot.text(
+                        egui_plot::Text::new(
+                            "",
+                            [lx, top * 1.02].into(),
+                            RichText::new(format!("δ {name} {mass:.2}"))
+                                .color(color)
+                                .size(15.0),
+                        )
+                        .anchor(anchor)
+                        .id(id("label")),
+                    );
+                }
+                if t.d && a.d.is_finite() {
+                    plot.points(
+                        Points::new(d_name.clone(), vec![[a.x, to_plot(a.d.clamp(d_lo, d_hi))]])
+                            .radius(6.0)
+                            .color(D_BLUE),
+                    );
+                }
+                if t.d_star && a.d_star.is_finite() {
+                    plot.points(
+                        Points::new(
+                            v.figure.d_star_label.clone(),
+                            vec![[a.x, to_plot(a.d_star)]],
+                        )
+                        .radius(4.0)
+                        .color(STAR_ORANGE),
                     );
                 }
             }

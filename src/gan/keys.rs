@@ -19,7 +19,9 @@
 use std::str::FromStr;
 
 use super::loss::names;
-use super::{Config, ConfigError, LossKind, Prior};
+use super::{
+    Config, ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, Prior, UpdateRule,
+};
 use crate::nn::{Activation, OptimizerKind};
 
 /// How the window offers a key.
@@ -239,7 +241,34 @@ macro_rules! named_text {
         }
     )*};
 }
+impl Named for UpdateRule {
+    fn names() -> Vec<&'static str> {
+        UpdateRule::ALL.iter().map(|r| r.name()).collect()
+    }
+}
+impl Named for GModel {
+    fn names() -> Vec<&'static str> {
+        GModel::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for DModel {
+    fn names() -> Vec<&'static str> {
+        DModel::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for NoiseSchedule {
+    fn names() -> Vec<&'static str> {
+        NoiseSchedule::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for NoiseDraws {
+    fn names() -> Vec<&'static str> {
+        NoiseDraws::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+
 named_text!(Prior, Activation, OptimizerKind, LossKind);
+named_text!(UpdateRule, GModel, DModel, NoiseSchedule, NoiseDraws);
 
 // The range checks: each takes the key's name and value and says what is
 // wrong in one line.
@@ -429,7 +458,7 @@ pub static KEYS: &[Key] = &[
         doc: "iterations of a run (also the horizon of the instance-noise annealing)"),
     key!(instance_noise, live: true, widget: slider(0.0, 2.0),
         range: "≥ 0", check: non_negative,
-        doc: "σ of the noise added to D's inputs, annealed linearly to 0 over `steps`"),
+        doc: "σ of the noise added to D's inputs, annealed linearly to 0 over `steps` (see `noise_schedule`)"),
     key!(r1, live: true, widget: slider(0.0, 100.0),
         range: "≥ 0", check: non_negative,
         doc: "R1 penalty γ/2·E‖∇ₓD(x_real)‖² (0: off)"),
@@ -454,6 +483,27 @@ pub static KEYS: &[Key] = &[
     key!(lr_decay_from, live: true, widget: slider(0.0, 0.95),
         range: "[0, 1)", check: below(1.0),
         doc: "where that decay starts, as a fraction of `steps`"),
+    key!(update, live: true, widget: Widget::Choice(UpdateRule::names),
+        range: "`alternating`, `simultaneous`, `extragradient`, `optimistic`, `consensus`", check: any,
+        doc: "how both players move in one iteration (see Update rules below); `alternating` is the paper's Algorithm 1"),
+    key!(consensus_gamma, live: true, widget: slider(0.0, 10.0),
+        range: "≥ 0", check: non_negative,
+        doc: "γ of consensus optimisation: both players also descend γ·½‖v‖² of the joint gradient field v (update `consensus`)"),
+    key!(g_model, live: false, widget: Widget::Choice(GModel::names),
+        range: "`mlp`, `constant`", check: any,
+        doc: "G: an MLP with `g_hidden`, or the Dirac-GAN's constant G(z) = θ (p_g = δ(θ))"),
+    key!(d_model, live: false, widget: Widget::Choice(DModel::names),
+        range: "`mlp`, `linear`", check: any,
+        doc: "D: an MLP with `d_hidden`, or the Dirac-GAN's linear D(x) = ψ·x without bias"),
+    key!(noise_schedule, live: true, widget: Widget::Choice(NoiseSchedule::names),
+        range: "`anneal`, `constant`", check: any,
+        doc: "instance noise σ: annealed linearly to 0 over `steps`, or held at `instance_noise`"),
+    key!(noise_draws, live: true, widget: Widget::Choice(NoiseDraws::names),
+        range: "`iid`, `stratified`", check: any,
+        doc: "instance-noise values of a batch: independent, or one per stratum of the normal (a steadier batch mean)"),
+    key!(init_scale, live: false, widget: log_slider(0.01, 10.0),
+        range: "positive", check: positive,
+        doc: "every initial parameter of G and D is multiplied by this (1: PyTorch's default init; small starts the Dirac-GAN near its equilibrium)"),
 ];
 
 fn bool_names() -> Vec<&'static str> {

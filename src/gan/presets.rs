@@ -44,6 +44,14 @@ const FILES: &[(&str, &str)] = &[
         "k-and-lr",
         include_str!("../../assets/presets/k-and-lr.toml"),
     ),
+    (
+        "simultaneous-vs-alternating",
+        include_str!("../../assets/presets/simultaneous-vs-alternating.toml"),
+    ),
+    (
+        "dirac-gan",
+        include_str!("../../assets/presets/dirac-gan.toml"),
+    ),
 ];
 
 /// One lesson.

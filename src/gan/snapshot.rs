@@ -14,6 +14,13 @@
 //!   when the trainer is built and never from the training stream.
 //!   `p_g_exact = false`.
 //!
+//! # Point masses
+//!
+//! A `dirac` target and a constant G (`g_model = "constant"`, p_g = δ(θ))
+//! are atoms, kept beside the bins in `theory.atoms` with D at their
+//! positions in [`Snapshot::d_atoms`]; the bins hold only the continuous
+//! parts (see [`crate::theory::atoms`]).
+//!
 //! # The grid
 //!
 //! [`Grid::for_target`] over the target's central range, widened to G's
@@ -37,11 +44,12 @@
 
 use crate::density::Univariate;
 use crate::theory::{
-    Grid, Prior, Theory, ZPoints, bin_masses, pushforward_masses, pushforward_samples,
+    Atoms, Grid, Prior, Theory, ZPoints, continuous_bin_masses, pushforward_masses,
+    pushforward_samples,
 };
 
 use super::loss::display_d;
-use super::{LossKind, State, Trainer};
+use super::{GModel, LossKind, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
 pub const GRID_BINS: usize = 1024;
@@ -136,6 +144,9 @@ pub struct Snapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
     pub force: Vec<f64>,
+    /// D as plotted at each atom's position (`theory.atoms`): a dirac
+    /// target's atoms and a constant G's.
+    pub d_atoms: Vec<f64>,
 }
 
 impl Snapshot {
@@ -157,6 +168,18 @@ impl Snapshot {
     pub fn d_max_dev(&self) -> Option<f64> {
         if !self.loss.is_cross_entropy() {
             return None;
+        }
+        let atoms = &self.theory.atoms;
+        if atoms.p.iter().any(|&m| m > 0.0) {
+            // A point-mass target: D where its atoms are.
+            let dev = atoms
+                .p
+                .iter()
+                .zip(&self.d_atoms)
+                .filter(|(p, _)| **p > 0.0)
+                .map(|(_, d)| (d - 0.5).abs())
+                .fold(0.0, f64::max);
+            return Some(dev);
         }
         let peak = self.p_data.iter().copied().fold(0.0, f64::max);
         let dev = self
@@ -194,8 +217,15 @@ impl Trainer {
             LatentPoints::Sample(z) => (self.generate(z), false),
         };
         let grid = Grid::for_target(&self.target, finite_range(&g_x), GRID_BINS);
-        let p_mass = bin_masses(&grid, &self.target);
+        let p_mass = continuous_bin_masses(&grid, &self.target);
+        // A constant G is the point mass δ(θ): an atom, not a bin.
+        let constant = self.config.g_model == GModel::Constant;
+        let g_atoms: Vec<(f64, f64)> = match g_x.first() {
+            Some(&theta) if constant => vec![(theta, 1.0)],
+            _ => Vec::new(),
+        };
         let q_mass = match &self.latent_points {
+            _ if constant => vec![0.0; grid.len()],
             LatentPoints::Exact(zp) => {
                 let mut q = vec![0.0; grid.len()];
                 pushforward_masses(&grid, &g_x, &zp.seg_mass, &mut q);
@@ -203,11 +233,23 @@ impl Trainer {
             }
             LatentPoints::Sample(_) => pushforward_samples(&grid, &g_x),
         };
+        let atoms = Atoms::new(&self.target.atoms(), &g_atoms);
         let x = grid.centres();
         let d_raw = self.d_raw(&x);
         let d = d_raw.iter().map(|&l| display_d(loss, l)).collect();
-        let logits = loss.is_cross_entropy().then_some(d_raw.as_slice());
-        let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &self.target.modes());
+        let d_raw_atoms = self.d_raw(&atoms.x);
+        let d_atoms = d_raw_atoms.iter().map(|&l| display_d(loss, l)).collect();
+        let logits = loss
+            .is_cross_entropy()
+            .then_some((d_raw.as_slice(), d_raw_atoms.as_slice()));
+        let theory = Theory::compute_with_atoms(
+            &grid,
+            &p_mass,
+            &q_mass,
+            &atoms,
+            logits,
+            &self.target.modes(),
+        );
 
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
@@ -239,6 +281,7 @@ impl Trainer {
             map_z,
             map_x,
             map_optimal,
+            d_atoms,
         }
     }
 }

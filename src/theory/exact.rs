@@ -18,6 +18,29 @@
 //! diverges over a tail (a power-law p against an exponential-type q).
 //! W1 = ∞ when [`w1_tail_finite`] fails on a side. JSD is always finite.
 //!
+//! # Atoms
+//!
+//! A `dirac(x₀)` term is a point mass, kept exact: each density is an atomic
+//! part (the atoms aⱼ at xⱼ, [`Mixture::atoms`]) plus a continuous part of
+//! mass κ = 1 − Σ aⱼ with a sub-density p_c. A point is a cell of its own:
+//! the continuous parts put no mass on it, so the divergences split into a
+//! sum over the atoms (of p or q, positions matched exactly) and the integral
+//! over the continuous parts:
+//!
+//! - JSD = ½ Σ_x \[a ln(2a/(a+b)) + b ln(2b/(a+b))\] + ∫ ½\[p_c ln(2p_c/(p_c+q_c)) + q_c ln(2q_c/(p_c+q_c))\],
+//!   with a, b the atoms of p and q at x; so JSD = ln 2 when p's atoms are
+//!   nowhere atoms of q and the continuous parts do not overlap (δ against any
+//!   density, δ(x₀) against δ(x₁));
+//! - KL(p‖q) = Σ_x a ln(a/b) + ∫ p_c ln(p_c/q_c), infinite when some atom of p
+//!   is not an atom of q (b = 0), or when p's continuous part is not covered
+//!   by q's; so KL(δ(x₀)‖q) is finite only when q has an atom at x₀;
+//! - W1 = ∫ |F_p − F_q| with the CDFs' steps at the atoms: against δ(x₀),
+//!   W1 = E|X − x₀|, infinite for a Cauchy (no mean).
+//!
+//! The atoms are breakpoints, so every piece of the quadrature below is
+//! smooth; the integrals see only the continuous parts (the reference μ is
+//! built from them and renormalised to a probability).
+//!
 //! # Method
 //!
 //! Every integral ∫ f(x) dx is taken in the probability coordinate u = F_μ(x) of
@@ -105,7 +128,11 @@ const MAX_REFINE: usize = 600;
 
 /// JSD, both KLs, W1 and C(G) of p and q; see the module docs for the method.
 pub fn divergences(p: &Mixture, q: &Mixture) -> Divergences {
-    let sums = Integrator::new(p, q).integrate();
+    let mut sums = Integrator::new(p, q).integrate();
+    let atoms = atom_sums(p, q);
+    for (s, a) in sums.iter_mut().zip(atoms) {
+        *s += a;
+    }
     let jsd = sums[0].clamp(0.0, LN_2);
     Divergences {
         jsd,
@@ -118,14 +145,51 @@ pub fn divergences(p: &Mixture, q: &Mixture) -> Divergences {
     }
 }
 
-/// Whether KL(p‖q) is finite: q's support covers p's, and both tails converge.
+/// Whether KL(p‖q) is finite: every atom of p is an atom of q, the support
+/// of q's continuous part covers that of p's, and both tails converge.
 fn kl_finite(p: &Mixture, q: &Mixture) -> bool {
-    let theirs = q.support_intervals();
+    let q_atoms = q.atoms();
+    let atoms_matched = p
+        .atoms()
+        .iter()
+        .all(|&(x, _)| q_atoms.iter().any(|&(y, b)| y == x && b > 0.0));
+    let theirs = q.continuous_support_intervals();
     let covered = p
-        .support_intervals()
+        .continuous_support_intervals()
         .iter()
         .all(|&(lo, hi)| theirs.iter().any(|&(a, b)| a <= lo && hi <= b));
-    covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+    atoms_matched && covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+}
+
+/// The atoms' share of JSD, KL(p‖q), KL(q‖p) (and 0 for W1, whose steps the
+/// integral already sees): a sum over the positions of the atoms of p and q,
+/// each a cell where the continuous parts put no mass. A KL term with no
+/// atom on its second side is left out here; [`kl_finite`] makes it ∞.
+fn atom_sums(p: &Mixture, q: &Mixture) -> [f64; 4] {
+    let (pa, qa) = (p.atoms(), q.atoms());
+    let mut xs: Vec<f64> = pa.iter().chain(&qa).map(|a| a.0).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let at =
+        |atoms: &[(f64, f64)], x: f64| atoms.iter().filter(|a| a.0 == x).map(|a| a.1).sum::<f64>();
+    let mut sums = [0.0; 4];
+    for x in xs {
+        let (a, b) = (at(&pa, x), at(&qa, x));
+        let m = a + b;
+        if a > 0.0 {
+            sums[0] += 0.5 * a * (2.0 * a / m).ln();
+            if b > 0.0 {
+                sums[1] += a * (a / b).ln();
+            }
+        }
+        if b > 0.0 {
+            sums[0] += 0.5 * b * (2.0 * b / m).ln();
+            if a > 0.0 {
+                sums[2] += b * (b / a).ln();
+            }
+        }
+    }
+    sums
 }
 
 /// Gauss–Legendre nodes and weights on \[−1, 1\], by Newton on Pₙ.
@@ -182,6 +246,10 @@ struct Integrator<'a> {
     p: &'a Mixture,
     q: &'a Mixture,
     c: Family,
+    /// The total mass of ¾·½(p_c + q_c) + ¼·c before renormalising μ (1
+    /// without atoms), and its log.
+    z: f64,
+    ln_z: f64,
     /// The centre and scale of c, to seed the inversion.
     loc: f64,
     scale: f64,
@@ -211,29 +279,34 @@ impl<'a> Integrator<'a> {
         } else {
             1.0
         };
+        let z = 0.375 * (p.continuous_mass() + q.continuous_mass()) + 0.25;
         Integrator {
             p,
             q,
             c,
+            z,
+            ln_z: z.ln(),
             loc,
             scale,
             gl: gauss_legendre(GL_ORDER),
         }
     }
 
+    /// F_μ, from the continuous parts only (the atoms are breakpoints).
     fn cdf(&self, x: f64) -> f64 {
-        0.375 * (self.p.cdf(x) + self.q.cdf(x)) + 0.25 * self.c.cdf(x)
+        (0.375 * (self.p.cdf_continuous(x) + self.q.cdf_continuous(x)) + 0.25 * self.c.cdf(x))
+            / self.z
     }
 
     fn sf(&self, x: f64) -> f64 {
-        0.375 * (self.p.sf(x) + self.q.sf(x)) + 0.25 * self.c.sf(x)
+        (0.375 * (self.p.sf_continuous(x) + self.q.sf_continuous(x)) + 0.25 * self.c.sf(x)) / self.z
     }
 
-    /// ln μ(x), by log-sum-exp.
+    /// ln μ(x), by log-sum-exp (`lp`, `lq` the logs of the continuous parts).
     fn ln_mu(&self, lp: f64, lq: f64, lc: f64) -> f64 {
         let a = [LN_W_PQ + lp, LN_W_PQ + lq, LN_W_C + lc];
         let m = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln() - self.ln_z
     }
 
     fn node(&self, x: f64, lower: bool) -> Node {
