@@ -121,14 +121,61 @@ fn the_config_refuses_what_the_oracle_cannot_do() {
         ("pack", "2", "pack = 1"),
         ("latent_dim", "2", "latent_dim = 1"),
         ("loss", "hinge", "not hinge"),
+        ("g_model", "constant", "needs g_model = mlp, not constant"),
+        (
+            "update",
+            "simultaneous",
+            "needs update = alternating, not simultaneous",
+        ),
+        (
+            "update",
+            "consensus",
+            "needs update = alternating, not consensus",
+        ),
+        ("target", "dirac(0)", "not a point mass"),
+        (
+            "target",
+            "0.5*dirac(1) + 0.5*normal(0, 1)",
+            "not a point mass",
+        ),
     ] {
         let mut c = Config::default();
         c.set("d_model", "oracle").unwrap();
+        c.validate().unwrap();
         c.set(key, value).unwrap();
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains(what), "{key} = {value}: {e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+        // The same value with the other D models is fine (the Dirac-GAN's
+        // constant G, a dirac target and every rule run with a linear D).
+        for other in ["mlp", "linear"] {
+            c.set("d_model", other).unwrap();
+            c.validate()
+                .unwrap_or_else(|e| panic!("{key} = {value}, {other}: {e}"));
+        }
     }
     assert!(Config::default().set("d_model", "exact").is_err());
+}
+
+/// A live change that would give the oracle a rule, a loss or a target it
+/// cannot serve is refused, and the run goes on with its settings.
+#[test]
+fn a_live_change_cannot_break_the_oracle() {
+    let c = ganscope::gan::presets::load("oracle-d").unwrap().config;
+    let mut t = Trainer::new(c).unwrap();
+    t.run(3);
+    let before = t.config().clone();
+    for (key, value) in [
+        ("update", "extragradient"),
+        ("loss", "hinge"),
+        ("target", "dirac(2)"),
+    ] {
+        let e = t.set(key, value).unwrap_err().to_string();
+        assert!(e.contains("d_model = oracle needs"), "{key}: {e}");
+        assert_eq!(t.config(), &before, "{key}: nothing changed");
+    }
+    let stats = t.run(3);
+    assert_eq!((stats.step, t.state()), (6, State::Running));
 }
 
 /// With the oracle no D step runs: D's network never moves, the G loss is

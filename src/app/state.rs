@@ -6,6 +6,7 @@ use super::controls::{self, Action, Draft};
 use super::files::Files;
 use super::fit_panel::{FitPanel, FitView};
 use super::history::History;
+use super::phase;
 use super::plots;
 use super::settings::Settings;
 use super::view::View;
@@ -43,6 +44,8 @@ pub struct App {
     pub(super) files: Files,
     /// The exact fits of a lesson with a `[fit]` table.
     fit: Option<FitPanel>,
+    /// The phase plane's parameters as last chosen, until a view shows them.
+    phase_pick: Option<(usize, usize)>,
     /// Where Play stops for a lesson: its `steps` (until reached once).
     lesson_end: Option<u64>,
     /// A lesson that reached its end: the banner that says so.
@@ -168,6 +171,7 @@ impl App {
             screenshot,
             fit,
             outcome,
+            phase_pick: None,
             started: std::time::Instant::now(),
             frames: 0,
             ui_secs: 0.0,
@@ -297,6 +301,7 @@ impl App {
                     self.history.clear();
                     self.worker.send(Command::Backend(choice));
                 }
+                Action::Trace(g, d) => self.worker.send(Command::Trace(g, d)),
                 Action::Speed(s) => {
                     self.settings.speed = s;
                     self.worker.send(Command::Speed(s));
@@ -385,7 +390,16 @@ impl App {
                 } else {
                     h * 0.52
                 };
+                let phase = view
+                    .as_deref()
+                    .and_then(|v| v.phase.as_ref())
+                    .filter(|p| self.settings.toggles.phase || p.dirac.is_some());
                 match view.as_deref() {
+                    // With the phase plane: the figure, then the curves
+                    // beside the plane (a constant G's z→x strip is one point).
+                    Some(v) if phase.is_some() => {
+                        plots::figure_ui(ui, v, self.settings.toggles, figure_h.min(h * 0.42));
+                    }
                     Some(v) => {
                         plots::figure_ui(ui, v, self.settings.toggles, figure_h);
                         if self.fit.is_none() {
@@ -402,7 +416,26 @@ impl App {
                     }
                 }
                 let mixture = view.as_deref().is_some_and(|v| v.modes.is_some());
-                plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture);
+                match phase {
+                    Some(p) => {
+                        let rest = ui.available_height();
+                        ui.columns(2, |cols| {
+                            plots::curves_ui(
+                                &mut cols[0],
+                                &self.history,
+                                &mut self.curve_hidden,
+                                mixture,
+                            );
+                            actions.extend(phase::phase_ui(
+                                &mut cols[1],
+                                p,
+                                rest,
+                                &mut self.phase_pick,
+                            ));
+                        });
+                    }
+                    None => plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture),
+                }
             });
         actions
     }

@@ -4,7 +4,6 @@
 //! # Files, one concept each
 //!
 //! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
-//! - [`d_model`] — [`DModel`]: a trained D, or the exact optimum (`oracle`).
 //! - [`loss`] — [`LossKind`] and the losses on D's raw outputs
 //!   (log-sum-exp forms), with what D's output means and its optimum.
 //! - [`fgan`] — [`FDiv`]: the f-GAN divergences of Nowozin et al. (2016),
@@ -12,6 +11,19 @@
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
 //!   instance noise, R1 and WGAN-GP penalties, and their gradients
 //!   (generic over f32/f64, so the gradient check runs the same code).
+//! - `cross` — each loss's gradient in both players' parameters (what
+//!   consensus optimisation differentiates).
+//! - [`model`] — [`GModel`] and [`DModel`]: the MLPs, the Dirac-GAN's
+//!   G(z) = θ and D(x) = ψ·x, and the parameters they hold ([`Frozen`]);
+//!   or the exact optimum as D (`oracle`).
+//! - [`noise`] — instance noise: [`NoiseSchedule`] (annealed or constant)
+//!   and [`NoiseDraws`] (iid or stratified).
+//! - [`update`] — [`UpdateRule`]: alternating (Algorithm 1), simultaneous,
+//!   extragradient, optimistic and consensus, what one iteration is under
+//!   each, written once on the engines' primitives.
+//! - [`phase`] — the Dirac-GAN's phase plane: its vector field, the
+//!   Jacobian at the equilibrium from the objective's own f64 gradients, the
+//!   eigenvalues of each rule's map, and the [`Trajectory`] observer.
 //! - [`keys`] — the table of config keys: text in and out, ranges, live or
 //!   reset, the window's control, README's table.
 //! - [`backend`] — [`Backend`]: the engine that owns G, D and their
@@ -50,7 +62,7 @@
 pub mod backend;
 mod backup;
 pub mod config;
-pub mod d_model;
+mod cross;
 pub mod driver;
 pub mod error;
 mod eval;
@@ -58,24 +70,32 @@ pub mod fgan;
 pub mod keys;
 mod live;
 pub mod loss;
+pub mod model;
 pub mod native;
+pub mod noise;
 pub mod objective;
 pub mod oracle;
+pub mod phase;
 pub mod presets;
 pub mod snapshot;
 pub mod trainer;
+pub mod update;
 
 pub use backend::{
-    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
+    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, Slot,
+    StepOut,
 };
 pub use config::{Config, Prior};
-pub use d_model::DModel;
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
 pub use fgan::FDiv;
 pub use loss::LossKind;
+pub use model::{DModel, Frozen, GModel};
 pub use native::NativeBackend;
+pub use noise::{NoiseDraws, NoiseSchedule};
 pub use objective::{DEval, Draws, FakeLoss, GEval, Objective, Scratch, g_grad_by};
 pub use oracle::Oracle;
+pub use phase::{DiracPlane, Trajectory};
 pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};
+pub use update::UpdateRule;

@@ -118,17 +118,19 @@ impl<T: RealField + Copy> Draws<T> {
 /// Preallocated buffers of the two objectives (resized only when `m` changes).
 #[derive(Clone, Debug)]
 pub struct Scratch<T: RealField + Copy> {
-    ws_g: Workspace<T>,
-    ws_real: Workspace<T>,
-    ws_fake: Workspace<T>,
-    ws_interp: Workspace<T>,
-    real_in: Vec<T>,
-    fake_in: Vec<T>,
-    interp: Vec<T>,
-    dout_real: Vec<T>,
-    dout_fake: Vec<T>,
-    dx: Vec<T>,
-    u: Vec<T>,
+    pub(super) ws_g: Workspace<T>,
+    pub(super) ws_real: Workspace<T>,
+    pub(super) ws_fake: Workspace<T>,
+    pub(super) ws_interp: Workspace<T>,
+    pub(super) real_in: Vec<T>,
+    pub(super) fake_in: Vec<T>,
+    pub(super) interp: Vec<T>,
+    pub(super) dout_real: Vec<T>,
+    pub(super) dout_fake: Vec<T>,
+    pub(super) dx: Vec<T>,
+    pub(super) u: Vec<T>,
+    /// The penalty's input gradient at the interpolates (`cross`).
+    pub(super) dx_pen: Vec<T>,
 }
 
 impl<T: RealField + Copy> Scratch<T> {
@@ -147,6 +149,7 @@ impl<T: RealField + Copy> Scratch<T> {
             dout_fake: vec![T::zero(); n],
             dx: vec![T::zero(); m],
             u: vec![T::zero(); m],
+            dx_pen: vec![T::zero(); m],
         }
     }
 
@@ -178,17 +181,17 @@ pub struct GEval<T> {
     pub mean_fake: T,
 }
 
-fn cast<T: RealField + Copy>(x: f64) -> T {
+pub(super) fn cast<T: RealField + Copy>(x: f64) -> T {
     nalgebra::convert(x)
 }
 
-fn mean<T: RealField + Copy>(v: &[T]) -> T {
+pub(super) fn mean<T: RealField + Copy>(v: &[T]) -> T {
     let s = v.iter().fold(T::zero(), |a, &b| a + b);
     s / cast::<T>(v.len().max(1) as f64)
 }
 
 /// `x_f = G(z) + ν` into `out`.
-fn generate<T: RealField + Copy>(
+pub(super) fn generate<T: RealField + Copy>(
     g: &Mlp<T>,
     ws: &mut Workspace<T>,
     z: &[T],

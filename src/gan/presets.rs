@@ -55,6 +55,18 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
     (
+        "k-and-lr",
+        include_str!("../../assets/presets/k-and-lr.toml"),
+    ),
+    (
+        "simultaneous-vs-alternating",
+        include_str!("../../assets/presets/simultaneous-vs-alternating.toml"),
+    ),
+    (
+        "dirac-gan",
+        include_str!("../../assets/presets/dirac-gan.toml"),
+    ),
+    (
         "kl-vs-reverse-kl",
         include_str!("../../assets/presets/kl-vs-reverse-kl.toml"),
     ),

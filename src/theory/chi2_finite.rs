@@ -6,7 +6,10 @@
 //! When it is finite, ∫ (p − q)²/q = ∫ p²/q − 1, so it is infinite exactly when
 //! ∫ p²/q diverges somewhere:
 //!
-//! 1. p puts mass where q has none (q's support does not cover p's);
+//! 1. p puts mass where q has none: an atom of p (a `dirac` term) that is
+//!    not an atom of q, or a continuous part of p not covered by the support
+//!    of q's continuous part (atoms are cells of their own: see
+//!    [`super::atoms`]; q's atoms where p has none add their mass, finite);
 //! 2. over a tail (x → ±∞), with both tails in [`Tail`]'s forms:
 //!    - power laws p ~ |x|^(−α₁), q ~ |x|^(−α₂): finite iff 2α₁ − α₂ > 1;
 //!    - ln p ~ −c₁|x|^b₁ against ln q ~ −c₂|x|^b₂: finite iff b₁ > b₂, or
@@ -42,12 +45,17 @@ enum Edge {
 
 /// χ²(p‖q) = ∫ (p − q)²/q dx is finite; see the [module docs](self).
 pub fn chi2_finite(p: &Mixture, q: &Mixture) -> bool {
-    let theirs = q.support_intervals();
+    let q_atoms = q.atoms();
+    let atoms_matched = p
+        .atoms()
+        .iter()
+        .all(|&(x, _)| q_atoms.iter().any(|&(y, b)| y == x && b > 0.0));
+    let theirs = q.continuous_support_intervals();
     let covered = p
-        .support_intervals()
+        .continuous_support_intervals()
         .iter()
         .all(|&(lo, hi)| theirs.iter().any(|&(a, b)| a <= lo && hi <= b));
-    if !covered {
+    if !(atoms_matched && covered) {
         return false;
     }
     if !(0..2).all(|s| tail_finite(p.tails()[s], q.tails()[s])) {
@@ -146,6 +154,9 @@ fn family_edge(f: &Family, e: f64, right: bool) -> Edge {
         | Family::Cauchy(_)
         | Family::StudentT(_)
         | Family::Modes(_) => Edge::Power(0.0),
+        // A point mass has no continuous part on either side (its support
+        // is the point, so `present` failed above).
+        Family::Dirac(_) => Edge::Absent,
     }
 }
 
@@ -185,6 +196,27 @@ mod tests {
         assert!(finite(
             "uniform(0, 1)",
             "0.5*beta(2, 2) + 0.5*uniform(0, 1)"
+        ));
+    }
+
+    #[test]
+    fn atoms_must_be_matched_on_the_dividing_side() {
+        assert!(finite("dirac(0)", "dirac(0)"));
+        assert!(!finite("dirac(0)", "dirac(1)"));
+        assert!(!finite("dirac(0)", "normal(0, 1)"));
+        assert!(!finite("normal(0, 1)", "dirac(0)"));
+        // q's atom where p has none adds its mass: finite.
+        assert!(finite("dirac(0)", "0.5*dirac(0) + 0.5*normal(0, 1)"));
+        assert!(finite("normal(0, 1)", "0.5*dirac(3) + 0.5*normal(0, 1)"));
+        assert!(!finite("0.5*dirac(0) + 0.5*normal(0, 1)", "normal(0, 1)"));
+        // The continuous parts still decide beside matched atoms.
+        assert!(!finite(
+            "0.5*dirac(0) + 0.5*normal(0, 1.5)",
+            "0.5*dirac(0) + 0.5*normal(0, 1)"
+        ));
+        assert!(finite(
+            "0.5*dirac(0) + 0.5*normal(0, 1.4)",
+            "0.5*dirac(0) + 0.5*normal(0, 1)"
         ));
     }
 }

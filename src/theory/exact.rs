@@ -25,6 +25,40 @@
 //! a finite χ² too large for f64 (p²/q overflowing) is reported as ∞.
 //! JSD, H² and TV are always finite.
 //!
+//! # Atoms
+//!
+//! A `dirac(x₀)` term is a point mass, kept exact: each density is an atomic
+//! part (the atoms aⱼ at xⱼ, [`Mixture::atoms`]) plus a continuous part of
+//! mass κ = 1 − Σ aⱼ with a sub-density p_c. A point is a cell of its own:
+//! the continuous parts put no mass on it, so the divergences split into a
+//! sum over the atoms (of p or q, positions matched exactly) and the integral
+//! over the continuous parts:
+//!
+//! - JSD = ½ Σ_x \[a ln(2a/(a+b)) + b ln(2b/(a+b))\] + ∫ ½\[p_c ln(2p_c/(p_c+q_c)) + q_c ln(2q_c/(p_c+q_c))\],
+//!   with a, b the atoms of p and q at x; so JSD = ln 2 when p's atoms are
+//!   nowhere atoms of q and the continuous parts do not overlap (δ against any
+//!   density, δ(x₀) against δ(x₁));
+//! - KL(p‖q) = Σ_x a ln(a/b) + ∫ p_c ln(p_c/q_c), infinite when some atom of p
+//!   is not an atom of q (b = 0), or when p's continuous part is not covered
+//!   by q's; so KL(δ(x₀)‖q) is finite only when q has an atom at x₀;
+//! - W1 = ∫ |F_p − F_q| with the CDFs' steps at the atoms: against δ(x₀),
+//!   W1 = E|X − x₀|, infinite for a Cauchy (no mean);
+//! - H² = ½ Σ_x (√a − √b)² + ½ ∫ (√p_c − √q_c)² and
+//!   TV = ½ Σ_x |a − b| + ½ ∫ |p_c − q_c|: an atom with nothing of the other
+//!   side at its point counts fully (½a in each), so H² = TV = 1 between
+//!   δ(x₀) and any density, and between δ(x₀) and δ(x₁);
+//! - χ²(p‖q) = Σ_x (a − b)²/b + ∫ (p_c − q_c)²/q_c, infinite when some atom of
+//!   p is not an atom of q (it divides by b = 0) or when the continuous parts
+//!   make it so ([`chi2_finite`]); an atom of q where p has none adds its
+//!   mass b. So χ²(δ(x₀)‖q) is finite only when q has an atom at x₀
+//!   (χ²(δ(x₀)‖b·δ(x₀) + (1 − b)·q_c) = (1 − b)²/b + (1 − b) = 1/b − 1), and
+//!   χ²(q‖δ(x₀)) = ∞ for every q ≠ δ(x₀) with a continuous part. Neyman's is
+//!   Pearson's with p and q swapped.
+//!
+//! The atoms are breakpoints, so every piece of the quadrature below is
+//! smooth; the integrals see only the continuous parts (the reference μ is
+//! built from them and renormalised to a probability).
+//!
 //! # Method
 //!
 //! Every integral ∫ f(x) dx is taken in the probability coordinate u = F_μ(x) of
@@ -78,7 +112,8 @@
 //! CDF whose last digits are noise, as the incomplete beta function's are for
 //! a Student t with ν in the tens) stops being refined rather than taking
 //! minutes. Every call finishes in well under 2 s (`tests/theory_exact.rs`
-//! holds a hang guard; README gives timings).//!
+//! holds a hang guard; README gives timings).
+//!
 //! # Accuracy
 //!
 //! The change of variables is exact; what remains is the quadrature of
@@ -154,7 +189,11 @@ pub const REFINE_BUDGET: usize = 16_384;
 pub fn divergences(p: &Mixture, q: &Mixture) -> Divergences {
     let pearson = chi2_finite(p, q);
     let neyman = chi2_finite(q, p);
-    let sums = Integrator::new(p, q, [pearson, neyman]).integrate();
+    let mut sums = Integrator::new(p, q, [pearson, neyman]).integrate();
+    let atoms = atom_sums(p, q);
+    for (s, a) in sums.iter_mut().zip(atoms) {
+        *s += a;
+    }
     let jsd = sums[JSD].clamp(0.0, LN_2);
     Divergences {
         jsd,
@@ -176,14 +215,67 @@ pub fn divergences(p: &Mixture, q: &Mixture) -> Divergences {
     }
 }
 
-/// Whether KL(p‖q) is finite: q's support covers p's, and both tails converge.
+/// Whether KL(p‖q) is finite: every atom of p is an atom of q, the support
+/// of q's continuous part covers that of p's, and both tails converge.
 fn kl_finite(p: &Mixture, q: &Mixture) -> bool {
-    let theirs = q.support_intervals();
+    let q_atoms = q.atoms();
+    let atoms_matched = p
+        .atoms()
+        .iter()
+        .all(|&(x, _)| q_atoms.iter().any(|&(y, b)| y == x && b > 0.0));
+    let theirs = q.continuous_support_intervals();
     let covered = p
-        .support_intervals()
+        .continuous_support_intervals()
         .iter()
         .all(|&(lo, hi)| theirs.iter().any(|&(a, b)| a <= lo && hi <= b));
-    covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+    atoms_matched && covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+}
+
+/// The atoms' share of every sum (0 for W1, whose steps the integral
+/// already sees): a sum over the positions of the atoms of p and q, each a
+/// cell where the continuous parts put no mass, with a and b the atoms of p
+/// and q there (0 where a side has none):
+///
+/// ```text
+/// JSD  ½[a ln(2a/(a+b)) + b ln(2b/(a+b))]     KL(p‖q)  a ln(a/b)     KL(q‖p)  b ln(b/a)
+/// H²   ½(√a − √b)²                           χ²(p‖q)  (a − b)²/b    χ²(q‖p)  (a − b)²/a
+/// TV   ½|a − b|
+/// ```
+///
+/// So an atom with none on the other side counts fully in JSD (½a ln 2),
+/// H² (½a) and TV (½a), and gives the χ² that divides by the other side
+/// its mass b (Pearson, where p has no atom) — or ∞ where the divisor is the
+/// missing side: a KL or χ² term with no atom on its dividing side is left
+/// out here, and [`kl_finite`] and [`chi2_finite`] make that divergence ∞.
+fn atom_sums(p: &Mixture, q: &Mixture) -> [f64; N] {
+    let (pa, qa) = (p.atoms(), q.atoms());
+    let mut xs: Vec<f64> = pa.iter().chain(&qa).map(|a| a.0).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let at =
+        |atoms: &[(f64, f64)], x: f64| atoms.iter().filter(|a| a.0 == x).map(|a| a.1).sum::<f64>();
+    let mut sums = [0.0; N];
+    for x in xs {
+        let (a, b) = (at(&pa, x), at(&qa, x));
+        let m = a + b;
+        if a > 0.0 {
+            sums[JSD] += 0.5 * a * (2.0 * a / m).ln();
+            sums[CHI2_N] += (a - b) * (a - b) / a;
+            if b > 0.0 {
+                sums[KL_PQ] += a * (a / b).ln();
+            }
+        }
+        if b > 0.0 {
+            sums[JSD] += 0.5 * b * (2.0 * b / m).ln();
+            sums[CHI2_P] += (a - b) * (a - b) / b;
+            if a > 0.0 {
+                sums[KL_QP] += b * (b / a).ln();
+            }
+        }
+        sums[H2] += 0.5 * (a.sqrt() - b.sqrt()).powi(2);
+        sums[TV] += 0.5 * (a - b).abs();
+    }
+    sums
 }
 
 /// Gauss–Legendre nodes and weights on \[−1, 1\], by Newton on Pₙ.
@@ -244,6 +336,10 @@ struct Integrator<'a> {
     /// Panels the bisections may still add (see [`REFINE_BUDGET`]).
     budget: std::cell::Cell<usize>,
     c: Family,
+    /// The total mass of ¾·½(p_c + q_c) + ¼·c before renormalising μ (1
+    /// without atoms), and its log.
+    z: f64,
+    ln_z: f64,
     /// The centre and scale of c, to seed the inversion.
     loc: f64,
     scale: f64,
@@ -273,31 +369,36 @@ impl<'a> Integrator<'a> {
         } else {
             1.0
         };
+        let z = 0.375 * (p.continuous_mass() + q.continuous_mass()) + 0.25;
         Integrator {
             p,
             q,
             chi2,
             budget: std::cell::Cell::new(REFINE_BUDGET),
             c,
+            z,
+            ln_z: z.ln(),
             loc,
             scale,
             gl: gauss_legendre(GL_ORDER),
         }
     }
 
+    /// F_μ, from the continuous parts only (the atoms are breakpoints).
     fn cdf(&self, x: f64) -> f64 {
-        0.375 * (self.p.cdf(x) + self.q.cdf(x)) + 0.25 * self.c.cdf(x)
+        (0.375 * (self.p.cdf_continuous(x) + self.q.cdf_continuous(x)) + 0.25 * self.c.cdf(x))
+            / self.z
     }
 
     fn sf(&self, x: f64) -> f64 {
-        0.375 * (self.p.sf(x) + self.q.sf(x)) + 0.25 * self.c.sf(x)
+        (0.375 * (self.p.sf_continuous(x) + self.q.sf_continuous(x)) + 0.25 * self.c.sf(x)) / self.z
     }
 
-    /// ln μ(x), by log-sum-exp.
+    /// ln μ(x), by log-sum-exp (`lp`, `lq` the logs of the continuous parts).
     fn ln_mu(&self, lp: f64, lq: f64, lc: f64) -> f64 {
         let a = [LN_W_PQ + lp, LN_W_PQ + lq, LN_W_C + lc];
         let m = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln() - self.ln_z
     }
 
     fn node(&self, x: f64, lower: bool) -> Node {
