@@ -625,7 +625,8 @@ fn thin_huge_range<'a>(points: impl Iterator<Item = &'a [f64; 2]>) -> Option<(f6
             (a.min(y), b.max(y))
         });
     let size = lo.abs().max(hi.abs());
-    (lo <= hi && size > 1e6 && hi - lo <= 1e-9 * size).then(|| (lo - 1e-3 * size, hi + 1e-3 * size))
+    (lo <= hi && size > 1e6 && hi - lo <= 1e-9 * size)
+        .then_some((lo - 1e-3 * size, hi + 1e-3 * size))
 }
 
 /// A lesson that reached its `steps`: the window paused there, and says so.
