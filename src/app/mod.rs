@@ -18,6 +18,11 @@
 //!   where the files go: `disk` (typed paths, native) or `browser`
 //!   (downloads and a file picker, web; also the page's title and address).
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own
+//!   natively and within the frame loop on the web.
+//! - `phase` — the phase-plane panel: a trajectory in the plane of a
+//!   parameter of G and one of D, and for the Dirac-GAN its vector field and
+//!   eigenvalues (its numbers are built in [`view`]).
 //! - [`history`], [`view`] — what is drawn.
 //! - [`session`] — the trainer and its commands; [`runner`] — where its
 //!   steps run; `thread` — the native worker thread; `frame_budget` — how
@@ -29,8 +34,10 @@ mod controls;
 #[cfg(not(target_arch = "wasm32"))]
 mod disk;
 pub mod files;
+pub mod fit_panel;
 mod frame_budget;
 pub mod history;
+mod phase;
 mod plots;
 pub mod runner;
 pub mod session;

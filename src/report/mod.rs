@@ -2,7 +2,8 @@
 //! and the window): the metric columns and their one rule for non-finite
 //! values, CSV text, the summary, the Goodfellow figure as data and as PNG,
 //! the GIF, the sweep table and its heatmap (their text drawn with the
-//! bundled font on every target), and atomic file writes.
+//! bundled font on every target), the fitting lab's `fit.json` and figure,
+//! and atomic file writes.
 //!
 //! It imports neither egui nor clap: `cli` and `app` both call it.
 
@@ -10,6 +11,7 @@ pub mod columns;
 pub mod csv;
 pub mod figure;
 mod files;
+pub mod fit;
 pub mod gif;
 mod glyphs;
 pub mod heatmap;
