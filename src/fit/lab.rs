@@ -22,6 +22,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+#[cfg(not(target_arch = "wasm32"))]
 use rayon::prelude::*;
 
 use super::landscape::{Divergence, Landscape};
@@ -163,7 +164,8 @@ impl Lab {
     }
 
     /// Every requested fit of `model`, in the order asked (the exact fits
-    /// run in parallel; each is deterministic).
+    /// run in parallel natively, one after another on the web; each is
+    /// deterministic).
     pub fn run(&self, model: Model, kinds: &[FitKind], seed: u64) -> Vec<Fitted> {
         let (starts, mut rng) = self.starts(model, seed);
         let sample: Option<Vec<f64>> = kinds.contains(&FitKind::Mle).then(|| {
@@ -171,8 +173,11 @@ impl Lab {
                 .map(|_| self.target.sample(&mut rng))
                 .collect()
         });
+        #[cfg(not(target_arch = "wasm32"))]
+        let kinds = kinds.par_iter();
+        #[cfg(target_arch = "wasm32")]
+        let kinds = kinds.iter();
         kinds
-            .par_iter()
             .map(|&kind| {
                 let (theta, steps) = match kind {
                     FitKind::Exact(div) => {
