@@ -24,6 +24,7 @@ pub mod prior;
 pub mod pushforward;
 pub mod snapshot;
 pub mod value;
+pub mod two_sample;
 pub mod wasserstein;
 
 pub use divergence::{jsd, kl, lsgan_d_star_into, pearson_chi2};
