@@ -54,7 +54,9 @@ impl Default for Files {
 pub fn load_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let cfg = Config::from_toml_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Relative data files in the config are relative to its directory.
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let cfg = Config::from_toml_str_in(&text, dir).map_err(|e| format!("{}: {e}", path.display()))?;
     cfg.validate()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(cfg)

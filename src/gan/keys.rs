@@ -308,6 +308,16 @@ fn batch(key: &str, v: &usize) -> Result<(), ConfigError> {
     }
 }
 
+fn dataset(key: &str, v: &usize) -> Result<(), ConfigError> {
+    match *v {
+        1 => fail(format!(
+            "{key} must be 0 (fresh samples) or 2 ..= 1000000, got 1"
+        )),
+        v if v > 1_000_000 => fail(format!("{key} must be at most 1000000, got {v}")),
+        _ => Ok(()),
+    }
+}
+
 fn seed(key: &str, v: &u64) -> Result<(), ConfigError> {
     if *v <= i64::MAX as u64 {
         Ok(())
@@ -432,6 +442,9 @@ pub static KEYS: &[Key] = &[
     key!(label_smoothing, live: true, widget: slider(0.0, 0.45),
         range: "[0, 0.5)", check: below(0.5),
         doc: "one-sided label smoothing: the real label is 1 − s"),
+    key!(dataset, live: false, widget: count_slider(0.0, 4096.0, true),
+        range: "0, or 2 ..= 1 000 000", check: dataset,
+        doc: "N > 0: a finite training set of N samples, drawn once from p_data (its own stream from `seed`); D sees only those. 0: fresh samples every step"),
 ];
 
 /// Checks across keys, after each key's own range.

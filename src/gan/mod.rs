@@ -19,6 +19,10 @@
 //! - [`driver`] — [`Driver`]: runs a trainer by a budget of steps or time
 //!   and hands every step and snapshot to an [`Observer`] (train, sweep and
 //!   the window's worker are observers).
+//! - [`dataset`] — [`DataSet`]: a finite training set (`dataset = N`), drawn
+//!   once from its own stream, and its smoothing.
+//! - [`observe`] — what the snapshot measures from samples of its own: the
+//!   two-sample tests and D's accuracies.
 //! - `backup` — the last finite state, kept without per-step copies.
 //! - `live` — settings that change while training.
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
@@ -45,6 +49,7 @@
 pub mod backend;
 mod backup;
 pub mod config;
+pub mod dataset;
 pub mod driver;
 pub mod error;
 mod eval;
@@ -53,6 +58,7 @@ mod live;
 pub mod loss;
 pub mod native;
 pub mod objective;
+pub mod observe;
 pub mod presets;
 pub mod snapshot;
 pub mod trainer;
@@ -61,6 +67,8 @@ pub use backend::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
 };
 pub use config::{Config, Prior};
+pub use dataset::DataSet;
+pub use observe::Observed;
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
 pub use loss::LossKind;

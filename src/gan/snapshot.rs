@@ -35,12 +35,14 @@
 //! `theory.v` (and so the gap `C(G) − V(G, D)`) is only given for the
 //! cross-entropy losses, whose D is a probability.
 
-use crate::density::Univariate;
+use crate::density::families::Family;
+use crate::density::{Mixture, Univariate};
 use crate::theory::{
     Grid, Prior, Theory, ZPoints, bin_masses, pushforward_masses, pushforward_samples,
 };
 
 use super::loss::display_d;
+use super::observe::Observed;
 use super::{LossKind, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
@@ -51,6 +53,8 @@ pub const Z_SEGMENTS: usize = 4096;
 pub const QMC_POINTS: usize = 16_384;
 /// z-quantiles of the z → x map.
 pub const MAP_LINES: usize = 40;
+/// Most samples of a data set drawn as a rug.
+pub const RUG_MAX: usize = 1000;
 
 /// The z at which p_g is evaluated, fixed for a trainer's life.
 #[derive(Clone, Debug)]
@@ -136,6 +140,52 @@ pub struct Snapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
     pub force: Vec<f64>,
+    /// The two-sample tests and D's accuracies, from samples of their own
+    /// (see [`super::observe`]).
+    pub observed: Observed,
+    /// The theory against the finite training set (`dataset > 0`).
+    pub empirical: Option<Empirical>,
+    /// How p_data was made from samples, for a `csv(...)` target: the file,
+    /// the column, the rows and the smoothing (`None` for the analytic
+    /// families).
+    pub p_data_note: Option<String>,
+}
+
+/// The exact theory with the training set's smoothing in place of p_data:
+/// what D and G are actually fitted to when `dataset = N > 0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Empirical {
+    /// N.
+    pub n: usize,
+    /// The smoothing, in words ("frequency polygon, Scott's rule h = 0.41").
+    pub note: String,
+    /// The smoothed set per bin as a density (empty without a smoothing).
+    pub p: Vec<f64>,
+    /// Its bin masses.
+    pub p_mass: Vec<f64>,
+    /// Every quantity against the set (`None` without a smoothing: the
+    /// set's samples have no spread).
+    pub theory: Option<Theory>,
+    /// Up to [`RUG_MAX`] of the set's samples, to draw as a rug.
+    pub rug: Vec<f64>,
+}
+
+/// The `csv` terms of a target, each as "file (rows): smoothing".
+pub fn data_note(target: &Mixture) -> Option<String> {
+    let notes: Vec<String> = target
+        .terms()
+        .iter()
+        .filter_map(|t| match &t.family {
+            Family::Csv(c) => Some(format!(
+                "{} ({} rows): {}",
+                c.file_name(),
+                c.samples().len(),
+                c.smoothing_note()
+            )),
+            _ => None,
+        })
+        .collect();
+    (!notes.is_empty()).then(|| notes.join(" + "))
 }
 
 impl Snapshot {
@@ -193,7 +243,13 @@ impl Trainer {
             LatentPoints::Exact(zp) => (self.generate(&zp.z), true),
             LatentPoints::Sample(z) => (self.generate(z), false),
         };
-        let grid = Grid::for_target(&self.target, finite_range(&g_x), GRID_BINS);
+        // The grid covers where G and the data set put mass.
+        let mut extra = finite_range(&g_x);
+        if let Some(s) = self.dataset.as_ref().and_then(|d| d.smoothing()) {
+            let (a, b) = s.support();
+            extra = Some(extra.map_or((a, b), |(lo, hi)| (lo.min(a), hi.max(b))));
+        }
+        let grid = Grid::for_target(&self.target, extra, GRID_BINS);
         let p_mass = bin_masses(&grid, &self.target);
         let q_mass = match &self.latent_points {
             LatentPoints::Exact(zp) => {
@@ -207,7 +263,21 @@ impl Trainer {
         let d_raw = self.d_raw(&x);
         let d = d_raw.iter().map(|&l| display_d(loss, l)).collect();
         let logits = loss.is_cross_entropy().then_some(d_raw.as_slice());
-        let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &self.target.modes());
+        let modes = self.target.modes();
+        let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &modes);
+        let inv_w = 1.0 / grid.width();
+        let empirical = self.dataset.as_ref().map(|set| {
+            let smooth = set.smoothing();
+            let e_mass = smooth.map(|s| bin_masses(&grid, s)).unwrap_or_default();
+            Empirical {
+                n: set.len(),
+                note: set.smoothing_note(),
+                p: e_mass.iter().map(|m| m * inv_w).collect(),
+                theory: smooth.map(|_| Theory::compute(&grid, &e_mass, &q_mass, logits, &modes)),
+                p_mass: e_mass,
+                rug: set.samples().iter().take(RUG_MAX).copied().collect(),
+            }
+        });
 
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
@@ -220,7 +290,6 @@ impl Trainer {
         let map_x = self.generate(&z_in);
         let map_optimal = u.iter().map(|&u| self.target.quantile(u)).collect();
 
-        let inv_w = 1.0 / grid.width();
         Snapshot {
             step: self.step_count(),
             state: self.state(),
@@ -239,6 +308,9 @@ impl Trainer {
             map_z,
             map_x,
             map_optimal,
+            observed: self.observe(),
+            empirical,
+            p_data_note: data_note(&self.target),
         }
     }
 }

@@ -17,6 +17,13 @@
 //! if σ_t > 0, the `m` instance-noise values. The same config and seed give
 //! the same run, bit for bit.
 //!
+//! With `dataset = N > 0` the `m` real samples of a D step are `m` indices
+//! `random_range(0..N)` into the training set instead of `m` draws of
+//! p_data; the set itself is drawn once from a stream of its own (see
+//! `dataset`), so with N = 0 the stream is exactly as it always was. The
+//! snapshot's observers (the two-sample tests, D's accuracies) draw from
+//! streams of their own too (see `observe`): watching a run never changes it.
+//!
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
 //!
@@ -36,6 +43,7 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
+use super::dataset::DataSet;
 use super::backend::{
     Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut, clip_of,
 };
@@ -104,6 +112,10 @@ pub struct Trainer {
     rollback: Option<Player>,
     /// Where the snapshot measures p_g (fixed per prior and latent_dim).
     pub(super) latent_points: LatentPoints,
+    /// The finite training set (`dataset > 0`).
+    pub(super) dataset: Option<DataSet>,
+    /// Whether `draws.real` holds a batch D trained on.
+    pub(super) real_batch_used: bool,
 }
 
 /// `m = ⌊batch / pack⌋ · pack`.
@@ -200,6 +212,8 @@ impl Trainer {
         init.opt_d.validate().map_err(GanError::from)?;
         let engine = make(init)?;
         let latent_points = LatentPoints::new(config.prior, config.latent_dim);
+        let dataset =
+            (config.dataset > 0).then(|| DataSet::draw(&target, config.dataset, config.seed));
         Ok(Trainer {
             objective: Objective::of(&config),
             draws: Draws::zeros(m, config.latent_dim, config.pack),
@@ -212,6 +226,8 @@ impl Trainer {
             backend_error: None,
             rollback: None,
             latent_points,
+            dataset,
+            real_batch_used: false,
         })
     }
 
@@ -291,9 +307,20 @@ impl Trainer {
     /// One D update (no iteration is counted).
     fn d_update(&mut self, stats: &mut StepStats) {
         let sigma = stats.sigma;
-        for x in &mut self.draws.real {
-            *x = self.target.sample(&mut self.rng) as f32;
+        match &self.dataset {
+            Some(set) => {
+                let data = set.samples();
+                for x in &mut self.draws.real {
+                    *x = data[self.rng.random_range(0..data.len())] as f32;
+                }
+            }
+            None => {
+                for x in &mut self.draws.real {
+                    *x = self.target.sample(&mut self.rng) as f32;
+                }
+            }
         }
+        self.real_batch_used = true;
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_real, sigma);
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
@@ -430,6 +457,11 @@ impl Trainer {
     /// The target `p_data`.
     pub fn target(&self) -> &Mixture {
         &self.target
+    }
+
+    /// The finite training set, when `dataset > 0`.
+    pub fn dataset(&self) -> Option<&DataSet> {
+        self.dataset.as_ref()
     }
 
     /// The current settings (live changes included).
