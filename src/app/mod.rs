@@ -10,11 +10,14 @@
 //! - `settings` — what survives a restart.
 //! - `controls` — the left panel (one control per config key, from its row
 //!   of the key table) and the transport bar; they return actions.
-//! - [`files`] — save and load configs, export the figure and the curves.
+//! - [`files`] — save and load configs, load a CSV target, export the
+//!   figure and the curves.
+//! - [`draw`] — "Draw target": a stroke over the figure becomes `pieces(...)`.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod controls;
+pub mod draw;
 pub mod files;
 pub mod history;
 mod plots;

@@ -37,7 +37,7 @@ pub struct App {
     pub(super) history: History,
     pub(super) fps: Fps,
     /// Hidden curves (bit i = curve i) in the two plots over steps.
-    pub(super) curve_hidden: (u32, u32),
+    pub(super) curve_hidden: (u32, u32, u32),
     /// The paths of the files section and its last message.
     pub(super) files: Files,
     /// Where Play stops for a lesson: its `steps` (until reached once).
@@ -154,7 +154,7 @@ impl App {
             view: None,
             history: History::default(),
             fps: Fps::default(),
-            curve_hidden: (0, 0),
+            curve_hidden: (0, 0, 0),
             files: Files {
                 dir: files_dir,
                 ..Default::default()
@@ -271,6 +271,17 @@ impl App {
                     self.history.clear();
                     self.worker.send(Command::Reset(cfg));
                 }
+                Action::Target(spec) => {
+                    // As if typed into the spec field: the run goes on with it.
+                    self.draft.set_target(&spec);
+                    if self.draft.cfg.validate().is_ok() && self.draft.cfg != self.settings.config
+                    {
+                        self.settings.lesson = None;
+                        self.settings.config = self.draft.cfg.clone();
+                        self.worker
+                            .send(Command::Apply(Box::new(self.draft.cfg.clone())));
+                    }
+                }
                 Action::Load(cfg) => {
                     self.lesson_end = None;
                     self.lesson_done = None;
@@ -330,7 +341,12 @@ impl App {
             .resizable(true)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    actions.extend(self.draft.ui(ui, &mut self.settings, self.status.backend));
+                    actions.extend(self.draft.ui(
+                        ui,
+                        &mut self.settings,
+                        self.status.backend,
+                        &self.files.dir,
+                    ));
                     ui.separator();
                     actions.extend(self.files.ui(
                         ui,
@@ -362,7 +378,15 @@ impl App {
                 let view = self.view.clone();
                 match view.as_deref() {
                     Some(v) => {
-                        plots::figure_ui(ui, v, self.settings.toggles, h * 0.52);
+                        let draw = self.draft.draw.then_some(&mut self.draft.stroke);
+                        if let Some(stroke) =
+                            plots::figure_ui(ui, v, self.settings.toggles, h * 0.52, draw)
+                        {
+                            match super::draw::stroke_to_spec(&stroke) {
+                                Ok(spec) => actions.push(Action::Target(spec)),
+                                Err(e) => self.draft.spec_error = Some(e.to_string()),
+                            }
+                        }
                         plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
                     }
                     None => {

@@ -1,8 +1,9 @@
 //! What the window draws, computed on the training thread from a trainer
 //! snapshot so that the UI thread only reads plain numbers.
 
-use crate::gan::{Snapshot, StepStats, Trainer};
+use crate::gan::{Observed, Snapshot, StepStats, Trainer};
 use crate::report::Record;
+use crate::theory::Theory;
 use crate::report::figure::{FigureData, figure_data};
 
 /// One frame's worth of the figure.
@@ -22,6 +23,13 @@ pub struct View {
     pub record: Record,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
+    /// The two-sample tests and D's accuracies.
+    pub observed: Observed,
+    /// The theory against the smoothed training set, its size and its
+    /// smoothing (`dataset > 0`).
+    pub empirical: Option<(usize, String, Option<Theory>)>,
+    /// How p_data was smoothed from a data file (a `csv(...)` target).
+    pub data_note: Option<String>,
 }
 
 impl View {
@@ -113,6 +121,12 @@ impl View {
             record: Record::new(snap, stats),
             modes,
             estimated: !snap.p_g_exact,
+            observed: snap.observed,
+            empirical: snap
+                .empirical
+                .as_ref()
+                .map(|e| (e.n, e.note.clone(), e.theory.clone())),
+            data_note: snap.p_data_note.clone(),
             figure: figure_data(snap, ""),
         }
     }

@@ -40,6 +40,14 @@ const FILES: &[(&str, &str)] = &[
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
+    (
+        "finite-data",
+        include_str!("../../assets/presets/finite-data.toml"),
+    ),
+    (
+        "two-sample-test",
+        include_str!("../../assets/presets/two-sample-test.toml"),
+    ),
 ];
 
 /// One lesson.

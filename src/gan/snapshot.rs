@@ -42,8 +42,7 @@ use crate::theory::{
 };
 
 use super::loss::display_d;
-use super::observe::Observed;
-use super::{LossKind, State, Trainer};
+use super::{LossKind, Observed, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
 pub const GRID_BINS: usize = 1024;

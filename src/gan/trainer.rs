@@ -469,6 +469,12 @@ impl Trainer {
         &self.config
     }
 
+    /// The real samples of the last D step (before instance noise): draws
+    /// of p_data, or of the training set when `dataset > 0`.
+    pub fn last_real_batch(&self) -> &[f32] {
+        &self.draws.real
+    }
+
     /// The fake samples of the last step (with their instance noise), for
     /// the faint histogram under p_g.
     pub fn last_fake_batch(&self) -> &[f32] {
