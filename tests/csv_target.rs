@@ -33,7 +33,11 @@ fn ganscope(args: &[&str]) -> std::process::Output {
 #[test]
 fn columns_by_header_by_number_and_the_only_numeric_one() {
     let d = tmp("csv-columns");
-    let f = write(&d, "people.csv", "name,height,age\nann,1.62,31\nbob,1.80,45\ncid,1.75,28\n");
+    let f = write(
+        &d,
+        "people.csv",
+        "name,height,age\nann,1.62,31\nbob,1.80,45\ncid,1.75,28\n",
+    );
     let by_name = parse_spec(&format!("csv(\"{}\", \"age\")", f.display())).expect("reads");
     let by_number = parse_spec(&format!("csv(\"{}\", 3)", f.display())).expect("reads");
     assert_eq!(by_name.mean(), by_number.mean());
@@ -88,7 +92,11 @@ fn relative_paths_and_the_sha256_pin() {
 }
 
 fn spec_of_escaped(p: &Path) -> String {
-    let s = p.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
+    let s = p
+        .display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     format!("csv(\"{s}\")")
 }
 
@@ -112,7 +120,10 @@ fn refused(dir: &Path, file: &Path, want: &[&str]) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{}: {err}", file.display());
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.contains(&file.display().to_string()), "names the file: {err}");
+    assert!(
+        err.contains(&file.display().to_string()),
+        "names the file: {err}"
+    );
     for w in want {
         assert!(err.contains(w), "{}: wants {w:?} in {err}", file.display());
     }
@@ -121,7 +132,13 @@ fn refused(dir: &Path, file: &Path, want: &[&str]) {
     let p = spec_of(file);
     let o = ganscope(&["theory", "--p", &p, "--q", "normal(0, 1)"]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&o.stderr).trim_end().lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr)
+            .trim_end()
+            .lines()
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -129,7 +146,11 @@ fn every_kind_of_bad_file_exits_2_naming_its_line() {
     let d = tmp("csv-bad");
     refused(&d, &d.join("missing.csv"), &["no such file"]);
     refused(&d, &write(&d, "empty.csv", ""), &["line 1", "empty"]);
-    refused(&d, &write(&d, "blank.csv", "\n  \n\n"), &["line 1", "empty"]);
+    refused(
+        &d,
+        &write(&d, "blank.csv", "\n  \n\n"),
+        &["line 1", "empty"],
+    );
     refused(
         &d,
         &write(&d, "words.csv", "name,city\nann,oslo\nbob,rome\n"),
@@ -154,11 +175,19 @@ fn every_kind_of_bad_file_exits_2_naming_its_line() {
     let f = write(&d, "named.csv", "a,b\n1,2\n3,4\n");
     let out = d.join("out-named");
     let target = format!("target=csv(\"{}\", \"height\")", f.display());
-    let o = ganscope(&["train", "--set", &target, "--out", out.to_str().expect("utf-8")]);
+    let o = ganscope(&[
+        "train",
+        "--set",
+        &target,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("line 1") && err.contains("no column named \"height\"") && err.contains("\"a\", \"b\""),
+        err.contains("line 1")
+            && err.contains("no column named \"height\"")
+            && err.contains("\"a\", \"b\""),
         "{err}"
     );
     assert!(!out.exists());
@@ -172,7 +201,11 @@ fn every_kind_of_bad_file_exits_2_naming_its_line() {
         &write(&d, "one.csv", "x\n42\n"),
         &["line 2", "1 data row; a CSV target needs at least 2"],
     );
-    refused(&d, &write(&d, "header-only.csv", "x\n"), &["line 1", "no data row"]);
+    refused(
+        &d,
+        &write(&d, "header-only.csv", "x\n"),
+        &["line 1", "no data row"],
+    );
     refused(
         &d,
         &write(&d, "flat.csv", "x\n3\n3\n3\n"),
@@ -208,7 +241,11 @@ fn every_kind_of_bad_file_exits_2_naming_its_line() {
 fn configs_resolve_against_their_directory_and_pin_the_file() {
     let d = tmp("csv-config");
     std::fs::create_dir_all(d.join("cfg/data")).expect("folders");
-    let csv = write(&d.join("cfg/data"), "w.csv", "w\n0.1\n0.7\n0.3\n0.9\n0.5\n0.4\n");
+    let csv = write(
+        &d.join("cfg/data"),
+        "w.csv",
+        "w\n0.1\n0.7\n0.3\n0.9\n0.5\n0.4\n",
+    );
     std::fs::write(
         d.join("cfg/run.toml"),
         "target = 'csv(\"data/w.csv\", \"w\")'\nsteps = 20\nbatch = 16\n",
@@ -222,12 +259,20 @@ fn configs_resolve_against_their_directory_and_pin_the_file() {
         "--out",
         out.to_str().expect("utf-8"),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let config = std::fs::read_to_string(out.join("config.toml")).expect("written");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("written"))
             .expect("json");
-    let sha = summary["data_files"][0]["sha256"].as_str().expect("a hash").to_string();
+    let sha = summary["data_files"][0]["sha256"]
+        .as_str()
+        .expect("a hash")
+        .to_string();
     assert_eq!(sha.len(), 64);
     assert!(config.contains(&sha), "{config}");
     assert_eq!(summary["data_files"][0]["rows"], 6);
@@ -247,7 +292,12 @@ fn configs_resolve_against_their_directory_and_pin_the_file() {
         "--out",
         again.to_str().expect("utf-8"),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(
         std::fs::read(out.join("metrics.csv")).expect("a"),
         std::fs::read(again.join("metrics.csv")).expect("b")
@@ -264,15 +314,30 @@ fn configs_resolve_against_their_directory_and_pin_the_file() {
     ]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("has changed") && err.contains("w.csv"), "{err}");
+    assert!(
+        err.contains("has changed") && err.contains("w.csv"),
+        "{err}"
+    );
     assert!(!third.exists());
     // On the command line, relative to the working directory.
     let o = Command::new(env!("CARGO_BIN_EXE_ganscope"))
         .current_dir(d.join("cfg"))
-        .args(["theory", "--p", "csv(\"data/w.csv\")", "--q", "normal(0.5, 0.3)", "--json"])
+        .args([
+            "theory",
+            "--p",
+            "csv(\"data/w.csv\")",
+            "--q",
+            "normal(0.5, 0.3)",
+            "--json",
+        ])
         .output()
         .expect("runs");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// 10 000 samples of N(1, 0.7), one per line under a header.
@@ -299,7 +364,14 @@ fn the_smoothing_of_ten_thousand_normal_samples_is_close_to_the_normal() {
     assert!(div.jsd < 0.01, "{div:?}");
     assert_eq!(div.kl_qp, None, "the polygon's support is bounded");
     // The same through the command line.
-    let o = ganscope(&["theory", "--p", &spec_of(&f), "--q", "normal(1, 0.7)", "--json"]);
+    let o = ganscope(&[
+        "theory",
+        "--p",
+        &spec_of(&f),
+        "--q",
+        "normal(1, 0.7)",
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(v["jsd"].as_f64().is_some_and(|j| j < 0.01), "{v}");
 }

@@ -43,15 +43,15 @@ fn xs(n: u64, a: u64, m: u64, scale: f64, shift: f64) -> Vec<f64> {
 
 fn close(got: f64, want: f64, rel: f64, what: &str) {
     let err = (got - want).abs() / want.abs().max(1e-300);
-    assert!(err <= rel, "{what}: {got:e}, scipy {want:e}, relative error {err:e}");
+    assert!(
+        err <= rel,
+        "{what}: {got:e}, scipy {want:e}, relative error {err:e}"
+    );
 }
 
 #[test]
 fn welch_matches_scipy() {
-    let r = welch_t(
-        &xs(50, 37, 101, 10.0, 0.0),
-        &xs(70, 53, 97, 8.0, -1.0),
-    );
+    let r = welch_t(&xs(50, 37, 101, 10.0, 0.0), &xs(70, 53, 97, 8.0, -1.0));
     close(r.statistic, 0.3226949918842385, 1e-12, "t");
     close(r.p, 0.7475142263417425, 1e-9, "p");
     let r = welch_t(
@@ -71,15 +71,38 @@ fn student_t_tails_keep_their_digits() {
         (12.0, 1998.0, 4.3761824246209183e-32),
         (40.0, 1500.0, 1.0100576670576813e-238),
     ] {
-        close(student_t_two_sided(t, nu), p, 1e-8, &format!("t = {t}, ν = {nu}"));
+        close(
+            student_t_two_sided(t, nu),
+            p,
+            1e-8,
+            &format!("t = {t}, ν = {nu}"),
+        );
     }
 }
 
 #[test]
 fn ks_exact_matches_scipy_for_equal_sizes() {
     for (n, a, b, s1, s2, sh, d, p) in [
-        (200, 7919, 104729, 100.0, 90.0, 0.4, 0.145, 0.0297148244707607),
-        (1000, 7919, 104729, 100.0, 50.0, 0.0, 0.5, 5.515494869858024e-114),
+        (
+            200,
+            7919,
+            104729,
+            100.0,
+            90.0,
+            0.4,
+            0.145,
+            0.0297148244707607,
+        ),
+        (
+            1000,
+            7919,
+            104729,
+            100.0,
+            50.0,
+            0.0,
+            0.5,
+            5.515494869858024e-114,
+        ),
         (64, 13, 29, 10.0, 10.0, 0.05, 0.109375, 0.842628651159718),
     ] {
         let r = ks_2samp(&xs(n, a, 1000, s1, 0.0), &xs(n, b, 1000, s2, sh));

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use super::settings::Settings;
 use crate::density::parse_spec_in;
-use std::path::Path;
 use crate::gan::keys::{self, Key, Widget};
 use crate::gan::{Config, presets};
 use egui::{RichText, Slider, Ui};
+use std::path::Path;
 
 /// What the user asked for this frame.
 #[must_use]
@@ -52,6 +52,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "lr_d",
             "lr_g",
             "batch",
+            "dataset",
             "optimizer",
             "beta1",
             "beta2",

@@ -69,7 +69,7 @@ pub fn stroke_to_spec(stroke: &[[f64; 2]]) -> Result<String, DrawError> {
     };
     let (x0, x1) = (first[0], last[0]);
     let span = x1 - x0;
-    if !(span > 1e-9 * x0.abs().max(x1.abs()).max(1.0)) {
+    if span.is_nan() || span <= 1e-9 * x0.abs().max(x1.abs()).max(1.0) {
         return Err(DrawError::TooNarrow);
     }
     // The height of the stroke at x, linear between its points.
@@ -92,7 +92,7 @@ pub fn stroke_to_spec(stroke: &[[f64; 2]]) -> Result<String, DrawError> {
         .zip(ys.windows(2))
         .map(|(x, y)| (x[1] - x[0]) * 0.5 * (y[0] + y[1]))
         .sum();
-    if !(area > 0.0) {
+    if area.is_nan() || area <= 0.0 {
         return Err(DrawError::Flat);
     }
     let parts: Vec<String> = xs

@@ -62,7 +62,8 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     // Relative data files in the config are relative to its directory.
     let dir = path.parent().unwrap_or(Path::new(""));
-    let cfg = Config::from_toml_str_in(&text, dir).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cfg =
+        Config::from_toml_str_in(&text, dir).map_err(|e| format!("{}: {e}", path.display()))?;
     cfg.validate()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(cfg)

@@ -454,9 +454,7 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
     let r = &v.record;
     let empirical = v.empirical.as_ref();
     if let Some((n, note, _)) = empirical {
-        ui.label(
-            RichText::new(format!("the data set: N = {n}, smoothed by its {note}")).italics(),
-        );
+        ui.label(RichText::new(format!("the data set: N = {n}, smoothed by its {note}")).italics());
     }
     let emp_value = |name: &str| -> Option<String> {
         let th = empirical?.2.as_ref()?;
@@ -491,7 +489,9 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
                     ui.label(
                         RichText::new(emp_value(name).unwrap_or_else(|| "—".into())).monospace(),
                     )
-                    .on_hover_text("the same quantity with the smoothed data set in place of p_data");
+                    .on_hover_text(
+                        "the same quantity with the smoothed data set in place of p_data",
+                    );
                 }
                 ui.end_row();
             }
@@ -548,9 +548,9 @@ fn p_text(p: f64) -> (String, &'static str) {
     let verdict = if p.is_nan() {
         ""
     } else if p < 0.01 {
-        "different"
+        "rejects"
     } else {
-        "same?"
+        "can't tell"
     };
     (text, verdict)
 }
@@ -562,7 +562,7 @@ fn two_sample_ui(ui: &mut Ui, v: &View) {
     ui.separator();
     ui.heading("Two-sample tests");
     ui.label(format!("{} real vs {} fake samples, fresh each frame", o.n, o.n))
-        .on_hover_text("p < 0.01 rejects \"p_g = p_data\"; a large p only means this test cannot tell them apart");
+        .on_hover_text("p < 0.01: the test rejects \"p_g = p_data\" at the 1 % level; a large p only means this test cannot tell them apart");
     let mut rows: Vec<(&str, &str, String, f64)> = vec![
         (
             "Welch t (means)",
@@ -602,7 +602,8 @@ fn two_sample_ui(ui: &mut Ui, v: &View) {
         });
     if o.c2st.is_none() {
         ui.label(
-            RichText::new("a Wasserstein critic has no threshold at ½: no classifier test").italics(),
+            RichText::new("a Wasserstein critic has no threshold at ½: no classifier test")
+                .italics(),
         );
     }
     if let (Some(a), Some(b)) = (o.acc_train, o.acc_fresh) {

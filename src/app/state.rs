@@ -274,8 +274,7 @@ impl App {
                 Action::Target(spec) => {
                     // As if typed into the spec field: the run goes on with it.
                     self.draft.set_target(&spec);
-                    if self.draft.cfg.validate().is_ok() && self.draft.cfg != self.settings.config
-                    {
+                    if self.draft.cfg.validate().is_ok() && self.draft.cfg != self.settings.config {
                         self.settings.lesson = None;
                         self.settings.config = self.draft.cfg.clone();
                         self.worker

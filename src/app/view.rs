@@ -3,8 +3,8 @@
 
 use crate::gan::{Observed, Snapshot, StepStats, Trainer};
 use crate::report::Record;
-use crate::theory::Theory;
 use crate::report::figure::{FigureData, figure_data};
+use crate::theory::Theory;
 
 /// One frame's worth of the figure.
 #[derive(Debug, Clone)]

@@ -242,7 +242,7 @@ pub fn read_column(path: &Path, shown: &str, column: &Column) -> Result<DataFile
     let header: Option<Vec<String>> = first
         .iter()
         .any(|c| number(c).is_none())
-        .then(|| first.iter().map(|c| show(c)).collect());
+        .then(|| first.iter().map(show).collect());
     let data = if header.is_some() {
         &rows[1..]
     } else {

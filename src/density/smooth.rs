@@ -141,7 +141,9 @@ pub fn frequency_polygon(samples: &[f64]) -> Result<Polygon, SmoothError> {
     ys.push(0.0);
     // A zero knot between two zero knots adds nothing.
     let keep: Vec<bool> = (0..xs.len())
-        .map(|i| !(i > 0 && i + 1 < xs.len() && ys[i] == 0.0 && ys[i - 1] == 0.0 && ys[i + 1] == 0.0))
+        .map(|i| {
+            !(i > 0 && i + 1 < xs.len() && ys[i] == 0.0 && ys[i - 1] == 0.0 && ys[i + 1] == 0.0)
+        })
         .collect();
     let mut it = keep.iter();
     xs.retain(|_| *it.next().unwrap_or(&true));
@@ -158,12 +160,11 @@ mod tests {
     fn the_polygon_has_unit_area_and_follows_the_bins() {
         let s = [0.0, 0.1, 0.2, 1.0, 1.1, 5.0, 5.05];
         let p = frequency_polygon(&s).unwrap();
-        let area: f64 = p
-            .xs
-            .windows(2)
-            .zip(p.ys.windows(2))
-            .map(|(x, y)| (x[1] - x[0]) * 0.5 * (y[0] + y[1]))
-            .sum();
+        let area: f64 =
+            p.xs.windows(2)
+                .zip(p.ys.windows(2))
+                .map(|(x, y)| (x[1] - x[0]) * 0.5 * (y[0] + y[1]))
+                .sum();
         assert!((area - 1.0).abs() < 1e-12, "area {area}");
         assert_eq!(p.ys[0], 0.0);
         assert_eq!(*p.ys.last().unwrap(), 0.0);

@@ -11,9 +11,9 @@
 //! defaults and the TOML in and out.
 
 use crate::density::{Family, Mixture, parse_spec, parse_spec_in};
-use std::path::Path;
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
+use std::path::Path;
 
 use super::{ConfigError, LossKind};
 

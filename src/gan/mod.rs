@@ -68,11 +68,11 @@ pub use backend::{
 };
 pub use config::{Config, Prior};
 pub use dataset::DataSet;
-pub use observe::Observed;
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
 pub use loss::LossKind;
 pub use native::NativeBackend;
 pub use objective::{DEval, Draws, GEval, Objective, Scratch};
+pub use observe::Observed;
 pub use snapshot::Snapshot;
 pub use trainer::{State, StepStats, Trainer};

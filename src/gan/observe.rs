@@ -143,7 +143,8 @@ impl Trainer {
             n_acc = train.len();
             let fresh: Vec<f64> = (0..n_acc).map(|_| self.target.sample(&mut rng)).collect();
             let fake = self.fakes(n_acc, &mut rng);
-            let rate = |(right, total): (u64, u64)| (total > 0).then(|| right as f64 / total as f64);
+            let rate =
+                |(right, total): (u64, u64)| (total > 0).then(|| right as f64 / total as f64);
             acc_train = self.accuracy(&train, &fake).and_then(rate);
             acc_fresh = self.accuracy(&fresh, &fake).and_then(rate);
         }

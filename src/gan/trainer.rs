@@ -43,10 +43,10 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
-use super::dataset::DataSet;
 use super::backend::{
     Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut, clip_of,
 };
+use super::dataset::DataSet;
 use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
 use super::snapshot::LatentPoints;

@@ -23,8 +23,8 @@ pub mod modes;
 pub mod prior;
 pub mod pushforward;
 pub mod snapshot;
-pub mod value;
 pub mod two_sample;
+pub mod value;
 pub mod wasserstein;
 
 pub use divergence::{jsd, kl, lsgan_d_star_into, pearson_chi2};

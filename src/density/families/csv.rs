@@ -85,15 +85,14 @@ impl Csv {
             Some(l) => l,
             None => {
                 let file = read_column(&full, &shown, column)?;
-                let Polygon { xs, ys, h } = frequency_polygon(&file.samples).map_err(|e| {
-                    DataFileError {
+                let Polygon { xs, ys, h } =
+                    frequency_polygon(&file.samples).map_err(|e| DataFileError {
                         file: shown.clone(),
                         line: None,
                         column: Some(file.column.number),
                         problem: Problem::NoSpread,
                         message: format!("{}: {e}", file.column),
-                    }
-                })?;
+                    })?;
                 let smooth = Pieces::from_knots(&xs, &ys)?;
                 let loaded = Arc::new(Loaded { file, smooth, h });
                 if let Ok(mut c) = cache().lock() {
@@ -157,7 +156,12 @@ impl Csv {
     /// 10000 rows`.
     pub fn label(&self) -> String {
         let f = &self.inner.file;
-        format!("{}, {}, {} rows", self.file_name(), f.column, f.samples.len())
+        format!(
+            "{}, {}, {} rows",
+            self.file_name(),
+            f.column,
+            f.samples.len()
+        )
     }
 
     /// The smoothing in words, for legends and the side panel.
