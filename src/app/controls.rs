@@ -68,6 +68,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "pack",
             "clip",
             "gp",
+            "gp_one_sided",
         ],
     ),
     (

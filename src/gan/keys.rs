@@ -151,6 +151,19 @@ macro_rules! count_text {
 }
 count_text!(usize, u64);
 
+impl Text for bool {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+    fn parse(key: &str, text: &str) -> Result<Self, ConfigError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok(true),
+            "false" | "no" | "off" | "0" => Ok(false),
+            _ => Err(bad(key, text, "true or false")),
+        }
+    }
+}
+
 impl Text for String {
     fn text(&self) -> String {
         self.clone()
@@ -442,10 +455,31 @@ pub static KEYS: &[Key] = &[
     key!(label_smoothing, live: true, widget: slider(0.0, 0.45),
         range: "[0, 0.5)", check: below(0.5),
         doc: "one-sided label smoothing: the real label is 1 − s"),
+    key!(gp_one_sided, live: true, widget: Widget::Choice(bool_names),
+        range: "`true`, `false`", check: any,
+        doc: "WGAN-GP's one-sided penalty λ·max(0, ‖∇ₓD‖ − 1)² (the paper's appendix): only slopes above 1 cost"),
+    key!(lr_end, live: true, widget: log_slider(1e-3, 1.0),
+        range: "(0, 1]", check: unit_factor,
+        doc: "both learning rates fall linearly to `lr_end` times their value by the last step (1: no decay)"),
+    key!(lr_decay_from, live: true, widget: slider(0.0, 0.95),
+        range: "[0, 1)", check: below(1.0),
+        doc: "where that decay starts, as a fraction of `steps`"),
     key!(dataset, live: false, widget: count_slider(0.0, 4096.0, true),
         range: "0, or 2 ..= 1 000 000", check: dataset,
         doc: "N > 0: a finite training set of N samples, drawn once from p_data (its own stream from `seed`); D sees only those. 0: fresh samples every step"),
 ];
+
+fn bool_names() -> Vec<&'static str> {
+    vec!["false", "true"]
+}
+
+fn unit_factor(key: &str, v: &f64) -> Result<(), ConfigError> {
+    if *v > 0.0 && *v <= 1.0 {
+        Ok(())
+    } else {
+        fail(format!("{key} must be in (0, 1], got {v}"))
+    }
+}
 
 /// Checks across keys, after each key's own range.
 pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {

@@ -31,7 +31,7 @@ impl Trainer {
         } else {
             None
         };
-        self.engine.set_lrs(new.lr_d, new.lr_g)?;
+        self.set_scheduled_lrs(&new)?;
         if let Some(t) = target {
             if new.dataset > 0 {
                 // The same set a new trainer on this target would draw.
