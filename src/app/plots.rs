@@ -701,6 +701,11 @@ fn curve_plot(
     });
     Plot::new(id)
         .height(height.max(60.0))
+        // Steps 0 and 1 always in view: a history of one point with a tiny
+        // value (a loss of 1e-32) otherwise has no width egui_plot can
+        // widen it to, and its bounds check fails.
+        .include_x(0.0)
+        .include_x(1.0)
         .grid_spacing(GRID_SPACING)
         .show_background(false)
         .x_axis_label("step")
