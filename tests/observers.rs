@@ -233,3 +233,73 @@ fn dataset_zero_keeps_the_stream_of_before() {
     t.run(300);
     assert_eq!(t.snapshot().theory.jsd, 0.28189446981380295);
 }
+
+/// A point-mass target (`dirac`) with a finite training set: sampling
+/// works (the set is N copies of x₀ and D sees nothing else), the sample
+/// tests run on it, and the set, having no spread, has no smoothing: the
+/// empirical theory and `jsd_empirical` are not applicable and the figure
+/// draws only the rug.
+#[test]
+fn a_dirac_target_takes_a_data_set_without_a_smoothing() {
+    let mut c = common::preset("dirac-gan");
+    c.dataset = 16;
+    c.validate()
+        .expect("a dirac target with a data set is valid");
+    let mut t = Trainer::new(c).expect("valid");
+    assert_eq!(t.dataset().expect("a set").samples(), &[0.0; 16]);
+    let mut last = None;
+    for _ in 0..50 {
+        last = Some(t.step());
+        assert!(t.last_real_batch().iter().all(|&x| x == 0.0));
+    }
+    let s = t.snapshot();
+    let e = s.empirical.as_ref().expect("dataset > 0");
+    assert_eq!(e.n, 16);
+    assert!(e.theory.is_none() && e.p.is_empty(), "no smoothing");
+    assert!(e.note.contains("no spread"), "{}", e.note);
+    assert_eq!(e.rug, vec![0.0; 16]);
+    let record = ganscope::report::Record::new(&s, &last.expect("stepped"));
+    assert_eq!(
+        record.by_name("jsd_empirical"),
+        ganscope::report::Value::Missing
+    );
+    let fig = ganscope::report::figure::figure_data(&s, "dirac");
+    assert!(fig.p_empirical.is_empty());
+    assert_eq!(fig.rug.len(), 16);
+    // Real samples all at 0 against G's point θ ≠ 0: both tests reject.
+    let o = s.observed;
+    assert!(o.t.p < 0.01 && o.ks.p < 0.01, "{o:?}");
+    assert!(o.acc_train.is_some() && o.acc_fresh.is_some());
+}
+
+/// With `d_model = oracle` the D the classifier test judges is the exact
+/// optimum: on p_data = N(2, 0.5²) against a linear G at N(0, 0.5²) and at
+/// N(4, 0.5²) its accuracy is the Bayes classifier's, ½ + ½·TV, on both
+/// sides (a fixed network, never trained, cannot be right on both). The
+/// oracle refuses a finite training set.
+#[test]
+fn the_oracle_is_the_d_the_classifier_test_judges() {
+    use ganscope::density::parse_spec;
+    use ganscope::theory::exact::divergences;
+    let config = common::preset("oracle-d");
+    let data = parse_spec(&config.target).expect("a spec");
+    for b in [0.0f32, 4.0] {
+        let t = with_g(config.clone(), 0.5, b);
+        let o = t.snapshot().observed;
+        let c2st = o.c2st.expect("the oracle is a classifier");
+        let q = parse_spec(&format!("normal({b}, 0.5)")).expect("a spec");
+        let bayes = 0.5 + 0.5 * divergences(&data, &q).tv;
+        // 2 × 256 verdicts: a binomial sd of 0.007 at 0.977.
+        assert!(
+            (c2st.statistic - bayes).abs() < 0.03,
+            "G at {b}: accuracy {} against the Bayes {bayes}",
+            c2st.statistic
+        );
+        assert!(c2st.p < 1e-6);
+        assert!(o.acc_train.is_none(), "no D step: no training batch");
+    }
+    let mut c = config;
+    c.dataset = 16;
+    let e = c.validate().unwrap_err().to_string();
+    assert!(e.contains("d_model = oracle needs dataset = 0"), "{e}");
+}

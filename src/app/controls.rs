@@ -37,6 +37,8 @@ pub enum Action {
     Target(String),
     Speed(Option<f64>),
     Dark(bool),
+    /// Trace these parameters of G and D in the phase plane.
+    Trace(usize, usize),
     /// Train on another engine (offered only in a build with candle).
     #[cfg_attr(not(feature = "candle"), allow(dead_code))]
     Backend(crate::gan::Choice),
@@ -47,6 +49,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "Algorithm 1",
         &[
+            "update",
             "k",
             "k_g",
             "lr_d",
@@ -56,6 +59,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "optimizer",
             "beta1",
             "beta2",
+            "consensus_gamma",
         ],
     ),
     (
@@ -63,6 +67,8 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "loss",
             "instance_noise",
+            "noise_schedule",
+            "noise_draws",
             "r1",
             "label_smoothing",
             "pack",
@@ -74,11 +80,14 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "Networks",
         &[
+            "g_model",
+            "d_model",
             "g_hidden",
             "d_hidden",
             "activation",
             "prior",
             "latent_dim",
+            "init_scale",
             "seed",
         ],
     ),
@@ -310,6 +319,8 @@ impl Draft {
         ui.checkbox(&mut t.d_star, "D*(x)");
         ui.checkbox(&mut t.force, "G's gradient along x");
         ui.checkbox(&mut t.ghost_map, "optimal z→x map");
+        ui.checkbox(&mut t.phase, "phase plane")
+            .on_hover_text("the path of one parameter of G against one of D; always on for the Dirac-GAN (g_model constant, d_model linear)");
         let mut dark = settings.dark;
         if ui.checkbox(&mut dark, "dark theme").changed() {
             actions.push(Action::Dark(dark));
@@ -359,7 +370,7 @@ pub(super) fn transport_ui(ui: &mut Ui, playing: bool, speed: Option<f64>) -> Ve
         }
         if ui
             .button("Step")
-            .on_hover_text("s: one iteration of Algorithm 1 (k D updates, k_g G updates)")
+            .on_hover_text("s: one iteration of the update rule (alternating, Algorithm 1: k D updates, then k_g G updates)")
             .clicked()
         {
             actions.push(Action::Step);

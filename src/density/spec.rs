@@ -9,7 +9,8 @@
 //! ```
 //!
 //! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)` or
-//! `csv("heights.csv", "cm")`. `pieces` takes any even number of numbers
+//! `csv("heights.csv", "cm")`, with at most [`MAX_TERMS`] terms and numbers
+//! of magnitude at most 1e12. `pieces` takes any even number of numbers
 //! (two knots or more). Errors carry the column where they were found, so
 //! that a caret can point at it, and a misspelt family name comes with the
 //! nearest valid one; an error in a data file names the file, its line and
@@ -213,6 +214,10 @@ fn describe(t: &Tok) -> String {
 /// Numbers beyond this magnitude are refused: nothing on a plot lives there,
 /// and the numerics downstream would overflow.
 const MAX_MAGNITUDE: f64 = 1e12;
+
+/// The most terms a spec may have: every evaluation of a mixture visits each
+/// term, and the exact divergences evaluate some 10⁶ times.
+pub const MAX_TERMS: usize = 64;
 
 struct Parser<'a> {
     spec: &'a str,
@@ -532,6 +537,9 @@ pub fn parse_spec_in(spec: &str, base: &Path) -> Result<Mixture, SpecError> {
     while let Some((t, off, len)) = p.peek().cloned() {
         match t {
             Tok::Sym('+') => {
+                if terms.len() == MAX_TERMS {
+                    return Err(p.err(format!("a spec has at most {MAX_TERMS} terms"), off, len));
+                }
                 p.pos += 1;
                 terms.push(p.term()?);
             }

@@ -23,8 +23,13 @@
 //!
 //! A sample is judged real when D says so with the threshold at ½: σ(l) > ½
 //! for the minimax and non-saturating losses, a raw output above ½ for
-//! LSGAN (labels 0/1), above 0 for hinge. A Wasserstein critic has no
-//! threshold: its accuracies and C2ST are not applicable (`None`).
+//! LSGAN (labels 0/1), above 0 for hinge. A Wasserstein critic and an f-GAN
+//! critic have no such threshold: their accuracies and C2ST are not
+//! applicable (`None`).
+//!
+//! With `d_model = oracle` the D judged is the exact optimum the G steps
+//! are taken against (see [`super::oracle`]), not the network (which never
+//! trains): its accuracy is that of the Bayes classifier on the grid.
 //!
 //! # Their own stream
 //!
@@ -37,8 +42,9 @@
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
+use super::oracle::Oracle;
 use super::trainer::{sample_prior, samples_per_step};
-use super::{LossKind, Trainer};
+use super::{DModel, LossKind, Trainer};
 use crate::density::Univariate;
 use crate::theory::two_sample::{TestResult, c2st, ks_2samp, welch_t};
 
@@ -99,12 +105,18 @@ impl Trainer {
 
     /// How many of D's verdicts on packs of `pack` consecutive samples of
     /// `x` are `real` (or not), and the number of packs; `None` for a critic.
-    fn verdicts(&self, x: &[f64], real: bool) -> Option<(u64, u64)> {
+    fn verdicts(&self, x: &[f64], real: bool, oracle: Option<&Oracle>) -> Option<(u64, u64)> {
         let loss = self.config.loss;
         let pack = self.discriminator().in_dim();
         let packs = x.len() / pack;
-        let input: Vec<f32> = x[..packs * pack].iter().map(|&v| v as f32).collect();
-        let out = self.discriminator().eval(&input);
+        let out: Vec<f32> = match oracle {
+            // The oracle needs pack = 1 (see `keys`).
+            Some(o) => o.raw_at(&x[..packs]).iter().map(|&v| v as f32).collect(),
+            None => {
+                let input: Vec<f32> = x[..packs * pack].iter().map(|&v| v as f32).collect();
+                self.discriminator().eval(&input)
+            }
+        };
         let mut right = 0u64;
         for &l in &out {
             if says_real(loss, l)? == real {
@@ -115,9 +127,9 @@ impl Trainer {
     }
 
     /// D's accuracy on `real` and `fake` together.
-    fn accuracy(&self, real: &[f64], fake: &[f64]) -> Option<(u64, u64)> {
-        let (a, n) = self.verdicts(real, true)?;
-        let (b, m) = self.verdicts(fake, false)?;
+    fn accuracy(&self, real: &[f64], fake: &[f64], oracle: Option<&Oracle>) -> Option<(u64, u64)> {
+        let (a, n) = self.verdicts(real, true, oracle)?;
+        let (b, m) = self.verdicts(fake, false, oracle)?;
         Some((a + b, n + m))
     }
 
@@ -128,8 +140,12 @@ impl Trainer {
         let n = samples_per_step(c);
         let real: Vec<f64> = (0..n).map(|_| self.target.sample(&mut rng)).collect();
         let fake = self.fakes(n, &mut rng);
+        let oracle = (c.d_model == DModel::Oracle)
+            .then(|| self.oracle())
+            .flatten();
+        let oracle = oracle.as_ref();
         let c2st = self
-            .accuracy(&real, &fake)
+            .accuracy(&real, &fake, oracle)
             .map(|(right, total)| c2st(right, total));
 
         let train: Option<Vec<f64>> = match &self.dataset {
@@ -145,8 +161,8 @@ impl Trainer {
             let fake = self.fakes(n_acc, &mut rng);
             let rate =
                 |(right, total): (u64, u64)| (total > 0).then(|| right as f64 / total as f64);
-            acc_train = self.accuracy(&train, &fake).and_then(rate);
-            acc_fresh = self.accuracy(&fresh, &fake).and_then(rate);
+            acc_train = self.accuracy(&train, &fake, oracle).and_then(rate);
+            acc_fresh = self.accuracy(&fresh, &fake, oracle).and_then(rate);
         }
         Observed {
             n,

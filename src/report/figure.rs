@@ -45,7 +45,28 @@ pub struct FigureData {
     pub empirical_label: String,
     /// The training set's samples, drawn as a rug under the densities.
     pub rug: Vec<f64>,
+    /// Point masses (a `dirac` target, a constant G), drawn as arrows.
+    pub atoms: Vec<Atom>,
 }
+
+/// A point mass in the figure: where, how much of each distribution, and D
+/// and D* there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Atom {
+    pub x: f64,
+    /// p_data's mass at x (0: none).
+    pub p_data: f64,
+    /// p_g's mass at x (0: none).
+    pub p_g: f64,
+    /// D at x, as plotted.
+    pub d: f64,
+    /// D* = p_data/(p_data + p_g) at x (NaN when no optimum is drawn).
+    pub d_star: f64,
+}
+
+/// An atom's arrow reaches this fraction of the density axis times its mass
+/// (a figure with atoms only has a unit density axis).
+pub const ATOM_HEIGHT: f64 = 0.9;
 
 /// Below this fraction of the peak of p_data + p_g, D* is left out of the
 /// figure (a gap in the curve), and the legend says so.
@@ -88,6 +109,23 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         ),
         LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
         LossKind::Hinge => ("critic f(x)", ""),
+        LossKind::FganKl
+        | LossKind::FganReverseKl
+        | LossKind::FganPearson
+        | LossKind::FganHellinger
+        | LossKind::FganJs => (
+            "critic T(x) = g_f(v)",
+            "T*(x) = f′(p_data/p_g), where ≥ 1% of peak mass",
+        ),
+    };
+    let fgan = snap.loss.fdiv().is_some();
+    // The oracle D is D* itself, with D*'s spikes where neither density has
+    // mass; an f-GAN critic, like its optimum, runs off to ±∞ in the tails
+    // (T* = 1 + ln(p_data/p_g) for KL) and would set the axis' scale.
+    let (d_label, mask_d) = if snap.d_is_oracle {
+        (format!("{d_label} = its optimum (oracle)"), true)
+    } else {
+        (d_label.to_string(), fgan)
     };
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
     let mut subtitle = format!(
@@ -98,6 +136,9 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         t.w1,
         kl(t.kl_data_g)
     );
+    if let (Some(df), Some(bound)) = (snap.f_divergence, snap.f_bound) {
+        let _ = write!(subtitle, "   D_f {df:.4}   bound {bound:.4}");
+    }
     if t.modes.total > 1 {
         let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
     }
@@ -141,10 +182,20 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         x: snap.x[inner.clone()].to_vec(),
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
-        d: snap.d[inner.clone()].to_vec(),
+        // An f-GAN critic and its optimum grow without bound where one
+        // density vanishes: both are drawn where the densities have mass.
+        d: if mask_d {
+            shown_where_there_is_mass(
+                &snap.p_data[inner.clone()],
+                &snap.p_g[inner.clone()],
+                &snap.d[inner.clone()],
+            )
+        } else {
+            snap.d[inner.clone()].to_vec()
+        },
         d_star: match (
             snap.optimum(),
-            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan,
+            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan || fgan,
         ) {
             (Some(o), true) => shown_where_there_is_mass(
                 &snap.p_data[inner.clone()],
@@ -154,7 +205,7 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             (Some(o), false) => o[inner.clone()].to_vec(),
             (None, _) => Vec::new(),
         },
-        d_label: d_label.to_string(),
+        d_label,
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
         z_map: snap
@@ -164,6 +215,19 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             .zip(snap.map_x.iter().copied())
             .collect(),
         optimal_map: optimal_map_like_g(snap),
+        atoms: (0..t.atoms.len())
+            .map(|i| Atom {
+                x: t.atoms.x[i],
+                p_data: t.atoms.p[i],
+                p_g: t.atoms.q[i],
+                d: snap.d_atoms.get(i).copied().unwrap_or(f64::NAN),
+                d_star: if snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan {
+                    t.d_star_atoms.get(i).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                },
+            })
+            .collect(),
     }
 }
 
@@ -278,6 +342,10 @@ impl FigureData {
         let mut want = 1.1 * data_peak.max(g_peak);
         if data_peak > 0.0 {
             want = want.min(1.5 * data_peak);
+        }
+        if want == 0.0 && !self.atoms.is_empty() {
+            // Only atoms: their arrows reach ATOM_HEIGHT of a unit axis.
+            want = 1.0;
         }
         let step = nice_step(want.max(1e-9) / 4.0);
         let top = 4.0 * step;
@@ -441,6 +509,14 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     let pts =
         |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
 
+    // A density that is 0 everywhere beside its atoms is not drawn as a
+    // line along the axis.
+    let no_density = |v: &[f64]| !fig.atoms.is_empty() && v.iter().all(|&y| y == 0.0);
+    let data_pts = if no_density(&fig.p_data) {
+        Vec::new()
+    } else {
+        pts(&fig.p_data)
+    };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
     if !fig.p_empirical.is_empty() {
         // The training set, smoothed: what D and G are fitted to.
@@ -459,7 +535,6 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
             PathElement::new(vec![(x, 0.0), (x, h)], DATA_GREY.mix(0.7).stroke_width(2))
         }))?;
     }
-    let data_pts = pts(&fig.p_data);
     let data_label = if fig.p_data_label.is_empty() {
         "p_data".to_string()
     } else {
@@ -476,8 +551,13 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
                 + Circle::new((30, 0), 2, BLACK.filled())
         });
     let p_g_cut: Vec<f64> = fig.p_g.iter().map(|v| v.min(y_max)).collect();
+    let g_pts = if no_density(&fig.p_g) {
+        Vec::new()
+    } else {
+        pts(&p_g_cut)
+    };
     chart
-        .draw_series(LineSeries::new(pts(&p_g_cut), G_GREEN.stroke_width(4)))?
+        .draw_series(LineSeries::new(g_pts, G_GREEN.stroke_width(4)))?
         .label("p_g")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
     if let Some((x, peak)) = axis.clipped {
@@ -541,6 +621,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
             first = false;
         }
     }
+    draw_atoms(&mut chart, fig, y_max, (d_lo, d_hi))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -550,6 +631,82 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .draw()?;
 
     draw_strip(&bottom, fig, (x0, x1))?;
+    Ok(())
+}
+
+/// The figure's two coordinate systems: densities left, D right.
+type Xy =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// Each atom as an arrow from 0 to `ATOM_HEIGHT · top · mass`, labelled with
+/// its mass (p_data black, p_g green, side by side when both have one), and
+/// D (blue) and D* (orange) at its x as dots on D's axis.
+fn draw_atoms(
+    chart: &mut plotters::chart::DualCoordChartContext<'_, BitMapBackend<'_>, Xy, Xy>,
+    fig: &FigureData,
+    top: f64,
+    (d_lo, d_hi): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (x0, x1) = match (fig.x.first(), fig.x.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (-1.0, 1.0),
+    };
+    let nudge = 0.004 * (x1 - x0);
+    for a in &fig.atoms {
+        let x = a.x.clamp(x0, x1);
+        let both = a.p_data > 0.0 && a.p_g > 0.0;
+        for (mass, color, dx, name) in [
+            (a.p_data, BLACK, if both { -nudge } else { 0.0 }, "p_data"),
+            (a.p_g, G_GREEN, if both { nudge } else { 0.0 }, "p_g"),
+        ] {
+            if mass <= 0.0 {
+                continue;
+            }
+            let h = ATOM_HEIGHT * top * mass;
+            let xs = x + dx;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(xs, 0.0), (xs, h)],
+                color.stroke_width(5),
+            )))?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                vec![
+                    (xs - 1.5 * nudge, h * 0.95),
+                    (xs + 1.5 * nudge, h * 0.95),
+                    (xs, h * 1.02),
+                ],
+                color.filled(),
+            )))?;
+            // p_data's label to the left of its arrow, p_g's to the right.
+            let label = format!("δ {name} {mass:.2}");
+            let (lx, anchor) = if name == "p_data" {
+                (xs - nudge, HPos::Right)
+            } else {
+                (xs + nudge, HPos::Left)
+            };
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (lx, h * 1.02),
+                ("sans-serif", 24)
+                    .into_font()
+                    .color(&color)
+                    .pos(Pos::new(anchor, VPos::Bottom)),
+            )))?;
+        }
+        if a.d.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d.clamp(d_lo, d_hi)),
+                9,
+                D_BLUE.filled(),
+            )))?;
+        }
+        if a.d_star.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d_star.clamp(d_lo, d_hi)),
+                6,
+                STAR_ORANGE.filled(),
+            )))?;
+        }
+    }
     Ok(())
 }
 

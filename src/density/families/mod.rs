@@ -4,6 +4,7 @@
 mod beta;
 mod cauchy;
 pub mod csv;
+mod dirac;
 mod exponential;
 mod gamma;
 mod laplace;
@@ -17,6 +18,7 @@ mod uniform;
 pub use beta::Beta;
 pub use cauchy::Cauchy;
 pub use csv::Csv;
+pub use dirac::Dirac;
 pub use exponential::Exponential;
 pub use gamma::Gamma;
 pub use laplace::Laplace;
@@ -46,6 +48,8 @@ pub enum Family {
     Modes(Modes),
     Pieces(Pieces),
     Csv(Csv),
+    /// A point mass (an atom, not a density).
+    Dirac(Dirac),
 }
 
 /// The name and parameter names of every family, as the grammar spells them.
@@ -64,6 +68,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     ("pieces", &["x0", "y0", "x1", "y1"]),
     // A quoted path, then a quoted column name or a column number.
     ("csv", &["path", "column"]),
+    ("dirac", &["x0"]),
 ];
 
 /// The families whose parameter count is not fixed: `pieces` takes two or
@@ -85,6 +90,7 @@ macro_rules! dispatch {
             Family::Modes($d) => $e,
             Family::Pieces($d) => $e,
             Family::Csv($d) => $e,
+            Family::Dirac($d) => $e,
         }
     };
 }
@@ -108,6 +114,7 @@ impl Family {
             ("beta", &[a, b]) => Family::Beta(Beta::new(a, b)?),
             ("modes", &[n, spacing, s]) => Family::Modes(Modes::new(n, spacing, s)?),
             ("pieces", p) => Family::Pieces(Pieces::new(p)?),
+            ("dirac", &[x0]) => Family::Dirac(Dirac::new(x0)?),
             _ => {
                 return Err(DensityError::Param {
                     family: "family",
@@ -134,6 +141,7 @@ impl Family {
             Family::Modes(_) => "modes",
             Family::Pieces(_) => "pieces",
             Family::Csv(_) => "csv",
+            Family::Dirac(_) => "dirac",
         }
     }
 
@@ -153,11 +161,13 @@ impl Family {
             Family::Pieces(d) => d.params().to_vec(),
             // Its parameters are a path and a column (see its `Display`).
             Family::Csv(_) => Vec::new(),
+            Family::Dirac(d) => vec![d.x0],
         }
     }
 
     /// The (centre, σ) of each mode: the components of `modes`, and one mode at
-    /// the density's peak for every other family, with its robust scale as σ.
+    /// the density's peak for every other family, with its robust scale as σ
+    /// (0 for a point mass).
     pub fn modes(&self) -> Vec<(f64, f64)> {
         match self {
             Family::Modes(m) => (0..m.n).map(|i| (m.centre(i), m.sigma)).collect(),
@@ -187,7 +197,15 @@ impl Family {
             Family::Modes(_) => 0.0,
             Family::Pieces(d) => d.peak(),
             Family::Csv(d) => d.smoothing().peak(),
+            Family::Dirac(d) => d.x0,
         }
+    }
+}
+
+impl Family {
+    /// `true` for a point mass (`dirac`), whose mass is an atom.
+    pub fn is_atom(&self) -> bool {
+        matches!(self, Family::Dirac(_))
     }
 }
 
