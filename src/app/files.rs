@@ -23,6 +23,10 @@ pub struct Files {
     pub config_path: String,
     pub figure_path: String,
     pub history_path: String,
+    /// A CSV file of samples to load as the target, and its column (a
+    /// header name or a number from 1; empty: the only numeric column).
+    pub csv_path: String,
+    pub csv_column: String,
     /// Ok: what was done; Err: why not.
     pub message: Option<Result<String, String>>,
 }
@@ -41,6 +45,8 @@ impl Default for Files {
             config_path: "ganscope.toml".into(),
             figure_path: "ganscope-figure.png".into(),
             history_path: "ganscope-history.csv".into(),
+            csv_path: "data.csv".into(),
+            csv_column: String::new(),
             message: None,
         }
     }
@@ -54,10 +60,27 @@ impl Default for Files {
 pub fn load_config(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let cfg = Config::from_toml_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Relative data files in the config are relative to its directory.
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let cfg =
+        Config::from_toml_str_in(&text, dir).map_err(|e| format!("{}: {e}", path.display()))?;
     cfg.validate()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(cfg)
+}
+
+/// The `csv(...)` spec of a file and a column as typed in the Files
+/// section (a number is a column number, other text a header name).
+pub fn csv_spec(path: &str, column: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let column = column.trim();
+    if column.is_empty() {
+        format!("csv({})", quote(path.trim()))
+    } else if column.parse::<usize>().is_ok() {
+        format!("csv({}, {column})", quote(path.trim()))
+    } else {
+        format!("csv({}, {})", quote(path.trim()), quote(column))
+    }
 }
 
 /// Write the whole config as TOML (every key), whole or not at all.
@@ -160,6 +183,37 @@ impl Files {
             }
         });
         ui.horizontal(|ui| {
+            let label = ui.label("data CSV");
+            ui.add(egui::TextEdit::singleline(&mut f.csv_path).desired_width(170.0))
+                .labelled_by(label.id)
+                .on_hover_text("a CSV file of samples: its target is csv(\"path\", column)");
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("column");
+            ui.add(
+                egui::TextEdit::singleline(&mut f.csv_column)
+                    .hint_text("the only numeric one")
+                    .desired_width(90.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("a header name, or a number from 1; empty: the file's only numeric column");
+            if ui
+                .button("Load CSV as target")
+                .on_hover_text("p_data becomes the file's samples (the theory smooths them by their frequency polygon)")
+                .clicked()
+            {
+                let spec = csv_spec(&f.csv_path, &f.csv_column);
+                f.message = Some(match crate::density::parse_spec_in(&spec, &f.dir) {
+                    Ok(m) => {
+                        let note = crate::gan::snapshot::data_note(&m).unwrap_or_default();
+                        actions.push(Action::Target(m.to_string()));
+                        Ok(format!("p_data = {note}"))
+                    }
+                    Err(e) => Err(e.to_string()),
+                });
+            }
+        });
+        ui.horizontal(|ui| {
             let label = ui.label("figure PNG");
             ui.add(egui::TextEdit::singleline(&mut f.figure_path).desired_width(150.0))
                 .labelled_by(label.id);
@@ -226,6 +280,13 @@ impl Files {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_specs() {
+        assert_eq!(csv_spec(" d.csv ", ""), "csv(\"d.csv\")");
+        assert_eq!(csv_spec("d.csv", "2"), "csv(\"d.csv\", 2)");
+        assert_eq!(csv_spec("a\"b.csv", "x y"), "csv(\"a\\\"b.csv\", \"x y\")");
+    }
 
     #[test]
     fn shell_words() {

@@ -10,7 +10,9 @@
 //! - `settings` — what survives a restart.
 //! - `controls` — the left panel (one control per config key, from its row
 //!   of the key table) and the transport bar; they return actions.
-//! - [`files`] — save and load configs, export the figure and the curves.
+//! - [`files`] — save and load configs, load a CSV target, export the
+//!   figure and the curves.
+//! - [`draw`] — "Draw target": a stroke over the figure becomes `pieces(...)`.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
 //! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own.
 //! - `phase` — the phase-plane panel: a trajectory in the plane of a
@@ -19,6 +21,7 @@
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod controls;
+pub mod draw;
 pub mod files;
 pub mod fit_panel;
 pub mod history;

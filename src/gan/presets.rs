@@ -55,6 +55,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
     (
+        "finite-data",
+        include_str!("../../assets/presets/finite-data.toml"),
+    ),
+    (
+        "two-sample-test",
+        include_str!("../../assets/presets/two-sample-test.toml"),
+    ),
+    (
         "k-and-lr",
         include_str!("../../assets/presets/k-and-lr.toml"),
     ),
