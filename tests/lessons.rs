@@ -70,6 +70,29 @@ fn goodfellow_converges_to_the_global_optimum() {
     );
 }
 
+/// Figure 1 of the paper: uniform z through a nonlinear G reaches the
+/// normal p_data, and D flattens to ½.
+#[test]
+fn figure_1_squeezes_uniform_noise_into_the_normal() {
+    let config = preset("figure-1");
+    assert_eq!(config.prior, ganscope::gan::Prior::Uniform);
+    assert!(
+        !config.g_hidden.is_empty(),
+        "a nonlinear G: {:?}",
+        config.g_hidden
+    );
+    let runs = run_seeds(&config);
+    let good = runs
+        .iter()
+        .filter(|o| o.jsd < 0.01 && o.d_max_dev < 0.05)
+        .count();
+    assert!(
+        good >= 8,
+        "figure-1: JSD < 0.01 and max|D - 1/2| < 0.05 for {good}/{SEEDS} seeds, want >= 8\n{}",
+        table(&runs)
+    );
+}
+
 /// The JSD between a two-mode target and one of its modes alone: the best a
 /// G that keeps one mode can do (`ganscope theory` computes the same).
 fn one_mode_jsd(config: &Config) -> f64 {

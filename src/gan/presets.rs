@@ -38,6 +38,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/presets/goodfellow.toml"),
     ),
     (
+        "figure-1",
+        include_str!("../../assets/presets/figure-1.toml"),
+    ),
+    (
         "vanishing-gradients",
         include_str!("../../assets/presets/vanishing-gradients.toml"),
     ),
