@@ -231,6 +231,18 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     }
 }
 
+/// The strip's caption: which optimal map the grey lines are (the one
+/// oriented like G, see [`optimal_map_like_g`]).
+fn ghost_caption(map: &[(f64, f64)]) -> String {
+    let reversed = matches!((map.first(), map.last()), (Some(a), Some(b)) if b.1 < a.1);
+    if reversed {
+        "z   (green: G(z); grey: the optimal decreasing map F_data⁻¹(1 − F_z(z)), as G decreases)"
+            .to_string()
+    } else {
+        "z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))".to_string()
+    }
+}
+
 /// The optimal monotone map at the map's z, oriented like G: when G reverses
 /// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
 /// is just as optimal a transport, and it is the one to compare with.
@@ -773,7 +785,7 @@ fn draw_strip(
         style.clone(),
     )))?;
     chart.draw_series(std::iter::once(Text::new(
-        "z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))".to_string(),
+        ghost_caption(&fig.optimal_map),
         (z_to_pos(z_lo), -0.04),
         style,
     )))?;
@@ -782,6 +794,17 @@ fn draw_strip(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_strip_caption_names_the_ghost_map_in_g_s_direction() {
+        let up = ghost_caption(&[(-1.0, 0.0), (1.0, 3.0)]);
+        let down = ghost_caption(&[(-1.0, 3.0), (1.0, 0.0)]);
+        assert!(
+            up.contains("F_data⁻¹(F_z(z))") && !up.contains("1 − F_z"),
+            "{up}"
+        );
+        assert!(down.contains("F_data⁻¹(1 − F_z(z))"), "{down}");
+    }
+
     use super::*;
 
     #[test]
