@@ -28,6 +28,16 @@ pub fn sigmoid<T: RealField + Copy>(x: T) -> T {
     }
 }
 
+/// SplitMix64's finaliser (Steele et al. 2014): a bijection of u64 that
+/// scatters nearby seeds far apart, for deriving the seeds of the random
+/// streams of their own (the data set, the observers) from a config seed.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -299,7 +299,31 @@ fn any_density() -> impl Strategy<Value = String> {
             1.0 - w,
             -m
         )),
+        any_pieces(),
     ]
+}
+
+/// A piecewise-linear density: 2 to 12 knots at random gaps, heights in
+/// [0, 3) (zero stretches included), not all zero.
+fn any_pieces() -> impl Strategy<Value = String> {
+    (
+        -5.0..5.0f64,
+        proptest::collection::vec((0.05..2.0f64, prop_oneof![Just(0.0), 0.0..3.0f64]), 2..12),
+    )
+        .prop_filter("some height is positive", |(_, k)| {
+            k.windows(2).any(|w| w[0].1 + w[1].1 > 0.0)
+        })
+        .prop_map(|(x0, knots)| {
+            let mut x = x0;
+            let parts: Vec<String> = knots
+                .iter()
+                .map(|(gap, y)| {
+                    x += gap;
+                    format!("{x}, {y}")
+                })
+                .collect();
+            format!("pieces({})", parts.join(", "))
+        })
 }
 
 /// ∫ₐᵇ f by adaptive 10-point Gauss–Legendre: a panel is halved until the rule

@@ -102,6 +102,7 @@ fn set_reaches_every_key() {
         ("gp_one_sided", "true"),
         ("lr_end", "0.1"),
         ("lr_decay_from", "0.25"),
+        ("dataset", "64"),
         ("update", "extragradient"),
         ("consensus_gamma", "2.5"),
         ("g_model", "constant"),

@@ -70,6 +70,29 @@ fn goodfellow_converges_to_the_global_optimum() {
     );
 }
 
+/// Figure 1 of the paper: uniform z through a nonlinear G reaches the
+/// normal p_data, and D flattens to ½.
+#[test]
+fn figure_1_squeezes_uniform_noise_into_the_normal() {
+    let config = preset("figure-1");
+    assert_eq!(config.prior, ganscope::gan::Prior::Uniform);
+    assert!(
+        !config.g_hidden.is_empty(),
+        "a nonlinear G: {:?}",
+        config.g_hidden
+    );
+    let runs = run_seeds(&config);
+    let good = runs
+        .iter()
+        .filter(|o| o.jsd < 0.01 && o.d_max_dev < 0.05)
+        .count();
+    assert!(
+        good >= 8,
+        "figure-1: JSD < 0.01 and max|D - 1/2| < 0.05 for {good}/{SEEDS} seeds, want >= 8\n{}",
+        table(&runs)
+    );
+}
+
 /// The JSD between a two-mode target and one of its modes alone: the best a
 /// G that keeps one mode can do (`ganscope theory` computes the same).
 fn one_mode_jsd(config: &Config) -> f64 {
@@ -328,4 +351,102 @@ fn the_dirac_gan_tour() {
             "{set:?} converges to (0, 0) within 1e-3: {runs:?}"
         );
     }
+}
+
+/// D's training-set and fresh-sample accuracies, averaged over the
+/// snapshots (every 50 steps) of the last 20 % of the run.
+fn accuracy_gap(config: &Config, seed: u64) -> (f64, f64) {
+    let mut c = config.clone();
+    c.seed = seed;
+    let steps = c.steps;
+    let mut t = Trainer::new(c).expect("the preset's config is valid");
+    let (mut train, mut fresh, mut n) = (0.0, 0.0, 0.0);
+    while t.step_count() < steps {
+        t.run(50);
+        if t.step_count() * 5 > steps * 4 {
+            let o = t.snapshot().observed;
+            train += o.acc_train.expect("D is a classifier here");
+            fresh += o.acc_fresh.expect("D is a classifier here");
+            n += 1.0;
+        }
+    }
+    (train / n, fresh / n)
+}
+
+/// finite-data (N = 64, k = 5): D memorises its training set; with fresh
+/// samples (dataset = 0) it does not.
+#[test]
+fn finite_data_d_memorises_the_set() {
+    let finite = preset("finite-data");
+    assert_eq!((finite.dataset, finite.k), (64, 5));
+    let mut fresh_data = finite.clone();
+    fresh_data.dataset = 0;
+    let runs = on_threads(0..SEEDS, 2, |s| accuracy_gap(&finite, s));
+    let control = on_threads(0..SEEDS, 2, |s| accuracy_gap(&fresh_data, s));
+    let table: String = runs
+        .iter()
+        .zip(&control)
+        .enumerate()
+        .map(|(s, ((a, b), (c, d)))| {
+            format!(
+                "  seed {s}: N = 64: train {a:.3} fresh {b:.3} gap {:.3}   N = 0: train {c:.3} fresh {d:.3} gap {:.3}\n",
+                a - b,
+                c - d
+            )
+        })
+        .collect();
+    let memorised = runs.iter().filter(|(a, b)| a - b >= 0.1).count();
+    let not = control.iter().filter(|(a, b)| a - b < 0.1).count();
+    assert!(
+        memorised >= 8,
+        "N = 64, k = 5: training accuracy 0.1 above fresh for {memorised}/{SEEDS} seeds, want >= 8\n{table}"
+    );
+    assert!(
+        not >= 8,
+        "dataset = 0: the gap stayed below 0.1 for {not}/{SEEDS} seeds, want >= 8\n{table}"
+    );
+}
+
+/// two-sample-test: G frozen at a normal with (about) the right mean and a
+/// third of the spread; at the end the t-test passes it, KS and the
+/// classifier test reject it.
+#[test]
+fn two_sample_test_t_passes_ks_and_d_reject() {
+    let config = preset("two-sample-test");
+    assert_eq!(config.k_g, 0, "G is frozen");
+    let runs: Vec<(f64, f64, f64, f64, f64)> = on_threads(0..SEEDS, 2, |seed| {
+        let mut c = config.clone();
+        c.seed = seed;
+        let steps = c.steps;
+        let mut t = Trainer::new(c).expect("valid");
+        // p_g = normal(b, ‖w‖): the tour's numbers.
+        let g = t.generator().params_flat();
+        let (w, b) = g.split_at(g.len() - 1);
+        let spread = w.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
+        t.run(steps);
+        let o = t.snapshot().observed;
+        let c2st = o.c2st.expect("a classifier");
+        (o.t.p, o.ks.p, c2st.p, f64::from(b[0]), spread)
+    });
+    let table: String = runs
+        .iter()
+        .enumerate()
+        .map(|(s, r)| {
+            format!(
+                "  seed {s}: t p {:.3e}  KS p {:.3e}  C2ST p {:.3e}  mean {:.3}  spread {:.3}\n",
+                r.0, r.1, r.2, r.3, r.4
+            )
+        })
+        .collect();
+    for r in &runs {
+        assert!(r.3.abs() <= 0.13 && (0.4..0.8).contains(&r.4), "{table}");
+    }
+    let good = runs
+        .iter()
+        .filter(|r| r.0 > 0.05 && r.1 < 0.01 && r.2 < 0.01)
+        .count();
+    assert!(
+        good >= 8,
+        "t p > 0.05, KS p < 0.01 and C2ST p < 0.01 for {good}/{SEEDS} seeds, want >= 8\n{table}"
+    );
 }

@@ -444,6 +444,111 @@ const RANDOM: &[Row] = &[
     ),
 ];
 
+/// `pieces`: the piecewise-linear density, kinked at every knot, zero on a
+/// stretch inside its support (the second row: KL(uniform ‖ p) = ∞ because
+/// p is 0 on (1, 2)). References from this mpmath script, run once:
+///
+/// ```python
+/// # Reference divergences for `pieces` in tests/theory_exact.rs: mpmath (mp.dps = 30),
+/// # the piecewise-linear density written out by hand, mp.quad split at every knot
+/// # (and, for W1, where the two CDFs cross).
+/// from mpmath import mp, mpf, inf, log, npdf, ncdf
+/// mp.dps = 30
+///
+/// def pieces(*a):
+///     xs = [mpf(v) for v in a[0::2]]; ys = [mpf(v) for v in a[1::2]]
+///     area = sum((xs[i + 1] - xs[i]) * (ys[i] + ys[i + 1]) / 2 for i in range(len(xs) - 1))
+///     ys = [y / area for y in ys]
+///     def pdf(x):
+///         if x < xs[0] or x > xs[-1]:
+///             return mpf(0)
+///         for i in range(len(xs) - 1):
+///             if xs[i] <= x <= xs[i + 1]:
+///                 t = (x - xs[i]) / (xs[i + 1] - xs[i])
+///                 return (1 - t) * ys[i] + t * ys[i + 1]
+///     def cdf(x):  # the trapezoids left of x, in closed form
+///         if x <= xs[0]: return mpf(0)
+///         if x >= xs[-1]: return mpf(1)
+///         s = mpf(0)
+///         for i in range(len(xs) - 1):
+///             b = min(x, xs[i + 1])
+///             if b <= xs[i]: break
+///             s += (b - xs[i]) * (ys[i] + pdf(b)) / 2
+///         return s
+///     return dict(pdf=pdf, cdf=cdf, pts=xs, sup=(xs[0], xs[-1]))
+///
+/// def normal(mu, s):
+///     mu, s = mpf(mu), mpf(s)
+///     return dict(pdf=lambda x: npdf(x, mu, s), cdf=lambda x: ncdf(x, mu, s),
+///                 pts=[mu + k * s for k in (-40, -12, -6, -3, -1, 0, 1, 3, 6, 12, 40)], sup=(-inf, inf))
+///
+/// def uniform(a, b):
+///     a, b = mpf(a), mpf(b)
+///     return dict(pdf=lambda x: 1 / (b - a) if a <= x <= b else mpf(0),
+///                 cdf=lambda x: min(max((x - a) / (b - a), 0), 1), pts=[a, b], sup=(a, b))
+///
+/// def xlogy(x, y):
+///     return mpf(0) if x == 0 else x * log(y)
+///
+/// def div(p, q, kl_pq_inf, kl_qp_inf):
+///     lo, hi = min(p["sup"][0], q["sup"][0]), max(p["sup"][1], q["sup"][1])
+///     grid = sorted(set([lo, hi] + [x for x in p["pts"] + q["pts"] if lo < x < hi]))
+///     def jsd(x):
+///         a, b = p["pdf"](x), q["pdf"](x); m = (a + b) / 2
+///         return (xlogy(a, a / m) + xlogy(b, b / m)) / 2 if m > 0 else mpf(0)
+///     def kl(f, g):
+///         return lambda x: xlogy(f["pdf"](x), f["pdf"](x) / g["pdf"](x)) if f["pdf"](x) > 0 else mpf(0)
+///     w1 = lambda x: abs(p["cdf"](x) - q["cdf"](x))
+///     r = [mp.quad(jsd, grid)]
+///     r.append(None if kl_pq_inf else mp.quad(kl(p, q), grid))
+///     r.append(None if kl_qp_inf else mp.quad(kl(q, p), grid))
+///     # |F_p - F_q| has a kink where the CDFs cross: split there too.
+///     fin = [g for g in grid if g not in (-inf, inf)]
+///     a0, b0 = fin[0] - 10, fin[-1] + 10
+///     d = lambda x: p["cdf"](x) - q["cdf"](x)
+///     xs = [a0 + (b0 - a0) * k / 4000 for k in range(4001)]
+///     cross = [mp.findroot(d, (u, v), solver="anderson") for u, v in zip(xs, xs[1:]) if d(u) * d(v) < 0]
+///     cross += [u for u in xs if d(u) == 0 and fin[0] < u < fin[-1]]
+///     r.append(mp.quad(w1, sorted(set([-inf] + fin + cross + [inf]))))
+///     return r
+///
+/// CASES = [
+///     ("pieces(-1, 0, 0, 2, 1, 0)", "normal(0, 0.5)", pieces(-1, 0, 0, 2, 1, 0), normal(0, 0.5), 0, 1),
+///     ("pieces(0, 1, 1, 0, 2, 0, 3, 1)", "uniform(0, 3)", pieces(0, 1, 1, 0, 2, 0, 3, 1), uniform(0, 3), 0, 1),
+///     ("pieces(-2, 0.5, 0, 1, 2, 0.5, 3, 0)", "pieces(-3, 0, 0, 1, 3, 0)", pieces(-2, 0.5, 0, 1, 2, 0.5, 3, 0), pieces(-3, 0, 0, 1, 3, 0), 0, 1),
+/// ]
+/// fmt = lambda v: "None" if v is None else f"Some({mp.nstr(v, 17)})"
+/// for ps, qs, p, q, a, b in CASES:
+///     j, kpq, kqp, w = div(p, q, a, b)
+///     print(f'    ("{ps}", "{qs}", {mp.nstr(j, 17)}, {fmt(kpq)}, {fmt(kqp)}, {fmt(w)}),', flush=True)
+/// ```
+const PIECES: &[Row] = &[
+    (
+        "pieces(-1, 0, 0, 2, 1, 0)",
+        "normal(0, 0.5)",
+        0.019581193969150288,
+        Some(0.059124685978060766),
+        None,
+        Some(0.065608947068099345),
+    ),
+    (
+        "pieces(0, 1, 1, 0, 2, 0, 3, 1)",
+        "uniform(0, 3)",
+        0.17685833723187516,
+        Some(0.59861228866810969),
+        None,
+        Some(0.41666666666666667),
+    ),
+    (
+        "pieces(-2, 0.5, 0, 1, 2, 0.5, 3, 0)",
+        "pieces(-3, 0, 0, 1, 3, 0)",
+        0.021454973877425739,
+        Some(0.064743212660587924),
+        None,
+        Some(0.17948717948717949),
+    ),
+];
+
 fn div(p: &str, q: &str) -> Divergences {
     divergences(
         &parse_spec(p).expect("valid spec"),
@@ -529,6 +634,11 @@ fn table_matches_references() {
 #[test]
 fn random_pairs_match_references() {
     check_rows(RANDOM);
+}
+
+#[test]
+fn pieces_match_references() {
+    check_rows(PIECES);
 }
 
 #[test]

@@ -65,6 +65,12 @@ pub struct Place {
 }
 
 impl Place {
+    /// What relative paths are relative to: the page has no directory (a
+    /// `csv(...)` target cannot be read there).
+    pub fn dir(&self) -> &std::path::Path {
+        std::path::Path::new("")
+    }
+
     /// What the text fields name: the name of the download.
     pub const FIELDS: &str = "the name the browser downloads it as";
 

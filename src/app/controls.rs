@@ -10,10 +10,11 @@
 use std::collections::BTreeMap;
 
 use super::settings::Settings;
-use crate::density::parse_spec;
+use crate::density::parse_spec_in;
 use crate::gan::keys::{self, Key, Widget};
 use crate::gan::{Config, presets};
 use egui::{RichText, Slider, Ui};
+use std::path::Path;
 
 /// What the user asked for this frame.
 #[must_use]
@@ -31,6 +32,9 @@ pub enum Action {
     Lesson(String, Box<Config>),
     /// Settings loaded from a file: replace everything and restart from the seed.
     Load(Box<Config>),
+    /// A new target spec that parsed (a drawing, a CSV file): applied like
+    /// a typed spec.
+    Target(String),
     Speed(Option<f64>),
     Dark(bool),
     /// Trace these parameters of G and D in the phase plane.
@@ -51,6 +55,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "lr_d",
             "lr_g",
             "batch",
+            "dataset",
             "optimizer",
             "beta1",
             "beta2",
@@ -97,6 +102,10 @@ pub struct Draft {
     /// The text of each text-field key as typed, and why it does not parse.
     pub texts: BTreeMap<&'static str, (String, Option<String>)>,
     pub error: Option<String>,
+    /// "Draw target" is on: a drag over the figure draws p_data.
+    pub draw: bool,
+    /// The stroke being drawn, in the figure's coordinates.
+    pub stroke: Vec<[f64; 2]>,
 }
 
 impl Draft {
@@ -112,7 +121,16 @@ impl Draft {
             spec_error: None,
             texts,
             error: None,
+            draw: false,
+            stroke: Vec::new(),
         }
+    }
+
+    /// Puts a target that parsed into the draft (the spec field shows it).
+    pub fn set_target(&mut self, spec: &str) {
+        self.spec = spec.to_string();
+        self.spec_error = None;
+        self.cfg.target = spec.to_string();
     }
 }
 
@@ -197,12 +215,14 @@ fn key_ui(
 
 impl Draft {
     /// The left panel: edits this draft and `settings`' view options, and
-    /// returns the actions to carry out (`engine`: what the trainer runs on).
+    /// returns the actions to carry out (`engine`: what the trainer runs on;
+    /// `base`: what a relative `csv(...)` path in the spec is relative to).
     pub(super) fn ui(
         &mut self,
         ui: &mut Ui,
         settings: &mut Settings,
         engine: crate::gan::Choice,
+        base: &Path,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let before = self.cfg.clone();
@@ -237,7 +257,7 @@ impl Draft {
             )
             .labelled_by(spec_label.id);
         if resp.changed() {
-            match parse_spec(&self.spec) {
+            match parse_spec_in(&self.spec, base) {
                 Ok(m) => {
                     self.spec_error = None;
                     self.cfg.target = m.to_string();
@@ -248,6 +268,14 @@ impl Draft {
         if let Some(e) = &self.spec_error {
             ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().error_fg_color))
                 .on_hover_text("The run goes on with the last valid target.");
+        }
+        ui.checkbox(&mut self.draw, "draw target").on_hover_text(
+            "drag across the figure to draw p_data: on release the stroke becomes a pieces(...) target",
+        );
+        if self.draw {
+            ui.label(
+                RichText::new("Drag across the figure, left to right; release to apply.").italics(),
+            );
         }
 
         for (title, names) in SECTIONS {

@@ -27,6 +27,11 @@ impl Place {
         Place { dir, picked: None }
     }
 
+    /// What relative paths (and a CSV target's file) are relative to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// A typed path, resolved against the start directory when relative.
     fn resolve(&self, typed: &str) -> PathBuf {
         self.dir.join(typed.trim())

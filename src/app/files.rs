@@ -1,4 +1,5 @@
-//! The window's files: save and load the whole config as TOML, export the
+//! The window's files: save and load the whole config as TOML, load a CSV
+//! of samples as the target (natively), export the
 //! figure as PNG and the curves as CSV, and copy the equivalent
 //! `ganscope train` command line. Where the files go is the one thing that
 //! differs between the window and the web page, and a [`Place`] hides it:
@@ -30,6 +31,10 @@ pub struct Files {
     pub config_path: String,
     pub figure_path: String,
     pub history_path: String,
+    /// A CSV file of samples to load as the target, and its column (a
+    /// header name or a number from 1; empty: the only numeric column).
+    pub csv_path: String,
+    pub csv_column: String,
     /// Ok: what was done; Err: why not.
     pub message: Option<Result<String, String>>,
 }
@@ -43,8 +48,15 @@ impl Files {
             config_path: "ganscope.toml".into(),
             figure_path: "ganscope-figure.png".into(),
             history_path: "ganscope-history.csv".into(),
+            csv_path: "data.csv".into(),
+            csv_column: String::new(),
             message: None,
         }
+    }
+
+    /// What relative paths in a spec (a `csv(...)` target) are relative to.
+    pub fn dir(&self) -> &std::path::Path {
+        self.place.dir()
     }
 }
 
@@ -54,9 +66,27 @@ impl Files {
 /// The text is not TOML, has an unknown key or a value out of range: one
 /// line naming the file.
 pub fn parse_config(name: &str, text: &str) -> Result<Config, String> {
-    let cfg = Config::from_toml_str(text).map_err(|e| format!("{name}: {e}"))?;
+    // Relative data files in the config are relative to its directory.
+    let dir = std::path::Path::new(name)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let cfg = Config::from_toml_str_in(text, dir).map_err(|e| format!("{name}: {e}"))?;
     cfg.validate().map_err(|e| format!("{name}: {e}"))?;
     Ok(cfg)
+}
+
+/// The `csv(...)` spec of a file and a column as typed in the Files
+/// section (a number is a column number, other text a header name).
+pub fn csv_spec(path: &str, column: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let column = column.trim();
+    if column.is_empty() {
+        format!("csv({})", quote(path.trim()))
+    } else if column.parse::<usize>().is_ok() {
+        format!("csv({}, {column})", quote(path.trim()))
+    } else {
+        format!("csv({}, {})", quote(path.trim()), quote(column))
+    }
 }
 
 /// The curves over steps as CSV, with the columns of `metrics.csv` (losses
@@ -161,6 +191,41 @@ impl Files {
                 ui.ctx().request_repaint();
             }
         });
+        // A CSV target reads its file when the spec is parsed: the web page
+        // has no files to read.
+        #[cfg(not(target_arch = "wasm32"))]
+        ui.horizontal(|ui| {
+            let label = ui.label("data CSV");
+            ui.add(egui::TextEdit::singleline(&mut f.csv_path).desired_width(170.0))
+                .labelled_by(label.id)
+                .on_hover_text("a CSV file of samples: its target is csv(\"path\", column)");
+        });
+        #[cfg(not(target_arch = "wasm32"))]
+        ui.horizontal(|ui| {
+            let label = ui.label("column");
+            ui.add(
+                egui::TextEdit::singleline(&mut f.csv_column)
+                    .hint_text("the only numeric one")
+                    .desired_width(90.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("a header name, or a number from 1; empty: the file's only numeric column");
+            if ui
+                .button("Load CSV as target")
+                .on_hover_text("p_data becomes the file's samples (the theory smooths them by their frequency polygon)")
+                .clicked()
+            {
+                let spec = csv_spec(&f.csv_path, &f.csv_column);
+                f.message = Some(match crate::density::parse_spec_in(&spec, f.place.dir()) {
+                    Ok(m) => {
+                        let note = crate::gan::snapshot::data_note(&m).unwrap_or_default();
+                        actions.push(Action::Target(m.to_string()));
+                        Ok(format!("p_data = {note}"))
+                    }
+                    Err(e) => Err(e.to_string()),
+                });
+            }
+        });
         ui.horizontal(|ui| {
             let label = ui.label("figure PNG");
             ui.add(egui::TextEdit::singleline(&mut f.figure_path).desired_width(150.0))
@@ -234,6 +299,13 @@ impl Files {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_specs() {
+        assert_eq!(csv_spec(" d.csv ", ""), "csv(\"d.csv\")");
+        assert_eq!(csv_spec("d.csv", "2"), "csv(\"d.csv\", 2)");
+        assert_eq!(csv_spec("a\"b.csv", "x y"), "csv(\"a\\\"b.csv\", \"x y\")");
+    }
 
     #[test]
     fn shell_words() {

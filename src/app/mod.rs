@@ -14,9 +14,11 @@
 //! - `settings` — what survives a restart (on the web: in local storage).
 //! - `controls` — the left panel (one control per config key, from its row
 //!   of the key table) and the transport bar; they return actions.
-//! - [`files`] — save and load configs, export the figure and the curves;
-//!   where the files go: `disk` (typed paths, native) or `browser`
-//!   (downloads and a file picker, web; also the page's title and address).
+//! - [`files`] — save and load configs, load a CSV target (natively),
+//!   export the figure and the curves; where the files go: `disk` (typed
+//!   paths, native) or `browser` (downloads and a file picker, web; also the
+//!   page's title and address).
+//! - [`draw`] — "Draw target": a stroke over the figure becomes `pieces(...)`.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
 //! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own
 //!   natively and within the frame loop on the web.
@@ -33,6 +35,7 @@ mod browser;
 mod controls;
 #[cfg(not(target_arch = "wasm32"))]
 mod disk;
+pub mod draw;
 pub mod files;
 pub mod fit_panel;
 mod frame_budget;

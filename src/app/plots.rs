@@ -23,6 +23,8 @@ pub const G_GREEN: Color32 = Color32::from_rgb(20, 140, 50);
 pub const D_BLUE: Color32 = Color32::from_rgb(31, 90, 200);
 pub const STAR_ORANGE: Color32 = Color32::from_rgb(230, 120, 10);
 pub const FORCE_PURPLE: Color32 = Color32::from_rgb(150, 60, 170);
+pub const DATA_GREY: Color32 = Color32::from_rgb(120, 120, 120);
+pub const DRAW_RED: Color32 = Color32::from_rgb(200, 30, 30);
 
 /// A curve over steps: the metric it draws (its doc is the tooltip), a
 /// short label, a colour, and the values of the theory to draw beside it as
@@ -71,6 +73,19 @@ const LOSS_CURVES: [Curve; 3] = [
     ),
 ];
 
+/// D as a two-sample test: its accuracy on its training data, on fresh
+/// data, and on the held-out samples of the classifier test.
+const TEST_CURVES: [Curve; 3] = [
+    (
+        "d_acc_train",
+        "D acc. training data",
+        Color32::from_rgb(200, 40, 40),
+        &[(0.5, "chance")],
+    ),
+    ("d_acc_fresh", "D acc. fresh", D_BLUE, &[]),
+    ("c2st_acc", "C2ST acc.", Color32::from_rgb(0, 150, 150), &[]),
+];
+
 /// The status line: step, speed, frame rate, state, the session's note.
 pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view: Option<&View>) {
     ui.horizontal(|ui| {
@@ -107,7 +122,20 @@ pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view:
 /// [`crate::report::FigureData::density_axis`]); D is
 /// drawn on it, rescaled, and the right axis reads it back. Both axes tick
 /// at the same four round steps (D's quarters), with a dashed line at D = ½.
-pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
+///
+/// With `draw` (the "draw target" mode), dragging over the figure adds
+/// points to the stroke instead of panning; the stroke is returned, whole,
+/// when the drag ends.
+pub(super) fn figure_ui(
+    ui: &mut Ui,
+    v: &View,
+    t: Toggles,
+    height: f32,
+    draw: Option<&mut Vec<[f64; 2]>>,
+) -> Option<Vec<[f64; 2]>> {
+    let drawing = draw.is_some();
+    let stroke_now: Vec<[f64; 2]> = draw.as_ref().map(|s| s.to_vec()).unwrap_or_default();
+    let mut new_point = None;
     let axis = v.figure.density_axis();
     let y_max = axis.top;
     let quarter = y_max / 4.0;
@@ -134,8 +162,11 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
             String::new()
         }
     });
-    Plot::new("figure")
+    let resp = Plot::new("figure")
         .height(height)
+        .allow_drag(!drawing)
+        .allow_zoom(!drawing)
+        .allow_boxed_zoom(!drawing)
         .grid_spacing(GRID_SPACING)
         .y_grid_spacer(move |_| {
             (0..=20)
@@ -170,9 +201,36 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
             };
             // A density that is 0 everywhere beside its atoms is not drawn.
             let drawn = |ys: &[f64]| v.figure.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
-            if t.p_data && drawn(&v.figure.p_data) {
+            if t.p_data && !v.figure.p_empirical.is_empty() {
+                // The training set, smoothed, and its samples as a rug.
                 plot.line(
-                    Line::new("p_data", line(&v.figure.p_data, &|y| y))
+                    Line::new(
+                        v.figure.empirical_label.clone(),
+                        line(&v.figure.p_empirical, &|y| y.min(y_max)),
+                    )
+                    .color(DATA_GREY)
+                    .width(2.0),
+                );
+            }
+            if t.p_data && !v.figure.rug.is_empty() {
+                // A tick per sample along the bottom of the axis.
+                let h = 0.04 * y_max;
+                for &x in v.figure.rug.iter().take(RUG_TICKS) {
+                    plot.line(
+                        Line::new("", vec![[x, 0.0], [x, h]])
+                            .color(DATA_GREY)
+                            .width(1.5),
+                    );
+                }
+            }
+            if t.p_data && drawn(&v.figure.p_data) {
+                let name = if v.figure.p_data_label.is_empty() {
+                    "p_data".to_string()
+                } else {
+                    v.figure.p_data_label.clone()
+                };
+                plot.line(
+                    Line::new(name, line(&v.figure.p_data, &|y| y))
                         .color(DATA_BLACK)
                         .width(2.5)
                         .style(LineStyle::Dotted { spacing: 6.0 }),
@@ -321,7 +379,29 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     );
                 }
             }
+            if drawing {
+                if stroke_now.len() > 1 {
+                    let mut pts = stroke_now.clone();
+                    pts.sort_by(|a, b| a[0].total_cmp(&b[0]));
+                    plot.line(Line::new("your drawing", pts).color(DRAW_RED).width(3.0));
+                }
+                let r = plot.response();
+                if r.drag_started() || r.dragged() {
+                    new_point = plot.pointer_coordinate().map(|p| [p.x, p.y]);
+                }
+            }
         });
+    // The figure, named for assistive technology (and for tests).
+    resp.response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "figure"));
+    let stroke = draw?;
+    if let Some(p) = new_point {
+        stroke.push(p);
+    }
+    if resp.response.drag_stopped() && !stroke.is_empty() {
+        return Some(std::mem::take(stroke));
+    }
+    None
 }
 
 /// Figure 1's z→x strip: a line from each z-quantile to G(z).
@@ -394,9 +474,14 @@ pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
 }
 
 /// Curves over steps, with a toggle and a formula tooltip on each.
-pub(super) fn curves_ui(ui: &mut Ui, history: &History, hidden: &mut (u32, u32), mixture: bool) {
+pub(super) fn curves_ui(
+    ui: &mut Ui,
+    history: &History,
+    hidden: &mut (u32, u32, u32),
+    mixture: bool,
+) {
     let h = ui.available_height() - 24.0;
-    ui.columns(2, |cols| {
+    ui.columns(3, |cols| {
         curve_plot(
             &mut cols[0],
             "divergences",
@@ -413,6 +498,14 @@ pub(super) fn curves_ui(ui: &mut Ui, history: &History, hidden: &mut (u32, u32),
             history,
             h,
             &mut hidden.1,
+        );
+        curve_plot(
+            &mut cols[2],
+            "D as a test",
+            &TEST_CURVES,
+            history,
+            h,
+            &mut hidden.2,
         );
     });
 }
@@ -432,26 +525,56 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
         return;
     };
     ui.heading("Exact, on the grid");
+    if let Some(note) = &v.data_note {
+        ui.label(RichText::new(format!("p_data = {note}")).italics())
+            .on_hover_text("a CSV target: the theory uses this smoothing of its samples (training draws from the samples themselves)");
+    }
     let r = &v.record;
+    let empirical = v.empirical.as_ref();
+    if let Some((n, note, _)) = empirical {
+        ui.label(RichText::new(format!("the data set: N = {n}, smoothed by its {note}")).italics());
+    }
+    let emp_value = |name: &str| -> Option<String> {
+        let th = empirical?.2.as_ref()?;
+        let x = match name {
+            "jsd" => th.jsd,
+            "c_g" => th.c_g,
+            "v" => th.v?,
+            "gap" => th.gap()?,
+            "kl_data_g" => th.kl_data_g.unwrap_or(f64::INFINITY),
+            "kl_g_data" => th.kl_g_data.unwrap_or(f64::INFINITY),
+            "w1" => th.w1,
+            _ => return None,
+        };
+        Some(number_text(Value::Num(x)))
+    };
     egui::Grid::new("metrics")
-        .num_columns(2)
+        .num_columns(if empirical.is_some() { 3 } else { 2 })
         .striped(true)
         .show(ui, |ui| {
+            if empirical.is_some() {
+                ui.label("");
+                ui.label(RichText::new("p_data").strong());
+                ui.label(RichText::new("data set").strong());
+                ui.end_row();
+            }
             for (name, label) in PANEL_ROWS {
                 let m = metric(name);
-                let value = match r.by_name(name) {
-                    Value::Num(x) if x == f64::INFINITY => "∞".to_string(),
-                    Value::Num(x) => format!("{x:.5}"),
-                    Value::Count(n) => n.to_string(),
-                    Value::Flag(b) => b.to_string(),
-                    Value::Missing => "—".to_string(),
-                };
                 ui.label(label).on_hover_text(m.doc);
-                ui.label(RichText::new(value).monospace())
+                ui.label(RichText::new(number_text(r.by_name(name))).monospace())
                     .on_hover_text(m.doc);
+                if empirical.is_some() {
+                    ui.label(
+                        RichText::new(emp_value(name).unwrap_or_else(|| "—".into())).monospace(),
+                    )
+                    .on_hover_text(
+                        "the same quantity with the smoothed data set in place of p_data",
+                    );
+                }
                 ui.end_row();
             }
         });
+    two_sample_ui(ui, v);
     if let Some(modes) = &v.modes {
         let covered = r.by_name("modes_covered").number();
         let total = modes.len();
@@ -480,6 +603,98 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
     }
 }
 
+/// A value as the side panel shows it.
+fn number_text(v: Value) -> String {
+    match v {
+        Value::Num(x) if x == f64::INFINITY => "∞".to_string(),
+        Value::Num(x) => format!("{x:.5}"),
+        Value::Count(n) => n.to_string(),
+        Value::Flag(b) => b.to_string(),
+        Value::Missing => "—".to_string(),
+    }
+}
+
+/// A p-value with its verdict at the 1 % level.
+fn p_text(p: f64) -> (String, &'static str) {
+    let text = if p.is_nan() {
+        "—".to_string()
+    } else if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    };
+    let verdict = if p.is_nan() {
+        ""
+    } else if p < 0.01 {
+        "rejects"
+    } else {
+        "can't tell"
+    };
+    (text, verdict)
+}
+
+/// The two-sample tests of the newest snapshot: a fresh real and a fresh
+/// fake sample of the batch size, three tests, their p-values.
+fn two_sample_ui(ui: &mut Ui, v: &View) {
+    let o = &v.observed;
+    ui.separator();
+    ui.heading("Two-sample tests");
+    ui.label(format!("{} real vs {} fake samples, fresh each frame", o.n, o.n))
+        .on_hover_text("p < 0.01: the test rejects \"p_g = p_data\" at the 1 % level; a large p only means this test cannot tell them apart");
+    let mut rows: Vec<(&str, &str, String, f64)> = vec![
+        (
+            "Welch t (means)",
+            "t_p",
+            format!("t = {:.2}", o.t.statistic),
+            o.t.p,
+        ),
+        (
+            "Kolmogorov–Smirnov",
+            "ks_p",
+            format!("D = {:.3}", o.ks.statistic),
+            o.ks.p,
+        ),
+    ];
+    if let Some(c) = o.c2st {
+        rows.push((
+            "classifier (D)",
+            "c2st_p",
+            format!("acc. {:.3}", c.statistic),
+            c.p,
+        ));
+    }
+    egui::Grid::new("two-sample")
+        .num_columns(4)
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, name, stat, p) in rows {
+                let doc = metric(name).doc;
+                let (p, verdict) = p_text(p);
+                ui.label(label).on_hover_text(doc);
+                ui.label(RichText::new(stat).monospace());
+                ui.label(RichText::new(format!("p {p}")).monospace())
+                    .on_hover_text(doc);
+                ui.label(verdict);
+                ui.end_row();
+            }
+        });
+    if o.c2st.is_none() {
+        ui.label(
+            RichText::new(
+                "a Wasserstein or f-GAN critic has no threshold at ½: no classifier test",
+            )
+            .italics(),
+        );
+    }
+    if let (Some(a), Some(b)) = (o.acc_train, o.acc_fresh) {
+        ui.label(format!(
+            "D's accuracy: {a:.3} on its training data, {b:.3} on fresh data ({} each)",
+            o.n_acc
+        ))
+        .on_hover_text(metric("d_acc_train").doc);
+    }
+}
+
 /// The exact panel: a metric and its label.
 const PANEL_ROWS: [(&str, &str); 11] = [
     ("jsd", "JSD"),
@@ -494,6 +709,9 @@ const PANEL_ROWS: [(&str, &str); 11] = [
     ("loss_d", "loss D"),
     ("loss_g", "loss G"),
 ];
+
+/// Most rug ticks the window draws (each is a plot item).
+const RUG_TICKS: usize = 300;
 
 /// Buckets of the curves over steps (each keeps its lowest and highest point).
 const HISTORY_BUCKETS: usize = 150;
@@ -575,6 +793,11 @@ fn curve_plot(
         .collect();
     let mut plot = Plot::new(id)
         .height(height.max(60.0))
+        // Steps 0 and 1 always in view: a history of one point with a tiny
+        // value (a loss of 1e-32) otherwise has no width egui_plot can
+        // widen it to, and its bounds check fails.
+        .include_x(0.0)
+        .include_x(1.0)
         .grid_spacing(GRID_SPACING)
         .show_background(false)
         .x_axis_label("step")

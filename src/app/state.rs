@@ -42,7 +42,7 @@ pub struct App {
     pub(super) history: History,
     pub(super) fps: Fps,
     /// Hidden curves (bit i = curve i) in the two plots over steps.
-    pub(super) curve_hidden: (u32, u32),
+    pub(super) curve_hidden: (u32, u32, u32),
     /// The paths of the files section and its last message.
     pub(super) files: Files,
     /// The exact fits of a lesson with a `[fit]` table.
@@ -169,7 +169,7 @@ impl App {
             view: None,
             history: History::default(),
             fps: Fps::default(),
-            curve_hidden: (0, 0),
+            curve_hidden: (0, 0, 0),
             files: Files::new(files_dir),
             lesson_end,
             lesson_done: None,
@@ -300,6 +300,16 @@ impl App {
                     self.history.clear();
                     self.runner.send(Command::Reset(cfg));
                 }
+                Action::Target(spec) => {
+                    // As if typed into the spec field: the run goes on with it.
+                    self.draft.set_target(&spec);
+                    if self.draft.cfg.validate().is_ok() && self.draft.cfg != self.settings.config {
+                        self.settings.lesson = None;
+                        self.settings.config = self.draft.cfg.clone();
+                        self.runner
+                            .send(Command::Apply(Box::new(self.draft.cfg.clone())));
+                    }
+                }
                 Action::Load(cfg) => {
                     self.fit = None;
                     self.lesson_end = None;
@@ -361,7 +371,12 @@ impl App {
             .resizable(true)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    actions.extend(self.draft.ui(ui, &mut self.settings, self.status.backend));
+                    actions.extend(self.draft.ui(
+                        ui,
+                        &mut self.settings,
+                        self.status.backend,
+                        self.files.dir(),
+                    ));
                     ui.separator();
                     actions.extend(self.files.ui(
                         ui,
@@ -411,12 +426,22 @@ impl App {
                 match view.as_deref() {
                     // With the phase plane: the figure, then the curves
                     // beside the plane (a constant G's z→x strip is one point).
-                    Some(v) if phase.is_some() => {
-                        plots::figure_ui(ui, v, self.settings.toggles, figure_h.min(h * 0.42));
-                    }
                     Some(v) => {
-                        plots::figure_ui(ui, v, self.settings.toggles, figure_h);
-                        if self.fit.is_none() {
+                        let fig_h = if phase.is_some() {
+                            figure_h.min(h * 0.42)
+                        } else {
+                            figure_h
+                        };
+                        let draw = self.draft.draw.then_some(&mut self.draft.stroke);
+                        if let Some(stroke) =
+                            plots::figure_ui(ui, v, self.settings.toggles, fig_h, draw)
+                        {
+                            match super::draw::stroke_to_spec(&stroke) {
+                                Ok(spec) => actions.push(Action::Target(spec)),
+                                Err(e) => self.draft.spec_error = Some(e.to_string()),
+                            }
+                        }
+                        if phase.is_none() && self.fit.is_none() {
                             plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
                         }
                     }

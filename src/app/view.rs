@@ -7,9 +7,12 @@
 use std::sync::Arc;
 
 use crate::gan::phase::Spectrum;
-use crate::gan::{Config, DiracPlane, Snapshot, StepStats, Trainer, Trajectory, UpdateRule};
+use crate::gan::{
+    Config, DiracPlane, Observed, Snapshot, StepStats, Trainer, Trajectory, UpdateRule,
+};
 use crate::report::Record;
 use crate::report::figure::{FigureData, figure_data};
+use crate::theory::Theory;
 
 /// One frame's worth of the figure.
 #[derive(Debug, Clone)]
@@ -28,6 +31,13 @@ pub struct View {
     pub record: Record,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
+    /// The two-sample tests and D's accuracies.
+    pub observed: Observed,
+    /// The theory against the smoothed training set, its size and its
+    /// smoothing (`dataset > 0`).
+    pub empirical: Option<(usize, String, Option<Theory>)>,
+    /// How p_data was smoothed from a data file (a `csv(...)` target).
+    pub data_note: Option<String>,
     /// The phase plane (filled by the worker).
     pub phase: Option<PhaseView>,
 }
@@ -126,6 +136,12 @@ impl View {
             record: Record::new(snap, stats),
             modes,
             estimated: !snap.p_g_exact,
+            observed: snap.observed,
+            empirical: snap
+                .empirical
+                .as_ref()
+                .map(|e| (e.n, e.note.clone(), e.theory.clone())),
+            data_note: snap.p_data_note.clone(),
             figure: figure_data(snap, ""),
             phase: None,
         }

@@ -39,12 +39,13 @@ impl CliError {
         }
     }
 
-    /// A spec error for the option `what` (e.g. `--p`), with its caret.
+    /// A spec error for the option `what` (e.g. `--p`), with its caret (an
+    /// error in a data file names its file, line and column instead).
     pub fn spec(what: &str, e: &SpecError) -> Self {
         CliError {
             kind: Kind::BadInput,
             message: format!("{what}: {e}"),
-            detail: Some(e.caret()),
+            detail: (!e.in_file).then(|| e.caret()),
         }
     }
 

@@ -56,7 +56,9 @@ impl ConfigSource {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     CliError::bad_input(format!("cannot read {}: {e}", path.display()))
                 })?;
-                let cfg = Config::from_toml_str(&text)
+                // Relative data files in the config are relative to its directory.
+                let dir = path.parent().unwrap_or(Path::new(""));
+                let cfg = Config::from_toml_str_in(&text, dir)
                     .map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?;
                 let stem = path
                     .file_stem()
@@ -85,6 +87,10 @@ impl ConfigSource {
         if let Some(s) = self.seed {
             cfg.seed = s;
         }
+        // Data files named on the command line are relative to the working
+        // directory; pinned with their SHA-256 for the config.toml written.
+        cfg.resolve_paths(Path::new(""))
+            .map_err(|e| CliError::bad_input(e.to_string()))?;
         cfg.validate()
             .map_err(|e| CliError::bad_input(e.to_string()))?;
         Ok((cfg, name))
@@ -237,6 +243,7 @@ pub fn run(
             State::Running => None,
         },
         p_g_exact: snap.p_g_exact,
+        data_files: crate::report::summary::data_files(trainer.target()),
         r#final: Record::new(&snap, driver.last()),
     };
     let json = summary.to_json().map_err(CliError::failure)?;

@@ -19,6 +19,9 @@ pub enum DensityError {
     /// A mixture weight that is zero, negative or not finite.
     #[error("weight must be positive and finite, got {0}")]
     Weight(f64),
+    /// A data file (a `csv(...)` target) that cannot be used.
+    #[error("{0}")]
+    Data(#[from] super::data_file::DataFileError),
 }
 
 impl DensityError {

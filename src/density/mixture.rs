@@ -7,7 +7,7 @@ use rand::Rng;
 use std::fmt;
 
 /// One weighted term of a mixture, with the weight as written.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Term {
     pub weight: f64,
     pub family: Family,
@@ -94,7 +94,11 @@ impl Mixture {
     /// The support as sorted, disjoint closed intervals (two separated uniforms
     /// give two intervals).
     pub fn support_intervals(&self) -> Vec<(f64, f64)> {
-        let mut iv: Vec<(f64, f64)> = self.terms.iter().map(|t| t.family.support()).collect();
+        let mut iv: Vec<(f64, f64)> = self
+            .terms
+            .iter()
+            .flat_map(|t| t.family.support_intervals())
+            .collect();
         iv.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out: Vec<(f64, f64)> = Vec::with_capacity(iv.len());
         for (lo, hi) in iv {
@@ -165,13 +169,14 @@ impl Mixture {
     }
 
     /// The support of the continuous part, as sorted disjoint closed
-    /// intervals (empty for a pure point mass).
+    /// intervals (empty for a pure point mass; a `pieces` term zero on a
+    /// stretch gives an interval on each side of it).
     pub fn continuous_support_intervals(&self) -> Vec<(f64, f64)> {
         let mut iv: Vec<(f64, f64)> = self
             .terms
             .iter()
             .filter(|t| !t.family.is_atom())
-            .map(|t| t.family.support())
+            .flat_map(|t| t.family.support_intervals())
             .collect();
         iv.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out: Vec<(f64, f64)> = Vec::with_capacity(iv.len());
@@ -260,6 +265,9 @@ impl Univariate for Mixture {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |acc, s| {
                 (acc.0.min(s.0), acc.1.max(s.1))
             })
+    }
+    fn support_intervals(&self) -> Vec<(f64, f64)> {
+        Mixture::support_intervals(self)
     }
     fn breakpoints(&self) -> Vec<f64> {
         let mut b: Vec<f64> = self

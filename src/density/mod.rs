@@ -12,17 +12,19 @@
 //! complements up to rounding, each accurate in its own tail; `quantile(0)` and
 //! `quantile(1)` are the support's edges (possibly infinite).
 
+pub mod data_file;
 mod error;
 pub mod families;
 mod invert;
 mod mixture;
+pub mod smooth;
 pub mod spec;
 mod tail;
 
 pub use error::DensityError;
 pub use families::Family;
 pub use mixture::{Mixture, Mode, Term};
-pub use spec::{SpecError, parse_spec};
+pub use spec::{SpecError, parse_spec, parse_spec_in};
 pub use tail::{Tail, kl_tail_finite, w1_tail_finite};
 
 use rand::Rng;
@@ -55,6 +57,12 @@ pub trait Univariate {
 
     /// The closed support \[lo, hi\], with infinite ends where unbounded.
     fn support(&self) -> (f64, f64);
+
+    /// The support as disjoint closed intervals, in order (one unless the
+    /// density is zero on a stretch inside its support, as `pieces` can be).
+    fn support_intervals(&self) -> Vec<(f64, f64)> {
+        vec![self.support()]
+    }
 
     /// Finite points where the pdf is not smooth (support edges, kinks).
     fn breakpoints(&self) -> Vec<f64> {

@@ -3,16 +3,27 @@
 //! ```text
 //! spec   := term ( "+" term )*
 //! term   := [ weight "*" ] family "(" number ( "," number )* ")"
+//!         | [ weight "*" ] "csv" "(" string [ "," ( string | integer ) ]
+//!                                [ "," "sha256" "=" string ] ")"
+//! string := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
 //! ```
 //!
-//! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)`, with at most
-//! [`MAX_TERMS`] terms and numbers of magnitude at most 1e12. Errors carry the
-//! column where they were found, so that a caret can point at it, and a
-//! misspelt family name comes with the nearest valid one.
+//! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)` or
+//! `csv("heights.csv", "cm")`, with at most [`MAX_TERMS`] terms and numbers
+//! of magnitude at most 1e12. `pieces` takes any even number of numbers
+//! (two knots or more). Errors carry the column where they were found, so
+//! that a caret can point at it, and a misspelt family name comes with the
+//! nearest valid one; an error in a data file names the file, its line and
+//! its column instead ([`SpecError::in_file`]).
+//!
+//! A `csv` path is relative to the base directory the spec is read against
+//! ([`parse_spec_in`]): the working directory for [`parse_spec`].
 
-use super::families::FAMILIES;
+use super::data_file::Column;
+use super::families::{Csv, FAMILIES, VARIADIC};
 use super::{DensityError, Family, Mixture, Term};
 use std::fmt;
+use std::path::Path;
 
 /// A spec that does not parse or names an impossible density.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +36,9 @@ pub struct SpecError {
     pub offset: usize,
     /// How many characters to underline (at least 1).
     pub len: usize,
+    /// The error is in a data file the spec reads (the message names the
+    /// file, line and column), not in the spec's text: no caret.
+    pub in_file: bool,
 }
 
 impl SpecError {
@@ -46,6 +60,9 @@ impl SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.in_file {
+            return f.write_str(&self.message);
+        }
         write!(f, "{} (column {})", self.message, self.column())
     }
 }
@@ -56,6 +73,8 @@ impl std::error::Error for SpecError {}
 enum Tok {
     Num(f64),
     Ident(String),
+    /// A quoted string, unescaped.
+    Str(String),
     Sym(char),
     /// Text that is no token of the grammar.
     Bad(String),
@@ -118,7 +137,34 @@ fn lex(chars: &[char]) -> Lexer {
                 start,
                 i - start,
             ));
-        } else if "()+*,".contains(c) {
+        } else if c == '"' {
+            // A string: \" and \\ are the only escapes.
+            i += 1;
+            let mut text = String::new();
+            let mut closed = false;
+            while i < chars.len() {
+                match chars[i] {
+                    '"' => {
+                        closed = true;
+                        i += 1;
+                        break;
+                    }
+                    '\\' if i + 1 < chars.len() && matches!(chars[i + 1], '"' | '\\') => {
+                        text.push(chars[i + 1]);
+                        i += 2;
+                    }
+                    ch => {
+                        text.push(ch);
+                        i += 1;
+                    }
+                }
+            }
+            if closed {
+                toks.push((Tok::Str(text), start, i - start));
+            } else {
+                toks.push((Tok::Bad("\"".into()), start, i - start));
+            }
+        } else if "()+*,=".contains(c) {
             i += 1;
             toks.push((Tok::Sym(c), start, 1));
         } else {
@@ -158,7 +204,9 @@ pub fn suggest_family(name: &str) -> Option<&'static str> {
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Num(v) => format!("the number {v}"),
+        Tok::Bad(s) if s == "\"" => "a string with no closing '\"'".to_string(),
         Tok::Ident(s) | Tok::Bad(s) => format!("'{s}'"),
+        Tok::Str(s) => format!("the string \"{s}\""),
         Tok::Sym(c) => format!("'{c}'"),
     }
 }
@@ -176,6 +224,8 @@ struct Parser<'a> {
     toks: Vec<(Tok, usize, usize)>,
     pos: usize,
     end: usize,
+    /// What `csv` paths are relative to.
+    base: &'a Path,
 }
 
 impl Parser<'_> {
@@ -185,7 +235,91 @@ impl Parser<'_> {
             spec: self.spec.to_string(),
             offset,
             len,
+            in_file: false,
         }
+    }
+
+    /// The next token, which must be a string.
+    fn string(&mut self, what: &str) -> Result<(String, usize, usize), SpecError> {
+        match self.peek().cloned() {
+            Some((Tok::Str(s), off, len)) => {
+                self.pos += 1;
+                Ok((s, off, len))
+            }
+            Some((t, off, len)) => {
+                Err(self.err(format!("expected {what}, found {}", describe(&t)), off, len))
+            }
+            None => Err(self.err(
+                format!("expected {what}, found the end of the spec"),
+                self.end,
+                1,
+            )),
+        }
+    }
+
+    /// `csv( "path" [, "column" | number] [, sha256 = "hex"] )`, after the name.
+    fn csv(&mut self) -> Result<Family, SpecError> {
+        self.expect_sym('(', "'(' after csv")?;
+        let (path, poff, plen) = self.string("a quoted file path such as \"data.csv\"")?;
+        let mut column = Column::Auto;
+        let mut sha = None;
+        while let Some((Tok::Sym(','), _, _)) = self.peek() {
+            self.pos += 1;
+            match self.peek().cloned() {
+                Some((Tok::Ident(id), _, _)) if id == "sha256" => {
+                    self.pos += 1;
+                    self.expect_sym('=', "'=' after sha256")?;
+                    let (hex, hoff, hlen) = self.string("a quoted SHA-256")?;
+                    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                        return Err(self.err("sha256 must be 64 hexadecimal digits", hoff, hlen));
+                    }
+                    sha = Some(hex);
+                }
+                Some((Tok::Str(name), off, len)) if column == Column::Auto && sha.is_none() => {
+                    self.pos += 1;
+                    if name.trim().is_empty() {
+                        return Err(self.err("a column name cannot be empty", off, len));
+                    }
+                    column = Column::Name(name);
+                }
+                Some((Tok::Num(v), off, len)) if column == Column::Auto && sha.is_none() => {
+                    self.pos += 1;
+                    if !(v >= 1.0 && v.fract() == 0.0 && v <= 1e6) {
+                        return Err(self.err(
+                            format!("a column number counts from 1, got {v}"),
+                            off,
+                            len,
+                        ));
+                    }
+                    column = Column::Number(v as usize);
+                }
+                Some((t, off, len)) => {
+                    return Err(self.err(
+                        format!(
+                            "expected a column (\"name\" or a number from 1) or sha256 = \"…\", found {}",
+                            describe(&t)
+                        ),
+                        off,
+                        len,
+                    ));
+                }
+                None => {
+                    return Err(self.err(
+                        "expected a column or sha256, found the end of the spec",
+                        self.end,
+                        1,
+                    ));
+                }
+            }
+        }
+        self.expect_sym(')', "')' or ','")?;
+        Csv::load(&path, self.base, &column, sha.as_deref())
+            .map(Family::Csv)
+            .map_err(|e| {
+                let mut err = self.err(e.to_string(), poff, plen);
+                err.in_file = matches!(e, DensityError::Data(_));
+                err
+            })
     }
 
     fn peek(&self) -> Option<&(Tok, usize, usize)> {
@@ -282,6 +416,14 @@ impl Parser<'_> {
             };
             return Err(self.err(format!("unknown family '{name}'{hint}"), noff, nlen));
         };
+        if *fname == "csv" {
+            let family = self.csv()?;
+            return Ok(Term {
+                weight: weight.0,
+                family,
+            });
+        }
+        let variadic = VARIADIC.contains(fname);
         self.expect_sym('(', &format!("'(' after {fname}"))?;
         let mut args: Vec<(f64, usize, usize)> = Vec::new();
         loop {
@@ -312,7 +454,19 @@ impl Parser<'_> {
                 }
             }
         }
-        if args.len() != pnames.len() {
+        if variadic && (args.len() < pnames.len() || args.len() % 2 == 1) {
+            let (off, len) = args.last().map_or((noff, nlen), |a| (a.1, a.2));
+            return Err(self.err(
+                format!(
+                    "{fname} takes knots x0, y0, x1, y1, … (two or more pairs), got {} number{}",
+                    args.len(),
+                    if args.len() == 1 { "" } else { "s" }
+                ),
+                off,
+                len,
+            ));
+        }
+        if !variadic && args.len() != pnames.len() {
             let (off, len) = if args.len() > pnames.len() {
                 (args[pnames.len()].1, args[pnames.len()].2)
             } else {
@@ -357,6 +511,16 @@ impl Parser<'_> {
 /// parameter out of its family's domain, a weight that is not positive, an
 /// empty spec.
 pub fn parse_spec(spec: &str) -> Result<Mixture, SpecError> {
+    parse_spec_in(spec, Path::new(""))
+}
+
+/// [`parse_spec`] with `csv` paths relative to `base` (a config file's
+/// directory); an empty `base` is the working directory.
+///
+/// # Errors
+/// As [`parse_spec`], and a data file that cannot be used (its error names
+/// the file, line and column; [`SpecError::in_file`] is set).
+pub fn parse_spec_in(spec: &str, base: &Path) -> Result<Mixture, SpecError> {
     let chars: Vec<char> = spec.chars().collect();
     let lexer = lex(&chars);
     let mut p = Parser {
@@ -364,6 +528,7 @@ pub fn parse_spec(spec: &str) -> Result<Mixture, SpecError> {
         toks: lexer.toks,
         pos: 0,
         end: chars.len(),
+        base,
     };
     if p.toks.is_empty() {
         return Err(p.err("empty spec: expected a term such as normal(0, 1)", 0, 1));

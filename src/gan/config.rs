@@ -10,9 +10,10 @@
 //! are one row of [`super::keys::KEYS`]; this module holds the struct, its
 //! defaults and the TOML in and out.
 
-use crate::density::{Mixture, parse_spec};
+use crate::density::{Family, Mixture, parse_spec, parse_spec_in};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
+use std::path::Path;
 
 use super::{ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, UpdateRule};
 
@@ -74,6 +75,9 @@ pub struct Config {
     pub lr_end: f64,
     /// Where the decay starts, as a fraction of `steps`.
     pub lr_decay_from: f64,
+    /// Size N of a finite training set drawn once from p_data (0: fresh
+    /// samples every step).
+    pub dataset: usize,
     /// How both players are updated in one iteration.
     pub update: UpdateRule,
     /// γ of consensus optimisation.
@@ -122,6 +126,7 @@ impl Default for Config {
             gp_one_sided: false,
             lr_end: 1.0,
             lr_decay_from: 0.5,
+            dataset: 0,
             update: UpdateRule::Alternating,
             consensus_gamma: 0.1,
             g_model: GModel::Mlp,
@@ -179,6 +184,38 @@ impl Config {
             });
         }
         toml::from_str(text).map_err(|e| toml_error(text, &e))
+    }
+
+    /// [`from_toml_str`](Self::from_toml_str) for a file in `dir`: the
+    /// target's relative `csv` paths are relative to `dir` (see
+    /// [`resolve_paths`](Self::resolve_paths)).
+    ///
+    /// # Errors
+    /// As `from_toml_str`, and the target's own error (a data file that
+    /// cannot be used, or that has changed since its SHA-256 was written).
+    pub fn from_toml_str_in(text: &str, dir: &Path) -> Result<Config, ConfigError> {
+        let mut c = Config::from_toml_str(text)?;
+        c.resolve_paths(dir)?;
+        Ok(c)
+    }
+
+    /// Pins the target's data files: a target with a `csv` term is
+    /// rewritten as it prints back — absolute paths (relative ones resolved
+    /// against `dir`; empty: the working directory), the column read, and
+    /// each file's SHA-256, which a later read checks. Other targets are
+    /// left as written.
+    ///
+    /// # Errors
+    /// The target's own error.
+    pub fn resolve_paths(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        if !self.target.contains("csv") {
+            return Ok(());
+        }
+        let m = parse_spec_in(&self.target, dir)?;
+        if m.terms().iter().any(|t| matches!(t.family, Family::Csv(_))) {
+            self.target = m.to_string();
+        }
+        Ok(())
     }
 
     /// The whole config as TOML, every key written: reading it back gives

@@ -350,6 +350,16 @@ fn batch(key: &str, v: &usize) -> Result<(), ConfigError> {
     }
 }
 
+fn dataset(key: &str, v: &usize) -> Result<(), ConfigError> {
+    match *v {
+        1 => fail(format!(
+            "{key} must be 0 (fresh samples) or 2 ..= 1000000, got 1"
+        )),
+        v if v > 1_000_000 => fail(format!("{key} must be at most 1000000, got {v}")),
+        _ => Ok(()),
+    }
+}
+
 fn seed(key: &str, v: &u64) -> Result<(), ConfigError> {
     if *v <= i64::MAX as u64 {
         Ok(())
@@ -411,7 +421,7 @@ pub static KEYS: &[Key] = &[
     key!(prior, live: true, widget: Widget::Choice(Prior::names),
         range: "`uniform`, `normal`", check: any,
         doc: "p_z: `uniform` on (−1, 1) as in the paper's figure, or `normal`"),
-    key!(latent_dim, live: false, widget: count_slider(1.0, 8.0, false),
+    key!(latent_dim, live: false, widget: count_slider(1.0, 64.0, true),
         range: "1 ..= 64", check: in_range(1, 64),
         doc: "dimension of z; above 1, p_g is estimated from a fixed quasi-random sample and labelled so"),
     key!(g_hidden, live: false, widget: Widget::Text,
@@ -444,7 +454,7 @@ pub static KEYS: &[Key] = &[
     key!(k, live: true, widget: count_slider(0.0, 50.0, false),
         range: "0 ..= 1000 (0 freezes D)", check: at_most(1000),
         doc: "D steps per iteration (the paper's k)"),
-    key!(k_g, live: true, widget: count_slider(1.0, 20.0, false),
+    key!(k_g, live: true, widget: count_slider(0.0, 20.0, false),
         range: "0 ..= 1000 (0 freezes G)", check: at_most(1000),
         doc: "G steps per iteration"),
     key!(batch, live: true, widget: count_slider(1.0, 4096.0, true),
@@ -483,6 +493,9 @@ pub static KEYS: &[Key] = &[
     key!(lr_decay_from, live: true, widget: slider(0.0, 0.95),
         range: "[0, 1)", check: below(1.0),
         doc: "where that decay starts, as a fraction of `steps`"),
+    key!(dataset, live: false, widget: count_slider(0.0, 4096.0, true),
+        range: "0, or 2 ..= 1 000 000", check: dataset,
+        doc: "N > 0: a finite training set of N samples, drawn once from p_data (its own stream from `seed`); D sees only those. 0: fresh samples every step"),
     key!(update, live: true, widget: Widget::Choice(UpdateRule::names),
         range: "`alternating`, `simultaneous`, `extragradient`, `optimistic`, `consensus`", check: any,
         doc: "how both players move in one iteration (see Update rules below); `alternating` is the paper's Algorithm 1"),
@@ -493,7 +506,7 @@ pub static KEYS: &[Key] = &[
         range: "`mlp`, `constant`", check: any,
         doc: "G: an MLP with `g_hidden`, or the Dirac-GAN's constant G(z) = θ (p_g = δ(θ))"),
     key!(d_model, live: false, widget: Widget::Choice(DModel::names),
-        range: "`mlp`, `linear`, `oracle` (`oracle`: with `pack` = 1, `latent_dim` = 1, `g_model` = `mlp`, `update` = `alternating`, a loss other than `hinge`, a target without `dirac` terms)", check: any,
+        range: "`mlp`, `linear`, `oracle` (`oracle`: with `pack` = 1, `latent_dim` = 1, `g_model` = `mlp`, `update` = `alternating`, a loss other than `hinge`, a target without `dirac` terms, `dataset` = 0)", check: any,
         doc: "D: an MLP with `d_hidden`, the Dirac-GAN's linear D(x) = ψ·x without bias, or `oracle`, the exact optimum (D*, T*, f*) on the grid at every G step (Proposition 2; no D steps run)"),
     key!(noise_schedule, live: true, widget: Widget::Choice(NoiseSchedule::names),
         range: "`anneal`, `constant`", check: any,
@@ -544,7 +557,9 @@ pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {
 ///   other rule would move the network D instead of using the oracle;
 /// - a loss other than `hinge`, whose optimum is a step;
 /// - a target without point masses (`dirac`): the oracle follows the density
-///   ratio p_data/p_g, which an atom of p_data does not have.
+///   ratio p_data/p_g, which an atom of p_data does not have;
+/// - `dataset = 0`: the oracle is the optimum against p_data itself, not
+///   against a finite training set drawn from it.
 fn oracle_together(c: &Config) -> Result<(), ConfigError> {
     if c.pack != 1 {
         return fail(format!("d_model = oracle needs pack = 1, got {}", c.pack));
@@ -571,6 +586,12 @@ fn oracle_together(c: &Config) -> Result<(), ConfigError> {
         return fail(format!(
             "d_model = oracle needs a loss whose optimum is smooth in x, not {} (its optimum is a step)",
             c.loss
+        ));
+    }
+    if c.dataset != 0 {
+        return fail(format!(
+            "d_model = oracle needs dataset = 0 (the oracle is optimal against p_data itself), got {}",
+            c.dataset
         ));
     }
     // An unreadable target was reported by its own check.

@@ -33,6 +33,10 @@ impl Trainer {
         };
         self.set_scheduled_lrs(&new)?;
         if let Some(t) = target {
+            if new.dataset > 0 {
+                // The same set a new trainer on this target would draw.
+                self.dataset = Some(super::dataset::DataSet::draw(&t, new.dataset, new.seed));
+            }
             self.target = t;
         }
         if samples_per_step(&new) != samples_per_step(&self.config) {

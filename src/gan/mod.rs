@@ -34,6 +34,10 @@
 //! - [`driver`] — [`Driver`]: runs a trainer by a budget of steps or time
 //!   and hands every step and snapshot to an [`Observer`] (train, sweep and
 //!   the window's worker are observers).
+//! - [`dataset`] — [`DataSet`]: a finite training set (`dataset = N`), drawn
+//!   once from its own stream, and its smoothing.
+//! - [`observe`] — what the snapshot measures from samples of its own: the
+//!   two-sample tests and D's accuracies.
 //! - [`oracle`] — [`Oracle`]: the exact optimum D*, T* or f* as a
 //!   differentiable function of x, for `d_model = oracle` (Proposition 2).
 //! - `backup` — the last finite state, kept without per-step copies.
@@ -63,6 +67,7 @@ pub mod backend;
 mod backup;
 pub mod config;
 mod cross;
+pub mod dataset;
 pub mod driver;
 pub mod error;
 mod eval;
@@ -74,6 +79,7 @@ pub mod model;
 pub mod native;
 pub mod noise;
 pub mod objective;
+pub mod observe;
 pub mod oracle;
 pub mod phase;
 pub mod presets;
@@ -86,6 +92,7 @@ pub use backend::{
     StepOut,
 };
 pub use config::{Config, Prior};
+pub use dataset::DataSet;
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};
 pub use fgan::FDiv;
@@ -94,6 +101,7 @@ pub use model::{DModel, Frozen, GModel};
 pub use native::NativeBackend;
 pub use noise::{NoiseDraws, NoiseSchedule};
 pub use objective::{DEval, Draws, FakeLoss, GEval, Objective, Scratch, g_grad_by};
+pub use observe::Observed;
 pub use oracle::Oracle;
 pub use phase::{DiracPlane, Trajectory};
 pub use snapshot::Snapshot;

@@ -38,6 +38,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/presets/goodfellow.toml"),
     ),
     (
+        "figure-1",
+        include_str!("../../assets/presets/figure-1.toml"),
+    ),
+    (
         "vanishing-gradients",
         include_str!("../../assets/presets/vanishing-gradients.toml"),
     ),
@@ -53,6 +57,14 @@ const FILES: &[(&str, &str)] = &[
     (
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
+    ),
+    (
+        "finite-data",
+        include_str!("../../assets/presets/finite-data.toml"),
+    ),
+    (
+        "two-sample-test",
+        include_str!("../../assets/presets/two-sample-test.toml"),
     ),
     (
         "k-and-lr",

@@ -54,15 +54,16 @@
 //! ([`super::oracle`]) instead of the network's, so the figure shows D on D*
 //! and V(G, D) = C(G).
 
-use crate::density::Univariate;
+use crate::density::families::Family;
+use crate::density::{Mixture, Univariate};
 use crate::theory::{
-    Atoms, Grid, Prior, Theory, ZPoints, continuous_bin_masses, pushforward_masses,
+    Atoms, Grid, Prior, Theory, ZPoints, bin_masses, continuous_bin_masses, pushforward_masses,
     pushforward_samples,
 };
 
 use super::loss::display_d;
 use super::oracle::{Oracle, finite_range};
-use super::{DModel, GModel, LossKind, State, Trainer};
+use super::{DModel, GModel, LossKind, Observed, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
 pub const GRID_BINS: usize = 1024;
@@ -72,6 +73,8 @@ pub const Z_SEGMENTS: usize = 4096;
 pub const QMC_POINTS: usize = 16_384;
 /// z-quantiles of the z → x map.
 pub const MAP_LINES: usize = 40;
+/// Most samples of a data set drawn as a rug.
+pub const RUG_MAX: usize = 1000;
 
 /// The z at which p_g is evaluated, fixed for a trainer's life.
 #[derive(Clone, Debug)]
@@ -171,6 +174,52 @@ pub struct Snapshot {
     pub f_bound: Option<f64>,
     /// `true` when D is the exact optimum (`d_model = oracle`), not a network.
     pub d_is_oracle: bool,
+    /// The two-sample tests and D's accuracies, from samples of their own
+    /// (see [`super::observe`]).
+    pub observed: Observed,
+    /// The theory against the finite training set (`dataset > 0`).
+    pub empirical: Option<Empirical>,
+    /// How p_data was made from samples, for a `csv(...)` target: the file,
+    /// the column, the rows and the smoothing (`None` for the analytic
+    /// families).
+    pub p_data_note: Option<String>,
+}
+
+/// The exact theory with the training set's smoothing in place of p_data:
+/// what D and G are actually fitted to when `dataset = N > 0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Empirical {
+    /// N.
+    pub n: usize,
+    /// The smoothing, in words ("frequency polygon, Scott's rule h = 0.41").
+    pub note: String,
+    /// The smoothed set per bin as a density (empty without a smoothing).
+    pub p: Vec<f64>,
+    /// Its bin masses.
+    pub p_mass: Vec<f64>,
+    /// Every quantity against the set (`None` without a smoothing: the
+    /// set's samples have no spread).
+    pub theory: Option<Theory>,
+    /// Up to [`RUG_MAX`] of the set's samples, to draw as a rug.
+    pub rug: Vec<f64>,
+}
+
+/// The `csv` terms of a target, each as "file (rows): smoothing".
+pub fn data_note(target: &Mixture) -> Option<String> {
+    let notes: Vec<String> = target
+        .terms()
+        .iter()
+        .filter_map(|t| match &t.family {
+            Family::Csv(c) => Some(format!(
+                "{} ({} rows): {}",
+                c.file_name(),
+                c.samples().len(),
+                c.smoothing_note()
+            )),
+            _ => None,
+        })
+        .collect();
+    (!notes.is_empty()).then(|| notes.join(" + "))
 }
 
 impl Snapshot {
@@ -240,7 +289,13 @@ impl Trainer {
             LatentPoints::Exact(zp) => (self.generate(&zp.z), true),
             LatentPoints::Sample(z) => (self.generate(z), false),
         };
-        let grid = Grid::for_target(&self.target, finite_range(&g_x), GRID_BINS);
+        // The grid covers where G and the data set put mass.
+        let mut extra = finite_range(&g_x);
+        if let Some(s) = self.dataset.as_ref().and_then(|d| d.smoothing()) {
+            let (a, b) = s.support();
+            extra = Some(extra.map_or((a, b), |(lo, hi)| (lo.min(a), hi.max(b))));
+        }
+        let grid = Grid::for_target(&self.target, extra, GRID_BINS);
         let p_mass = continuous_bin_masses(&grid, &self.target);
         // A constant G is the point mass δ(θ): an atom, not a bin.
         let constant = self.config.g_model == GModel::Constant;
@@ -276,14 +331,8 @@ impl Trainer {
         let logits = loss
             .is_cross_entropy()
             .then_some((d_raw.as_slice(), d_raw_atoms.as_slice()));
-        let theory = Theory::compute_with_atoms(
-            &grid,
-            &p_mass,
-            &q_mass,
-            &atoms,
-            logits,
-            &self.target.modes(),
-        );
+        let modes = self.target.modes();
+        let theory = Theory::compute_with_atoms(&grid, &p_mass, &q_mass, &atoms, logits, &modes);
         // D_f and the bound sum over every cell: the bins, then the atoms
         // (each a cell of its own, with D's raw output at its position).
         let fdiv = loss.fdiv();
@@ -293,6 +342,31 @@ impl Trainer {
         d_cells.extend_from_slice(&d_raw_atoms);
         let f_divergence = fdiv.map(|f| f.divergence(&p_cells, &q_cells));
         let f_bound = fdiv.map(|f| f.bound(&p_cells, &q_cells, &d_cells));
+        let inv_w = 1.0 / grid.width();
+        // Against the training set's smoothing (a density: no atoms of its
+        // own), with a constant G's atom as above.
+        let empirical = self.dataset.as_ref().map(|set| {
+            let smooth = set.smoothing();
+            let e_mass = smooth.map(|s| bin_masses(&grid, s)).unwrap_or_default();
+            let e_atoms = Atoms::new(&[], &g_atoms);
+            let e_logits = match &oracle {
+                Some(o) => o.raw_at(&e_atoms.x),
+                None => self.d_raw(&e_atoms.x),
+            };
+            let logits = loss
+                .is_cross_entropy()
+                .then_some((d_raw.as_slice(), e_logits.as_slice()));
+            Empirical {
+                n: set.len(),
+                note: set.smoothing_note(),
+                p: e_mass.iter().map(|m| m * inv_w).collect(),
+                theory: smooth.map(|_| {
+                    Theory::compute_with_atoms(&grid, &e_mass, &q_mass, &e_atoms, logits, &modes)
+                }),
+                p_mass: e_mass,
+                rug: set.samples().iter().take(RUG_MAX).copied().collect(),
+            }
+        });
 
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
@@ -305,7 +379,6 @@ impl Trainer {
         let map_x = self.generate(&z_in);
         let map_optimal = u.iter().map(|&u| self.target.quantile(u)).collect();
 
-        let inv_w = 1.0 / grid.width();
         Snapshot {
             step: self.step_count(),
             state: self.state(),
@@ -338,6 +411,9 @@ impl Trainer {
             f_divergence,
             f_bound,
             d_is_oracle: oracle.is_some(),
+            observed: self.observe(),
+            empirical,
+            p_data_note: data_note(&self.target),
         }
     }
 }

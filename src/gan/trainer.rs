@@ -24,6 +24,14 @@
 //! D step when D moves in it and as a G step otherwise, and both players use
 //! those draws. The same config and seed give the same run, bit for bit.
 //!
+//! With `dataset = N > 0` the `m` real samples of a D step (and of a round
+//! of another update rule in which D moves) are `m` indices
+//! `random_range(0..N)` into the training set instead of `m` draws of
+//! p_data; the set itself is drawn once from a stream of its own (see
+//! `dataset`), so with N = 0 the stream is exactly as it always was. The
+//! snapshot's observers (the two-sample tests, D's accuracies) draw from
+//! streams of their own too (see `observe`): watching a run never changes it.
+//!
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
 //!
@@ -60,6 +68,7 @@ use rand_pcg::Pcg64Mcg;
 use super::backend::{
     Backend, BackendError, BackendInit, Choice, Outcome, Player, StepOut, clip_of,
 };
+use super::dataset::DataSet;
 use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
 use super::oracle::Oracle;
@@ -150,6 +159,10 @@ pub struct Trainer {
     pub(super) latent_points: LatentPoints,
     /// The learning-rate factor the engine's optimizers run at now.
     lr_factor: f64,
+    /// The finite training set (`dataset > 0`).
+    pub(super) dataset: Option<DataSet>,
+    /// Whether `draws.real` holds a batch D trained on.
+    pub(super) real_batch_used: bool,
 }
 
 /// A flag per player.
@@ -309,6 +322,8 @@ impl Trainer {
         init.opt_d.validate().map_err(GanError::from)?;
         let engine = make(init)?;
         let latent_points = LatentPoints::new(config.prior, config.latent_dim);
+        let dataset =
+            (config.dataset > 0).then(|| DataSet::draw(&target, config.dataset, config.seed));
         Ok(Trainer {
             objective: Objective::of(&config),
             draws: Draws::zeros(m, config.latent_dim, config.pack),
@@ -323,6 +338,8 @@ impl Trainer {
             has_prev: Rollback::default(),
             latent_points,
             lr_factor: 1.0,
+            dataset,
+            real_batch_used: false,
         })
     }
 
@@ -385,9 +402,20 @@ impl Trainer {
 
     /// The draws of a D step (see the module docs for their order).
     pub(super) fn fill_d_draws(&mut self, sigma: f64) {
-        for x in &mut self.draws.real {
-            *x = self.target.sample(&mut self.rng) as f32;
+        match &self.dataset {
+            Some(set) => {
+                let data = set.samples();
+                for x in &mut self.draws.real {
+                    *x = data[self.rng.random_range(0..data.len())] as f32;
+                }
+            }
+            None => {
+                for x in &mut self.draws.real {
+                    *x = self.target.sample(&mut self.rng) as f32;
+                }
+            }
         }
+        self.real_batch_used = true;
         self.fill_noise();
         let how = self.config.noise_draws;
         how.fill(&mut self.rng, &mut self.draws.noise_real, sigma);
@@ -619,9 +647,20 @@ impl Trainer {
         &self.target
     }
 
+    /// The finite training set, when `dataset > 0`.
+    pub fn dataset(&self) -> Option<&DataSet> {
+        self.dataset.as_ref()
+    }
+
     /// The current settings (live changes included).
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The real samples of the last D step (before instance noise): draws
+    /// of p_data, or of the training set when `dataset > 0`.
+    pub fn last_real_batch(&self) -> &[f32] {
+        &self.draws.real
     }
 
     /// The fake samples of the last step (with their instance noise), for

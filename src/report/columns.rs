@@ -8,7 +8,8 @@
 //!
 //! # Non-finite values (every file)
 //!
-//! - CSV: a finite number is written in Rust's shortest round-trip form;
+//! - CSV: a finite number is written in Rust's shortest round-trip form
+//!   (with an exponent below 1e-5 and from 1e16 in magnitude: `1.7e-118`);
 //!   `inf`, `-inf` and `nan` are written out (an infinite KL is `inf`);
 //!   an empty field means *not applicable* (V for a loss whose D is not a
 //!   probability, a G loss when no G step ran).
@@ -36,6 +37,11 @@ impl Value {
     /// The value as CSV text (see the [module docs](self)).
     pub fn csv(&self) -> String {
         match *self {
+            // Exponent form where the plain one would spell out many zeros
+            // (a p-value of 1e-100); both are the shortest round-trip text.
+            Value::Num(v) if v.is_finite() && v != 0.0 && !(1e-5..1e16).contains(&v.abs()) => {
+                format!("{v:e}")
+            }
             Value::Num(v) if v.is_finite() => format!("{v}"),
             Value::Num(v) if v.is_nan() => "nan".into(),
             Value::Num(v) if v > 0.0 => "inf".into(),
@@ -212,6 +218,49 @@ pub static METRICS: &[Column<MetricFn>] = &[
         doc: "max |D(x) − ½| where p_data is at least 5% of its peak (the paper's D = ½ at the optimum; losses whose D is a probability)",
         value: |m| Value::from_opt(m.snap.d_max_dev()),
     },
+    Column {
+        name: "t_p",
+        doc: "Welch's t-test of equal means between a fresh real and a fresh fake sample of the batch size: its p-value (blind to everything but the mean)",
+        value: |m| Value::Num(m.snap.observed.t.p),
+    },
+    Column {
+        name: "ks_p",
+        doc: "Kolmogorov–Smirnov test between a fresh real and a fresh fake sample of the batch size: its p-value (exact for equal sizes)",
+        value: |m| Value::Num(m.snap.observed.ks.p),
+    },
+    Column {
+        name: "c2st_acc",
+        doc: "the classifier two-sample test (Lopez-Paz & Oquab 2017): D's accuracy on held-out real and fake samples of the batch size, threshold at ½ (not for a Wasserstein or an f-GAN critic)",
+        value: |m| Value::from_opt(m.snap.observed.c2st.map(|r| r.statistic)),
+    },
+    Column {
+        name: "c2st_p",
+        doc: "the classifier two-sample test's p-value: P(Binomial(n, ½) ≥ correct), n the held-out samples",
+        value: |m| Value::from_opt(m.snap.observed.c2st.map(|r| r.p)),
+    },
+    Column {
+        name: "d_acc_train",
+        doc: "D's accuracy on its training data (the data set, or D's last real batch when dataset = 0) with as many fake samples, threshold at ½",
+        value: |m| Value::from_opt(m.snap.observed.acc_train),
+    },
+    Column {
+        name: "d_acc_fresh",
+        doc: "D's accuracy on as many fresh samples of p_data with the same fake samples: below d_acc_train when D memorises its data",
+        value: |m| Value::from_opt(m.snap.observed.acc_fresh),
+    },
+    Column {
+        name: "jsd_empirical",
+        doc: "JSD(data set ‖ p_g) with the data set smoothed by its frequency polygon (Scott's rule); dataset > 0 only",
+        value: |m| {
+            Value::from_opt(
+                m.snap
+                    .empirical
+                    .as_ref()
+                    .and_then(|e| e.theory.as_ref())
+                    .map(|t| t.jsd),
+            )
+        },
+    },
 ];
 
 /// The columns of `metrics.csv` (and of the window's history CSV).
@@ -233,6 +282,13 @@ pub const METRICS_CSV: &[&str] = &[
     "f_divergence",
     "f_bound",
     "f_gap",
+    "t_p",
+    "ks_p",
+    "c2st_acc",
+    "c2st_p",
+    "d_acc_train",
+    "d_acc_fresh",
+    "jsd_empirical",
 ];
 
 /// The keys of `summary.json`'s `final`.
@@ -253,6 +309,13 @@ pub const SUMMARY_FINAL: &[&str] = &[
     "f_bound",
     "loss_d",
     "loss_g",
+    "t_p",
+    "ks_p",
+    "c2st_acc",
+    "c2st_p",
+    "d_acc_train",
+    "d_acc_fresh",
+    "jsd_empirical",
 ];
 
 /// The metric columns of `sweep.csv` (between the grid keys and the run's
@@ -401,6 +464,9 @@ mod tests {
     #[test]
     fn the_one_non_finite_rule() {
         assert_eq!(Value::Num(0.25).csv(), "0.25");
+        assert_eq!(Value::Num(1.5e-118).csv(), "1.5e-118");
+        assert_eq!(Value::Num(-2e20).csv(), "-2e20");
+        assert_eq!(Value::Num(0.0).csv(), "0");
         assert_eq!(Value::Num(f64::INFINITY).csv(), "inf");
         assert_eq!(Value::Num(f64::NEG_INFINITY).csv(), "-inf");
         assert_eq!(Value::Num(f64::NAN).csv(), "nan");

@@ -37,6 +37,14 @@ pub struct FigureData {
     pub z_map: Vec<(f64, f64)>,
     /// (z, F_data⁻¹(F_z(z))) at the same z.
     pub optimal_map: Vec<(f64, f64)>,
+    /// p_data's legend: "p_data", or how it was smoothed from a data file.
+    pub p_data_label: String,
+    /// The finite training set's smoothed density per bin (empty without one).
+    pub p_empirical: Vec<f64>,
+    /// Its legend: N and the smoothing.
+    pub empirical_label: String,
+    /// The training set's samples, drawn as a rug under the densities.
+    pub rug: Vec<f64>,
     /// Point masses (a `dirac` target, a constant G), drawn as arrows.
     pub atoms: Vec<Atom>,
 }
@@ -134,10 +142,41 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     if t.modes.total > 1 {
         let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
     }
+    let emp_jsd = snap
+        .empirical
+        .as_ref()
+        .and_then(|e| e.theory.as_ref())
+        .map(|t| t.jsd);
+    if let Some(j) = emp_jsd {
+        let _ = write!(subtitle, "   JSD to the data set {j:.4}");
+    }
     if !snap.p_g_exact {
         subtitle.push_str("   (p_g estimated)");
     }
+    let (p_empirical, empirical_label, rug) = match &snap.empirical {
+        Some(e) => (
+            if e.p.len() == snap.x.len() {
+                e.p[inner.clone()].to_vec()
+            } else {
+                Vec::new()
+            },
+            if e.n > e.rug.len() {
+                format!("data set, N = {} ({} shown): {}", e.n, e.rug.len(), e.note)
+            } else {
+                format!("data set, N = {}: {}", e.n, e.note)
+            },
+            e.rug.clone(),
+        ),
+        None => (Vec::new(), String::new(), Vec::new()),
+    };
     FigureData {
+        p_data_label: match &snap.p_data_note {
+            Some(n) => format!("p_data = {n}"),
+            None => "p_data".to_string(),
+        },
+        p_empirical,
+        empirical_label,
+        rug,
         title: title.to_string(),
         subtitle,
         x: snap.x[inner.clone()].to_vec(),
@@ -192,6 +231,18 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     }
 }
 
+/// The strip's caption: which optimal map the grey lines are (the one
+/// oriented like G, see [`optimal_map_like_g`]).
+fn ghost_caption(map: &[(f64, f64)]) -> String {
+    let reversed = matches!((map.first(), map.last()), (Some(a), Some(b)) if b.1 < a.1);
+    if reversed {
+        "z   (green: G(z); grey: the optimal decreasing map F_data⁻¹(1 − F_z(z)), as G decreases)"
+            .to_string()
+    } else {
+        "z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))".to_string()
+    }
+}
+
 /// The optimal monotone map at the map's z, oriented like G: when G reverses
 /// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
 /// is just as optimal a transport, and it is the one to compare with.
@@ -220,6 +271,7 @@ pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
 const D_BLUE: RGBColor = RGBColor(31, 90, 200);
 const G_GREEN: RGBColor = RGBColor(20, 140, 50);
 const STAR_ORANGE: RGBColor = RGBColor(230, 120, 10);
+const DATA_GREY: RGBColor = RGBColor(120, 120, 120);
 
 fn finite_max(v: &[f64]) -> f64 {
     v.iter()
@@ -473,9 +525,31 @@ where
         pts(&fig.p_data)
     };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
+    if !fig.p_empirical.is_empty() {
+        // The training set, smoothed: what D and G are fitted to.
+        let cut: Vec<f64> = fig.p_empirical.iter().map(|v| v.min(y_max)).collect();
+        chart
+            .draw_series(LineSeries::new(pts(&cut), DATA_GREY.stroke_width(3)))?
+            .label(fig.empirical_label.clone())
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], DATA_GREY.stroke_width(3))
+            });
+    }
+    if !fig.rug.is_empty() {
+        // One tick per sample along the bottom of the axis.
+        let h = 0.04 * y_max;
+        chart.draw_series(fig.rug.iter().filter(|x| **x >= x0 && **x <= x1).map(|&x| {
+            PathElement::new(vec![(x, 0.0), (x, h)], DATA_GREY.mix(0.7).stroke_width(2))
+        }))?;
+    }
+    let data_label = if fig.p_data_label.is_empty() {
+        "p_data".to_string()
+    } else {
+        fig.p_data_label.clone()
+    };
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
-        .label("p_data")
+        .label(data_label)
         .legend(|(x, y)| {
             EmptyElement::at((x, y))
                 + Circle::new((0, 0), 2, BLACK.filled())
@@ -712,7 +786,7 @@ where
         style.clone(),
     )))?;
     chart.draw_series(std::iter::once(Text::new(
-        "z   (green: G(z); grey: the optimal map F_data⁻¹(F_z(z)))".to_string(),
+        ghost_caption(&fig.optimal_map),
         (z_to_pos(z_lo), -0.04),
         style,
     )))?;
@@ -721,6 +795,17 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_strip_caption_names_the_ghost_map_in_g_s_direction() {
+        let up = ghost_caption(&[(-1.0, 0.0), (1.0, 3.0)]);
+        let down = ghost_caption(&[(-1.0, 3.0), (1.0, 0.0)]);
+        assert!(
+            up.contains("F_data⁻¹(F_z(z))") && !up.contains("1 − F_z"),
+            "{up}"
+        );
+        assert!(down.contains("F_data⁻¹(1 − F_z(z))"), "{down}");
+    }
+
     use super::*;
 
     /// The figure with its text drawn by [`Glyphs`] (what every target

@@ -1,7 +1,45 @@
 //! `summary.json`: how a run went and its final numbers.
 
 use super::columns::{Record, summary_final};
+use crate::density::Mixture;
+use crate::density::families::Family;
 use crate::gan::Choice;
+
+/// A data file a `csv(...)` target read, as `summary.json` names it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DataFileInfo {
+    /// The absolute path.
+    pub path: String,
+    /// The column read, from 1, and its header.
+    pub column: usize,
+    pub column_name: Option<String>,
+    /// Its number of samples.
+    pub rows: usize,
+    /// SHA-256 of the file, lowercase hex (a config that names it refuses
+    /// the file once it changes).
+    pub sha256: String,
+    /// How the theory smooths the samples.
+    pub smoothing: String,
+}
+
+/// The data files of `target`'s `csv` terms, in order.
+pub fn data_files(target: &Mixture) -> Vec<DataFileInfo> {
+    target
+        .terms()
+        .iter()
+        .filter_map(|t| match &t.family {
+            Family::Csv(c) => Some(DataFileInfo {
+                path: c.file().path.display().to_string(),
+                column: c.file().column.number,
+                column_name: c.file().column.name.clone(),
+                rows: c.samples().len(),
+                sha256: c.file().sha256.clone(),
+                smoothing: c.smoothing_note(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
 
 /// A run's summary; `final` holds the metrics of
 /// [`super::columns::SUMMARY_FINAL`] at the last snapshot.
@@ -21,6 +59,8 @@ pub struct Summary {
     pub diverged_at: Option<u64>,
     /// Whether p_g is the exact pushforward (latent_dim = 1).
     pub p_g_exact: bool,
+    /// The data files the target read (empty for an analytic target).
+    pub data_files: Vec<DataFileInfo>,
     /// The metrics at the end.
     pub r#final: Record,
 }
@@ -42,6 +82,7 @@ impl Summary {
             diverged: bool,
             diverged_at: Option<u64>,
             p_g_exact: bool,
+            data_files: &'a [DataFileInfo],
             r#final: F,
         }
         serde_json::to_string_pretty(&Json {
@@ -54,6 +95,7 @@ impl Summary {
             diverged: self.diverged_at.is_some(),
             diverged_at: self.diverged_at,
             p_g_exact: self.p_g_exact,
+            data_files: &self.data_files,
             r#final: self.r#final.json(summary_final()),
         })
         .map_err(|e| e.to_string())

@@ -30,6 +30,7 @@
 //! whose polynomial prefactors would still make it converge is the one
 //! exception, reported infinite.
 
+use crate::density::families::Pieces;
 use crate::density::{Family, Mixture, Tail, Univariate};
 
 /// How a density behaves next to a finite point, on one side.
@@ -125,8 +126,45 @@ fn edge(m: &Mixture, e: f64, right: bool) -> Edge {
     best
 }
 
+/// A piecewise-linear density next to `e`, on one side: absent outside its
+/// knots and on a segment whose two heights are 0, ~ |x − e| where it falls
+/// linearly to 0 at `e`, else positive (β = 0).
+fn pieces_edge(d: &Pieces, e: f64, right: bool) -> Edge {
+    let (xs, ys) = (d.xs(), d.ys());
+    let last = xs.len() - 1;
+    let inside = if right {
+        xs[0] <= e && e < xs[last]
+    } else {
+        xs[0] < e && e <= xs[last]
+    };
+    if !inside {
+        return Edge::Absent;
+    }
+    // The segment [xs[i], xs[i + 1]] on that side of e.
+    let i = if right {
+        xs.partition_point(|&x| x <= e) - 1
+    } else {
+        xs.partition_point(|&x| x < e) - 1
+    };
+    let (y0, y1) = (ys[i], ys[i + 1]);
+    if y0 == 0.0 && y1 == 0.0 {
+        return Edge::Absent;
+    }
+    let at_e = y0 + (y1 - y0) * (e - xs[i]) / (xs[i + 1] - xs[i]);
+    if at_e > 0.0 {
+        Edge::Power(0.0)
+    } else {
+        Edge::Power(1.0)
+    }
+}
+
 /// One family next to `e`, on one side.
 fn family_edge(f: &Family, e: f64, right: bool) -> Edge {
+    match f {
+        Family::Pieces(d) => return pieces_edge(d, e, right),
+        Family::Csv(c) => return pieces_edge(c.smoothing(), e, right),
+        _ => {}
+    }
     let (lo, hi) = f.support();
     let present = if right {
         lo <= e && e < hi
@@ -157,6 +195,8 @@ fn family_edge(f: &Family, e: f64, right: bool) -> Edge {
         // A point mass has no continuous part on either side (its support
         // is the point, so `present` failed above).
         Family::Dirac(_) => Edge::Absent,
+        // Handled above.
+        Family::Pieces(_) | Family::Csv(_) => Edge::Absent,
     }
 }
 
@@ -196,6 +236,34 @@ mod tests {
         assert!(finite(
             "uniform(0, 1)",
             "0.5*beta(2, 2) + 0.5*uniform(0, 1)"
+        ));
+    }
+
+    #[test]
+    fn piecewise_linear_edges_and_zeros() {
+        // Flat pieces behave as a uniform.
+        assert!(finite("uniform(0, 2)", "pieces(0, 1, 2, 1)"));
+        // q falls linearly to 0 at its edges: p²/q ~ 1/|x − e| diverges there.
+        assert!(!finite("uniform(0, 2)", "pieces(0, 0, 1, 1, 2, 0)"));
+        // The other way round p²/q ~ |x − e|²: finite, and a density against itself.
+        assert!(finite("pieces(0, 0, 1, 1, 2, 0)", "uniform(0, 2)"));
+        assert!(finite(
+            "pieces(0, 0, 1, 1, 2, 0)",
+            "pieces(0, 0, 1, 1, 2, 0)"
+        ));
+        // q touches 0 at an interior knot only: still ∫ 1/|x − 1| = ∞.
+        assert!(!finite("uniform(0, 2)", "pieces(0, 1, 1, 0, 2, 1)"));
+        assert!(finite("pieces(0, 1, 1, 0, 2, 1)", "uniform(0, 2)"));
+        // q is 0 on [1.5, 2], where p has mass: not covered.
+        assert!(!finite(
+            "uniform(0, 3)",
+            "pieces(0, 1, 1, 1, 1.5, 0, 2, 0, 2.5, 1, 3, 1)"
+        ));
+        // p is 0 on a wider stretch, [1.2, 2.3], and falls to it linearly
+        // where q is still positive: finite.
+        assert!(finite(
+            "pieces(0, 1, 1, 1, 1.2, 0, 2.3, 0, 2.5, 1, 3, 1)",
+            "pieces(0, 1, 1, 1, 1.5, 0, 2, 0, 2.5, 1, 3, 1)"
         ));
     }
 

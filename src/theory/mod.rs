@@ -29,6 +29,7 @@ pub mod modes;
 pub mod prior;
 pub mod pushforward;
 pub mod snapshot;
+pub mod two_sample;
 pub mod value;
 pub mod wasserstein;
 

@@ -3,6 +3,7 @@
 
 mod beta;
 mod cauchy;
+pub mod csv;
 mod dirac;
 mod exponential;
 mod gamma;
@@ -10,11 +11,13 @@ mod laplace;
 mod lognormal;
 mod modes;
 mod normal;
+mod pieces;
 mod student_t;
 mod uniform;
 
 pub use beta::Beta;
 pub use cauchy::Cauchy;
+pub use csv::Csv;
 pub use dirac::Dirac;
 pub use exponential::Exponential;
 pub use gamma::Gamma;
@@ -22,6 +25,7 @@ pub use laplace::Laplace;
 pub use lognormal::LogNormal;
 pub use modes::{MAX_MODES, Modes};
 pub use normal::Normal;
+pub use pieces::{MAX_KNOTS, MAX_SMOOTH_KNOTS, Pieces};
 pub use student_t::StudentT;
 pub use uniform::Uniform;
 
@@ -30,7 +34,7 @@ use rand::Rng;
 use std::fmt;
 
 /// One family of the grammar with its parameters.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Family {
     Normal(Normal),
     Uniform(Uniform),
@@ -42,6 +46,8 @@ pub enum Family {
     Gamma(Gamma),
     Beta(Beta),
     Modes(Modes),
+    Pieces(Pieces),
+    Csv(Csv),
     /// A point mass (an atom, not a density).
     Dirac(Dirac),
 }
@@ -58,8 +64,16 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     ("gamma", &["shape", "scale"]),
     ("beta", &["a", "b"]),
     ("modes", &["n", "spacing", "sigma"]),
+    // Any number of knots (see `VARIADIC`).
+    ("pieces", &["x0", "y0", "x1", "y1"]),
+    // A quoted path, then a quoted column name or a column number.
+    ("csv", &["path", "column"]),
     ("dirac", &["x0"]),
 ];
+
+/// The families whose parameter count is not fixed: `pieces` takes two or
+/// more (x, y) knots.
+pub const VARIADIC: &[&str] = &["pieces"];
 
 macro_rules! dispatch {
     ($self:expr, $d:ident => $e:expr) => {
@@ -74,6 +88,8 @@ macro_rules! dispatch {
             Family::Gamma($d) => $e,
             Family::Beta($d) => $e,
             Family::Modes($d) => $e,
+            Family::Pieces($d) => $e,
+            Family::Csv($d) => $e,
             Family::Dirac($d) => $e,
         }
     };
@@ -97,6 +113,7 @@ impl Family {
             ("gamma", &[k, theta]) => Family::Gamma(Gamma::new(k, theta)?),
             ("beta", &[a, b]) => Family::Beta(Beta::new(a, b)?),
             ("modes", &[n, spacing, s]) => Family::Modes(Modes::new(n, spacing, s)?),
+            ("pieces", p) => Family::Pieces(Pieces::new(p)?),
             ("dirac", &[x0]) => Family::Dirac(Dirac::new(x0)?),
             _ => {
                 return Err(DensityError::Param {
@@ -122,13 +139,15 @@ impl Family {
             Family::Gamma(_) => "gamma",
             Family::Beta(_) => "beta",
             Family::Modes(_) => "modes",
+            Family::Pieces(_) => "pieces",
+            Family::Csv(_) => "csv",
             Family::Dirac(_) => "dirac",
         }
     }
 
     /// The parameters in grammar order.
     pub fn params(&self) -> Vec<f64> {
-        match *self {
+        match self {
             Family::Normal(d) => vec![d.mu, d.sigma],
             Family::Uniform(d) => vec![d.a, d.b],
             Family::Laplace(d) => vec![d.mu, d.b],
@@ -139,6 +158,9 @@ impl Family {
             Family::Gamma(d) => vec![d.shape, d.scale],
             Family::Beta(d) => vec![d.a, d.b],
             Family::Modes(d) => vec![d.n as f64, d.spacing, d.sigma],
+            Family::Pieces(d) => d.params().to_vec(),
+            // Its parameters are a path and a column (see its `Display`).
+            Family::Csv(_) => Vec::new(),
             Family::Dirac(d) => vec![d.x0],
         }
     }
@@ -147,7 +169,7 @@ impl Family {
     /// the density's peak for every other family, with its robust scale as σ
     /// (0 for a point mass).
     pub fn modes(&self) -> Vec<(f64, f64)> {
-        match *self {
+        match self {
             Family::Modes(m) => (0..m.n).map(|i| (m.centre(i), m.sigma)).collect(),
             Family::Normal(d) => vec![(d.mu, d.sigma)],
             _ => vec![(self.peak(), self.robust_scale())],
@@ -156,7 +178,7 @@ impl Family {
 
     /// Where the density is highest (an edge for monotone densities).
     pub fn peak(&self) -> f64 {
-        match *self {
+        match self {
             Family::Normal(d) => d.mu,
             Family::Uniform(d) => 0.5 * (d.a + d.b),
             Family::Laplace(d) => d.mu,
@@ -173,6 +195,8 @@ impl Family {
                 }
             }
             Family::Modes(_) => 0.0,
+            Family::Pieces(d) => d.peak(),
+            Family::Csv(d) => d.smoothing().peak(),
             Family::Dirac(d) => d.x0,
         }
     }
@@ -210,6 +234,13 @@ impl Univariate for Family {
     fn breakpoints(&self) -> Vec<f64> {
         dispatch!(self, d => d.breakpoints())
     }
+    fn support_intervals(&self) -> Vec<(f64, f64)> {
+        match self {
+            Family::Pieces(d) => d.intervals(),
+            Family::Csv(d) => d.smoothing().intervals(),
+            _ => vec![self.support()],
+        }
+    }
     fn tails(&self) -> [Tail; 2] {
         dispatch!(self, d => d.tails())
     }
@@ -226,6 +257,9 @@ impl Univariate for Family {
 
 impl fmt::Display for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Family::Csv(c) = self {
+            return write!(f, "{c}");
+        }
         write!(f, "{}(", self.name())?;
         for (i, p) in self.params().iter().enumerate() {
             if i > 0 {
