@@ -10,10 +10,11 @@
 //! are one row of [`super::keys::KEYS`]; this module holds the struct, its
 //! defaults and the TOML in and out.
 
-use crate::density::{Mixture, parse_spec};
+use crate::density::{Classes, Mixture, parse_classes, parse_spec};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
 
+use super::condition::Conditioning;
 use super::{ConfigError, LossKind};
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
@@ -66,6 +67,9 @@ pub struct Config {
     pub pack: usize,
     /// One-sided label smoothing s: the real target is 1 − s.
     pub label_smoothing: f64,
+    /// How D sees the class of a `classes(…)` target (see
+    /// [`super::condition`]).
+    pub conditioning: Conditioning,
 }
 
 impl Default for Config {
@@ -96,6 +100,7 @@ impl Default for Config {
             gp: 10.0,
             pack: 1,
             label_smoothing: 0.0,
+            conditioning: Conditioning::Concat,
         }
     }
 }
@@ -164,6 +169,23 @@ impl Config {
     /// The spec's own error, with its column.
     pub fn target_mixture(&self) -> Result<Mixture, ConfigError> {
         Ok(parse_spec(&self.target)?)
+    }
+
+    /// The target's classes: `Some` for a `classes(…)` target.
+    ///
+    /// # Errors
+    /// The spec's own error, with its column.
+    pub fn target_classes(&self) -> Result<Option<Classes>, ConfigError> {
+        Ok(parse_classes(&self.target)?)
+    }
+
+    /// The number of classes K of the target (0: unconditional, or a spec
+    /// that does not parse).
+    pub fn class_count(&self) -> usize {
+        parse_classes(&self.target)
+            .ok()
+            .flatten()
+            .map_or(0, |c| c.k())
     }
 
     /// Checks every value against its range (each key's row of

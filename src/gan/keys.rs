@@ -18,6 +18,7 @@
 
 use std::str::FromStr;
 
+use super::condition::Conditioning;
 use super::loss::names;
 use super::{Config, ConfigError, LossKind, Prior};
 use crate::nn::{Activation, OptimizerKind};
@@ -209,6 +210,11 @@ impl Named for LossKind {
         LossKind::ALL.iter().map(|l| l.name()).collect()
     }
 }
+impl Named for Conditioning {
+    fn names() -> Vec<&'static str> {
+        Conditioning::ALL.iter().map(|c| c.name()).collect()
+    }
+}
 
 macro_rules! named_text {
     ($($t:ty),*) => {$(
@@ -226,7 +232,7 @@ macro_rules! named_text {
         }
     )*};
 }
-named_text!(Prior, Activation, OptimizerKind, LossKind);
+named_text!(Prior, Activation, OptimizerKind, LossKind, Conditioning);
 
 // The range checks: each takes the key's name and value and says what is
 // wrong in one line.
@@ -432,6 +438,9 @@ pub static KEYS: &[Key] = &[
     key!(label_smoothing, live: true, widget: slider(0.0, 0.45),
         range: "[0, 0.5)", check: below(0.5),
         doc: "one-sided label smoothing: the real label is 1 − s"),
+    key!(conditioning, live: false, widget: Widget::Choice(Conditioning::names),
+        range: "`concat`, `projection`, `none`", check: any,
+        doc: "how D sees the class c of a `classes(…)` target: `concat` (c one-hot beside x), `projection` (Miyato & Koyama's projection head), `none` (D does not see c); G always gets c one-hot"),
 ];
 
 /// Checks across keys, after each key's own range.

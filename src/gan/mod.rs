@@ -6,6 +6,8 @@
 //! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
 //! - [`loss`] — [`LossKind`] and the six losses on D's raw outputs
 //!   (log-sum-exp forms), with what D's output means and its optimum.
+//! - [`condition`] — [`Conditioning`]: how G and D see the class of a
+//!   `classes(…)` target (one-hot columns, a projection head, or not at all).
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
 //!   instance noise, R1 and WGAN-GP penalties, and their gradients
 //!   (generic over f32/f64, so the gradient check runs the same code).
@@ -24,6 +26,8 @@
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
 //! - [`snapshot`] — [`Snapshot`]: p_data, p_g, D, D*, f*, the exact theory
 //!   and the z → x map on a grid, when asked.
+//! - [`class_snapshot`] — [`ClassSnapshot`]: the same for each class of a
+//!   conditional run, and the marginal picture.
 //! - [`error`] — [`ConfigError`], [`GanError`].
 //!
 //! The module never prints; numbers flow out through [`StepStats`].
@@ -44,6 +48,8 @@
 
 pub mod backend;
 mod backup;
+pub mod class_snapshot;
+pub mod condition;
 pub mod config;
 pub mod driver;
 pub mod error;
@@ -57,9 +63,11 @@ pub mod presets;
 pub mod snapshot;
 pub mod trainer;
 
+pub use class_snapshot::ClassSnapshot;
 pub use backend::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
 };
+pub use condition::Conditioning;
 pub use config::{Config, Prior};
 pub use driver::{Budget, Driver, Observer, Stop};
 pub use error::{ConfigError, GanError};

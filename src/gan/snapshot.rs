@@ -34,6 +34,12 @@
 //!
 //! `theory.v` (and so the gap `C(G) − V(G, D)`) is only given for the
 //! cross-entropy losses, whose D is a probability.
+//!
+//! # Classes
+//!
+//! For a `classes(…)` target, [`Snapshot::classes`] holds each class's
+//! picture and the snapshot's own fields the marginal one (see
+//! [`super::class_snapshot`]); for an unconditional target it is empty.
 
 use crate::density::Univariate;
 use crate::theory::{
@@ -136,6 +142,8 @@ pub struct Snapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
     pub force: Vec<f64>,
+    /// Each class of a `classes(…)` target (empty for an unconditional one).
+    pub classes: Vec<super::ClassSnapshot>,
 }
 
 impl Snapshot {
@@ -170,7 +178,7 @@ impl Snapshot {
     }
 }
 
-fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {
+pub(super) fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {
     let r = xs
         .iter()
         .filter(|x| x.is_finite())
@@ -184,8 +192,9 @@ impl Trainer {
     /// Computes the snapshot of the current G and D (allocates; not for
     /// every step of a fast run).
     pub fn snapshot(&self) -> Snapshot {
-        let prior = self.config.prior;
-        let latent = self.config.latent_dim;
+        if let Some(classes) = &self.classes {
+            return self.class_snapshot(classes);
+        }
         let loss = self.config.loss;
 
         // G where p_g is measured.
@@ -212,11 +221,7 @@ impl Trainer {
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
             .collect();
-        let map_z: Vec<f64> = u.iter().map(|&u| prior.quantile(u)).collect();
-        let mut z_in = vec![0.0; MAP_LINES * latent];
-        for (j, &z) in map_z.iter().enumerate() {
-            z_in[j * latent] = z;
-        }
+        let (map_z, z_in) = self.map_points();
         let map_x = self.generate(&z_in);
         let map_optimal = u.iter().map(|&u| self.target.quantile(u)).collect();
 
@@ -239,6 +244,21 @@ impl Trainer {
             map_z,
             map_x,
             map_optimal,
+            classes: Vec::new(),
         }
+    }
+
+    /// The map's z-quantiles `F_z⁻¹((j + ½)/40)`, and G's inputs for them
+    /// (the other latent coordinates at 0).
+    pub(super) fn map_points(&self) -> (Vec<f64>, Vec<f64>) {
+        let (prior, latent) = (self.config.prior, self.config.latent_dim);
+        let map_z: Vec<f64> = (0..MAP_LINES)
+            .map(|j| prior.quantile((j as f64 + 0.5) / MAP_LINES as f64))
+            .collect();
+        let mut z_in = vec![0.0; MAP_LINES * latent];
+        for (j, &z) in map_z.iter().enumerate() {
+            z_in[j * latent] = z;
+        }
+        (map_z, z_in)
     }
 }

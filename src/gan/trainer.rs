@@ -20,6 +20,19 @@
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
 //!
+//! # Classes
+//!
+//! A `classes(…)` target (K classes) changes three things, and nothing in
+//! an unconditional run: G takes `latent_dim + K` inputs; D takes
+//! `pack + K` with `conditioning = concat` (see [`super::condition`]); and
+//! with `conditioning = projection` D's head — K embeddings — is drawn
+//! right after D's layers, class by class. The draws: per D step, for each
+//! pack in turn, its class (one uniform draw, see
+//! [`crate::density::Classes::draw_class`]) then its `pack` real samples
+//! from that class, in place of the `m` real samples above (the fake packs
+//! take the same classes); per G step, one class per pack before the
+//! noise values. Everything else is drawn as above.
+//!
 //! # Divergence
 //!
 //! After every D or G update the loss, the gradient and the new parameters
@@ -43,7 +56,7 @@ use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
 use super::snapshot::LatentPoints;
 use super::{Config, GanError, LossKind, Prior};
-use crate::density::{Mixture, Univariate};
+use crate::density::{Classes, Mixture, Univariate};
 use crate::nn::{Init, Mlp, OptimizerConfig};
 
 /// Whether the trainer can go on.
@@ -90,6 +103,8 @@ pub struct StepStats {
 pub struct Trainer {
     pub(super) config: Config,
     pub(super) target: Mixture,
+    /// The target's classes (conditional targets).
+    pub(super) classes: Option<Classes>,
     pub(super) objective: Objective,
     /// G, D and their optimizers (see `backend`).
     pub(super) engine: Box<dyn Backend>,
@@ -166,6 +181,9 @@ impl Trainer {
     ) -> Result<Trainer, E> {
         config.validate().map_err(GanError::from)?;
         let target = config.target_mixture().map_err(GanError::from)?;
+        let classes = config.target_classes().map_err(GanError::from)?;
+        let objective = Objective::of(&config);
+        let layout = objective.layout();
         let mut rng = Pcg64Mcg::seed_from_u64(config.seed);
         let act = config.activation;
         let sizes = |first: usize, hidden: &[usize]| {
@@ -175,19 +193,24 @@ impl Trainer {
             s
         };
         let g = Mlp::new(
-            &sizes(config.latent_dim, &config.g_hidden),
+            &sizes(layout.g_in(config.latent_dim), &config.g_hidden),
             act,
             Init::Default,
             &mut rng,
         )
         .map_err(GanError::from)?;
-        let d = Mlp::new(
-            &sizes(config.pack, &config.d_hidden),
+        let mut d = Mlp::new(
+            &sizes(layout.d_in(config.pack), &config.d_hidden),
             act,
             Init::Default,
             &mut rng,
         )
         .map_err(GanError::from)?;
+        if layout.head {
+            d = d
+                .with_projection(layout.classes, Init::Default, &mut rng)
+                .map_err(GanError::from)?;
+        }
         let m = samples_per_step(&config);
         let init = BackendInit {
             g,
@@ -201,11 +224,12 @@ impl Trainer {
         let engine = make(init)?;
         let latent_points = LatentPoints::new(config.prior, config.latent_dim);
         Ok(Trainer {
-            objective: Objective::of(&config),
-            draws: Draws::zeros(m, config.latent_dim, config.pack),
+            draws: Draws::zeros(m, config.latent_dim, config.pack).with_classes(layout.classes),
+            objective,
             engine,
             config,
             target,
+            classes,
             rng,
             step: 0,
             state: State::Running,
@@ -288,11 +312,32 @@ impl Trainer {
         }
     }
 
+    /// One class per pack (conditional targets only).
+    fn fill_classes(&mut self) {
+        if let Some(classes) = &self.classes {
+            for c in &mut self.draws.class {
+                *c = classes.draw_class(&mut self.rng);
+            }
+        }
+    }
+
     /// One D update (no iteration is counted).
     fn d_update(&mut self, stats: &mut StepStats) {
         let sigma = stats.sigma;
-        for x in &mut self.draws.real {
-            *x = self.target.sample(&mut self.rng) as f32;
+        if let Some(classes) = &self.classes {
+            // Per pack: its class, then its samples from that class.
+            let pack = self.config.pack;
+            let draws = &mut self.draws;
+            for (c, xs) in draws.class.iter_mut().zip(draws.real.chunks_exact_mut(pack)) {
+                *c = classes.draw_class(&mut self.rng);
+                for x in xs {
+                    *x = classes.sample_in(*c, &mut self.rng) as f32;
+                }
+            }
+        } else {
+            for x in &mut self.draws.real {
+                *x = self.target.sample(&mut self.rng) as f32;
+            }
         }
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_real, sigma);
@@ -316,6 +361,7 @@ impl Trainer {
     /// One G update (no iteration is counted).
     fn g_update(&mut self, stats: &mut StepStats) {
         let sigma = stats.sigma;
+        self.fill_classes();
         self.fill_noise();
         Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
         let result = self.engine.g_step(&self.objective, &self.draws);
@@ -417,7 +463,8 @@ impl Trainer {
         true
     }
 
-    /// The generator `G: R^latent_dim → R`.
+    /// The generator `G: R^latent_dim → R` (`R^(latent_dim + K)` with K
+    /// classes: z, then c one-hot).
     pub fn generator(&self) -> &Mlp<f32> {
         self.engine.generator()
     }
@@ -427,9 +474,14 @@ impl Trainer {
         self.engine.discriminator()
     }
 
-    /// The target `p_data`.
+    /// The target `p_data` (for a `classes(…)` target, the marginal).
     pub fn target(&self) -> &Mixture {
         &self.target
+    }
+
+    /// The target's classes, for a `classes(…)` target.
+    pub fn classes(&self) -> Option<&Classes> {
+        self.classes.as_ref()
     }
 
     /// The current settings (live changes included).

@@ -3,6 +3,9 @@
 //! p_g as the exact pushforward of the prior through G, and every quantity of
 //! the theory from those masses.
 //!
+//! A conditional GAN's theory is the same, class by class, with the cGAN's
+//! C(G) and V(G, D) as sums over the classes ([`classes`]).
+//!
 //! Quantities are pure functions over plain slices of n + 2 bin masses (index 0
 //! and n + 1 are the overflow bins of a [`Grid`]); the formula is in each
 //! function's doc comment.
@@ -15,6 +18,7 @@
 //! its segment's mass to the overflow bin on its side (NaN: half to each),
 //! so no mass is ever dropped. Each module states its own rule in detail.
 
+pub mod classes;
 pub mod divergence;
 pub mod exact;
 pub mod grid;
@@ -26,6 +30,7 @@ pub mod snapshot;
 pub mod value;
 pub mod wasserstein;
 
+pub use classes::{ClassInput, Conditional};
 pub use divergence::{jsd, kl, lsgan_d_star_into, pearson_chi2};
 pub use grid::{Grid, GridError};
 pub use masses::{bin_masses, bin_masses_into};
