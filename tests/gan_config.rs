@@ -99,6 +99,7 @@ fn set_reaches_every_key() {
         ("gp", "3"),
         ("pack", "3"),
         ("label_smoothing", "0.1"),
+        ("conditioning", "projection"),
     ];
     assert_eq!(values.len(), KEYS.len());
     let mut c = Config::default();

@@ -73,6 +73,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "activation",
             "prior",
             "latent_dim",
+            "conditioning",
             "seed",
         ],
     ),

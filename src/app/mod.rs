@@ -12,8 +12,11 @@
 //!   of the key table) and the transport bar; they return actions.
 //! - [`files`] — save and load configs, export the figure and the curves.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - `classes` — a conditional run's class selector, class colours, class
+//!   curves and stacked strips.
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
+mod classes;
 mod controls;
 pub mod files;
 pub mod history;

@@ -2,6 +2,7 @@
 //! status line and the side panel. Everything here only reads the newest
 //! view, the history and the status.
 
+use super::classes;
 use super::controls::Action;
 use super::history::History;
 use super::settings::Toggles;
@@ -96,16 +97,18 @@ pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view:
 /// [`crate::report::FigureData::density_axis`]); D is
 /// drawn on it, rescaled, and the right axis reads it back. Both axes tick
 /// at the same four round steps (D's quarters), with a dashed line at D = ½.
-pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
-    let axis = v.figure.density_axis();
+/// `shown` picks one class of a conditional run (see [`classes`]).
+pub(super) fn figure_ui(ui: &mut Ui, v: &View, shown: Option<usize>, t: Toggles, height: f32) {
+    let (fig, force) = classes::shown_figure(v, shown);
+    let axis = fig.density_axis();
     let y_max = axis.top;
     let quarter = y_max / 4.0;
-    let (d_lo, d_hi) = v.figure.d_axis();
+    let (d_lo, d_hi) = fig.d_axis();
     let d_step = (d_hi - d_lo) / 4.0;
     let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
     let major =
         move |value: f64| ((value / quarter).round() * quarter - value).abs() <= 1e-9 * y_max;
-    let d_name = v.figure.d_label.clone();
+    let d_name = fig.d_label.clone();
     let right = AxisHints::new_y()
         .label(d_name.clone())
         .placement(HPlacement::Right)
@@ -141,7 +144,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
         .include_y(y_max)
         .allow_scroll(false)
         .show(ui, |plot| {
-            if v.figure.d_is_probability && t.d {
+            if fig.d_is_probability && t.d {
                 plot.hline(
                     HLine::new("", to_plot(0.5))
                         .color(D_BLUE.gamma_multiply(0.45))
@@ -149,7 +152,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         .style(LineStyle::Dashed { length: 8.0 }),
                 );
             }
-            let xs = &v.figure.x;
+            let xs = &fig.x;
             let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
                 xs.iter()
                     .zip(ys)
@@ -157,9 +160,14 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     .map(|(x, y)| [*x, f(*y)])
                     .collect()
             };
+            let (data_name, g_name) = if fig.classes.is_empty() {
+                ("p_data", "p_g")
+            } else {
+                ("marginal p_data", "marginal p_g")
+            };
             if t.p_data {
                 plot.line(
-                    Line::new("p_data", line(&v.figure.p_data, &|y| y))
+                    Line::new(data_name, line(&fig.p_data, &|y| y))
                         .color(DATA_BLACK)
                         .width(2.5)
                         .style(LineStyle::Dotted { spacing: 6.0 }),
@@ -167,7 +175,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
             }
             if t.p_g {
                 plot.line(
-                    Line::new("p_g", line(&v.figure.p_g, &|y| y.min(y_max)))
+                    Line::new(g_name, line(&fig.p_g, &|y| y.min(y_max)))
                         .color(G_GREEN)
                         .width(2.5),
                 );
@@ -188,11 +196,12 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     );
                 }
             }
+            classes::class_curves(plot, fig, y_max, &to_plot, t.d);
             if t.d_star {
-                for run in runs(xs, &v.figure.d_star) {
+                for run in runs(xs, &fig.d_star) {
                     let pts: PlotPoints = run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
                     plot.line(
-                        Line::new(v.figure.d_star_label.clone(), pts)
+                        Line::new(fig.d_star_label.clone(), pts)
                             .color(STAR_ORANGE)
                             .width(2.0),
                     );
@@ -202,7 +211,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                 // Dashes are cut into one segment per pair of points:
                 // at the grid's spacing that is a dozen per dash, and
                 // D is smooth at the dashes' scale.
-                let d_points = thinned(line(&v.figure.d, &to_plot), DASHED_POINTS);
+                let d_points = thinned(line(&fig.d, &to_plot), DASHED_POINTS);
                 plot.line(
                     Line::new(d_name.clone(), d_points)
                         .color(D_BLUE)
@@ -210,10 +219,9 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                         .style(LineStyle::Dashed { length: 12.0 }),
                 );
             }
-            if t.force && !v.force.is_empty() {
+            if t.force && !force.is_empty() {
                 // The force on a fake sample at x, scaled to a tenth of the plot.
-                let fmax = v
-                    .force
+                let fmax = force
                     .iter()
                     .copied()
                     .filter(|f| f.is_finite())
@@ -223,7 +231,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
                     plot.line(
                         Line::new(
                             "G's gradient along x",
-                            line(&v.force, &|f| mid + f / fmax * 0.25 * y_max),
+                            line(force, &|f| mid + f / fmax * 0.25 * y_max),
                         )
                         .color(FORCE_PURPLE)
                         .width(1.5),
@@ -246,8 +254,19 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, t: Toggles, height: f32) {
         });
 }
 
-/// Figure 1's z→x strip: a line from each z-quantile to G(z).
-pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
+/// Figure 1's z→x strip: a line from each z-quantile to G(z) (one strip
+/// per class for all the classes of a conditional run).
+pub(super) fn strip_ui(
+    ui: &mut Ui,
+    v: &View,
+    shown: Option<usize>,
+    show_ghost: bool,
+    height: f32,
+) {
+    if shown.is_none() && !v.classes.is_empty() {
+        return classes::strips_ui(ui, v, show_ghost, height);
+    }
+    let (fig, _) = classes::shown_figure(v, shown);
     let (x0, x1) = v.x_range();
     let (z_lo, z_hi) = v.z_range();
     let span = x1 - x0;
@@ -273,7 +292,7 @@ pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
         .show(ui, |plot| {
             let grey = Color32::from_gray(190);
             if show_ghost {
-                for (z, x) in &v.figure.optimal_map {
+                for (z, x) in &fig.optimal_map {
                     if x.is_finite() {
                         plot.line(
                             Line::new("optimal map", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
@@ -283,7 +302,7 @@ pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
                     }
                 }
             }
-            for (z, x) in &v.figure.z_map {
+            for (z, x) in &fig.z_map {
                 if x.is_finite() {
                     plot.line(
                         Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
@@ -374,6 +393,7 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
                 ui.end_row();
             }
         });
+    classes::numbers_ui(ui, v);
     if let Some(modes) = &v.modes {
         let covered = r.by_name("modes_covered").number();
         let total = modes.len();

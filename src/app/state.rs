@@ -38,6 +38,8 @@ pub struct App {
     pub(super) fps: Fps,
     /// Hidden curves (bit i = curve i) in the two plots over steps.
     pub(super) curve_hidden: (u32, u32),
+    /// The class the figure shows in a conditional run (`None`: all).
+    pub(super) class_shown: Option<usize>,
     /// The paths of the files section and its last message.
     pub(super) files: Files,
     /// Where Play stops for a lesson: its `steps` (until reached once).
@@ -155,6 +157,7 @@ impl App {
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0),
+            class_shown: None,
             files: Files {
                 dir: files_dir,
                 ..Default::default()
@@ -177,6 +180,11 @@ impl App {
     /// The newest view the worker published.
     pub fn view(&self) -> Option<&View> {
         self.view.as_deref()
+    }
+
+    /// The class the figure shows in a conditional run (`None`: all of them).
+    pub fn class_shown(&self) -> Option<usize> {
+        self.class_shown
     }
 
     /// The last good settings (those the trainer runs on).
@@ -362,8 +370,13 @@ impl App {
                 let view = self.view.clone();
                 match view.as_deref() {
                     Some(v) => {
-                        plots::figure_ui(ui, v, self.settings.toggles, h * 0.52);
-                        plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
+                        let before = ui.available_height();
+                        super::classes::selector_ui(ui, v, &mut self.class_shown);
+                        let h = h - (before - ui.available_height());
+                        let shown = self.class_shown;
+                        let toggles = self.settings.toggles;
+                        plots::figure_ui(ui, v, shown, toggles, h * 0.52);
+                        plots::strip_ui(ui, v, shown, toggles.ghost_map, h * 0.16);
                     }
                     None => {
                         ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));

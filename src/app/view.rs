@@ -22,6 +22,9 @@ pub struct View {
     pub record: Record,
     /// p_g from a sample rather than exact (latent_dim > 1).
     pub estimated: bool,
+    /// A conditional run: each class's own figure (see
+    /// [`FigureData::for_class`]) and the force on its fakes.
+    pub classes: Vec<(FigureData, Vec<f64>)>,
 }
 
 impl View {
@@ -68,6 +71,7 @@ impl View {
         self.figure
             .z_map
             .iter()
+            .chain(self.classes.iter().flat_map(|c| &c.0.z_map))
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| {
                 (a.min(*z), b.max(*z))
             })
@@ -106,6 +110,13 @@ impl View {
                 )
             })
             .collect();
+        let figure = figure_data(snap, "");
+        let classes = snap
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(c, cs)| (figure.for_class(c), cs.force[1..=n].to_vec()))
+            .collect();
         View {
             step: snap.step,
             force: snap.force[1..=n].to_vec(),
@@ -113,7 +124,8 @@ impl View {
             record: Record::new(snap, stats),
             modes,
             estimated: !snap.p_g_exact,
-            figure: figure_data(snap, ""),
+            figure,
+            classes,
         }
     }
 }

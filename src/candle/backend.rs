@@ -202,7 +202,7 @@ impl CandleBackend {
         let m = draws.len();
         let layout = obj.layout();
         let (pack, width) = (obj.pack, self.g.net.sizes[0]);
-        let z = if layout.classes > 0 {
+        let z = if layout.g_class {
             let latent = draws.z.len() / m.max(1);
             let mut g_in = vec![0.0f32; m * width];
             with_onehot(&draws.z, latent, &draws.class, pack, layout.classes, &mut g_in);

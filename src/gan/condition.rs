@@ -1,17 +1,21 @@
 //! Conditioning: how G and D see the class c of a `classes(…)` target.
 //!
-//! G always sees c: its input is `[z, onehot(c)]` (`latent_dim + K`
-//! columns). D sees it as the config's `conditioning` says:
+//! | conditioning | G                      | D(x, c)                                                   | D's input          |
+//! |--------------|------------------------|-----------------------------------------------------------|--------------------|
+//! | `concat`     | G(z, c) of `[z, onehot(c)]` | an MLP of `[x₁ … x_pack, onehot(c)]`                 | `pack + K` columns |
+//! | `projection` | G(z, c), as above      | `ψ(φ(x)) + ⟨e_c, φ(x)⟩` (Miyato & Koyama 2018; see [`crate::nn::projection`]) | `pack` columns |
+//! | `g_only`     | G(z, c), as above      | `D(x)`: D does not see c                                  | `pack` columns     |
+//! | `none`       | G(z): G does not see c | `D(x)`                                                    | `pack` columns     |
 //!
-//! | conditioning | D(x, c)                                                        | D's input            |
-//! |--------------|----------------------------------------------------------------|----------------------|
-//! | `concat`     | an MLP of `[x₁ … x_pack, onehot(c)]`                           | `pack + K` columns   |
-//! | `projection` | `ψ(φ(x)) + ⟨e_c, φ(x)⟩` (Miyato & Koyama 2018; see [`crate::nn::projection`]) | `pack` columns |
-//! | `none`       | `D(x)`: D does not see c, so nothing ties G(·, c) to class c   | `pack` columns       |
+//! G's input is `latent_dim + K` columns when it sees c. With `pack > 1`
+//! the samples of a pack share a class, and D sees one one-hot per pack.
+//! An unconditional target (K = 0) has no class columns and no head
+//! whatever `conditioning` says.
 //!
-//! With `pack > 1` the samples of a pack share a class, and D sees one
-//! one-hot per pack. An unconditional target (K = 0) has no class columns
-//! and no head whatever `conditioning` says.
+//! With `none` the loss sees only the marginals, and p_g(· | c) is one and
+//! the same distribution for every c: the GAN that ignores its label. With
+//! `g_only` G can read c but nothing checks it: G may use c to pick among
+//! the modes, in an order that has nothing to do with the classes.
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,7 +33,9 @@ pub enum Conditioning {
     Concat,
     /// The projection discriminator.
     Projection,
-    /// D does not see c.
+    /// G sees c, D does not.
+    GOnly,
+    /// Neither network sees c.
     None,
 }
 
@@ -38,6 +44,7 @@ impl Conditioning {
     pub const ALL: &'static [Conditioning] = &[
         Conditioning::Concat,
         Conditioning::Projection,
+        Conditioning::GOnly,
         Conditioning::None,
     ];
 
@@ -46,6 +53,7 @@ impl Conditioning {
         match self {
             Conditioning::Concat => "concat",
             Conditioning::Projection => "projection",
+            Conditioning::GOnly => "g_only",
             Conditioning::None => "none",
         }
     }
@@ -61,7 +69,7 @@ impl FromStr for Conditioning {
     type Err = ConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let norm = s.trim().to_ascii_lowercase();
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
         Conditioning::ALL
             .iter()
             .copied()
@@ -69,7 +77,7 @@ impl FromStr for Conditioning {
             .ok_or_else(|| ConfigError::BadValue {
                 key: "conditioning".into(),
                 value: s.into(),
-                expected: "one of concat, projection, none".into(),
+                expected: "one of concat, projection, g_only, none".into(),
             })
     }
 }
@@ -83,6 +91,8 @@ pub struct Layout {
     pub concat: bool,
     /// D has a projection head.
     pub head: bool,
+    /// G's input carries the one-hot columns.
+    pub g_class: bool,
 }
 
 impl Layout {
@@ -92,12 +102,13 @@ impl Layout {
             classes,
             concat: classes > 0 && conditioning == Conditioning::Concat,
             head: classes > 0 && conditioning == Conditioning::Projection,
+            g_class: classes > 0 && conditioning != Conditioning::None,
         }
     }
 
     /// G's input width.
     pub fn g_in(&self, latent_dim: usize) -> usize {
-        latent_dim + self.classes
+        latent_dim + if self.g_class { self.classes } else { 0 }
     }
 
     /// D's input width.

@@ -45,7 +45,7 @@ impl Trainer {
     pub fn generate_class(&self, z: &[f64], c: usize) -> Vec<f64> {
         let mut z32: Vec<f32> = z.iter().map(|&v| v as f32).collect();
         let layout = self.objective.layout();
-        if layout.classes > 0 {
+        if layout.g_class {
             let latent = self.config.latent_dim;
             let mut full = vec![0.0f32; z32.len() / latent * layout.g_in(latent)];
             let class = vec![c; z32.len() / latent];

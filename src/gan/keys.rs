@@ -439,8 +439,8 @@ pub static KEYS: &[Key] = &[
         range: "[0, 0.5)", check: below(0.5),
         doc: "one-sided label smoothing: the real label is 1 − s"),
     key!(conditioning, live: false, widget: Widget::Choice(Conditioning::names),
-        range: "`concat`, `projection`, `none`", check: any,
-        doc: "how D sees the class c of a `classes(…)` target: `concat` (c one-hot beside x), `projection` (Miyato & Koyama's projection head), `none` (D does not see c); G always gets c one-hot"),
+        range: "`concat`, `projection`, `g_only`, `none`", check: any,
+        doc: "how the networks see the class c of a `classes(…)` target: G gets c one-hot and D sees it one-hot beside x (`concat`) or through a projection head (`projection`, Miyato & Koyama 2018); `g_only`: D does not see c; `none`: neither does G"),
 ];
 
 /// Checks across keys, after each key's own range.

@@ -204,7 +204,7 @@ impl<T: RealField + Copy> Scratch<T> {
                 v.resize(len, T::zero());
             }
         };
-        size(&mut self.g_in, if k > 0 { m * (latent_dim + k) } else { 0 });
+        size(&mut self.g_in, if layout.g_class { m * (latent_dim + k) } else { 0 });
         let d = if layout.concat {
             m / pack * layout.d_in(pack)
         } else {
@@ -284,7 +284,7 @@ fn generate_in<T: RealField + Copy>(
     layout: Layout,
     pack: usize,
 ) {
-    if layout.classes == 0 {
+    if !layout.g_class {
         generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
         return;
     }

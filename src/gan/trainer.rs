@@ -23,8 +23,9 @@
 //! # Classes
 //!
 //! A `classes(…)` target (K classes) changes three things, and nothing in
-//! an unconditional run: G takes `latent_dim + K` inputs; D takes
-//! `pack + K` with `conditioning = concat` (see [`super::condition`]); and
+//! an unconditional run: G takes `latent_dim + K` inputs (unless
+//! `conditioning = none`); D takes `pack + K` with `conditioning = concat`
+//! (see [`super::condition`]); and
 //! with `conditioning = projection` D's head — K embeddings — is drawn
 //! right after D's layers, class by class. The draws: per D step, for each
 //! pack in turn, its class (one uniform draw, see
@@ -505,5 +506,38 @@ impl Trainer {
     /// [`State::Diverged`] and [`restore`](Self::restore) does nothing).
     pub fn backend_error(&self) -> Option<&BackendError> {
         self.backend_error.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With `pack > 1` the real samples of a pack come from the pack's
+    /// class, and every pack has its own class draw.
+    #[test]
+    fn packed_samples_share_a_class() {
+        let config = Config {
+            target: "classes(uniform(0, 1), uniform(10, 11), uniform(20, 21))".into(),
+            pack: 4,
+            batch: 64,
+            ..Config::default()
+        };
+        let mut t = Trainer::new(config).unwrap();
+        let mut seen = [false; 3];
+        for _ in 0..5 {
+            t.step_d();
+            assert_eq!(t.draws.class.len(), 16);
+            for (c, xs) in t.draws.class.iter().zip(t.draws.real.chunks_exact(4)) {
+                let lo = 10.0 * *c as f32;
+                assert!(xs.iter().all(|x| (lo..lo + 1.0).contains(x)), "class {c}: {xs:?}");
+                seen[*c] = true;
+            }
+        }
+        assert_eq!(seen, [true; 3]);
+        // A G step draws its own classes, one per pack.
+        let before = t.draws.class.clone();
+        t.step_g();
+        assert_ne!(t.draws.class, before);
     }
 }

@@ -1,6 +1,13 @@
 //! `figure.png`: the Goodfellow figure at one moment of a run, readable on a
 //! slide. p_data black dotted, p_g green solid, D blue dashed, D* orange, and
 //! under it the z→x strip of Figure 1 with the optimal map as ghost lines.
+//!
+//! A conditional run (a `classes(…)` target) draws the marginal p_data and
+//! p_g as above and each class in its own colour ([`CLASS_COLOURS`]):
+//! π_c·p_data(x | c) dotted, π_c·p_g(x | c) solid (so the classes add up to
+//! the marginals), D(x, c) dashed, and one z→x strip per class.
+//! [`FigureData::for_class`] is the figure of one class alone, in the
+//! paper's colours: what the window's class selector shows.
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -37,6 +44,52 @@ pub struct FigureData {
     pub z_map: Vec<(f64, f64)>,
     /// (z, F_data⁻¹(F_z(z))) at the same z.
     pub optimal_map: Vec<(f64, f64)>,
+    /// The classes of a conditional run (empty otherwise).
+    pub classes: Vec<ClassCurves>,
+}
+
+/// One class of a conditional run, on the figure's x.
+#[derive(Debug, Clone, Default)]
+pub struct ClassCurves {
+    /// `class c`, numbered from 1.
+    pub label: String,
+    /// π_c.
+    pub weight: f64,
+    /// p_data(x | c).
+    pub p_data: Vec<f64>,
+    /// p_g(x | c).
+    pub p_g: Vec<f64>,
+    /// D(x, c), as [`FigureData::d`].
+    pub d: Vec<f64>,
+    /// D*(x, c) (or the class's critic f*), as [`FigureData::d_star`].
+    pub d_star: Vec<f64>,
+    /// JSD(p_data(· | c) ‖ p_g(· | c)).
+    pub jsd: f64,
+    /// The subtitle of the class's own figure.
+    pub subtitle: String,
+    /// (z, G(z, c)).
+    pub z_map: Vec<(f64, f64)>,
+    /// (z, F_{data|c}⁻¹(F_z(z))).
+    pub optimal_map: Vec<(f64, f64)>,
+}
+
+/// The classes' colours, in class order (ten at most, as classes go).
+pub const CLASS_COLOURS: [(u8, u8, u8); 10] = [
+    (214, 39, 40),
+    (31, 119, 180),
+    (255, 127, 14),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (23, 190, 207),
+    (188, 189, 34),
+    (127, 127, 127),
+    (44, 160, 44),
+];
+
+/// The colour of class `c` (0-based).
+pub fn class_colour(c: usize) -> (u8, u8, u8) {
+    CLASS_COLOURS[c % CLASS_COLOURS.len()]
 }
 
 /// Below this fraction of the peak of p_data + p_g, D* is left out of the
@@ -65,12 +118,9 @@ fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
-pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
-    let n = snap.grid.n();
-    let inner = 1..=n;
-    let t = &snap.theory;
-    let (d_label, star_label) = match snap.loss {
+/// What D and its optimum are called, per loss.
+fn d_labels(loss: LossKind) -> (&'static str, &'static str) {
+    match loss {
         LossKind::Minimax | LossKind::NonSaturating => {
             ("D(x)", "D* = p_data/(p_data+p_g), where ≥ 1% of peak mass")
         }
@@ -80,7 +130,32 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         ),
         LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
         LossKind::Hinge => ("critic f(x)", ""),
-    };
+    }
+}
+
+/// The optimum of D on the figure: D* (or f*) on the inner bins, left out
+/// where the densities have no mass to see for the losses whose optimum
+/// is D*.
+fn optimum_shown(loss: LossKind, optimum: Option<&[f64]>, p: &[f64], q: &[f64]) -> Vec<f64> {
+    match (
+        optimum,
+        loss.is_cross_entropy() || loss == LossKind::Lsgan,
+    ) {
+        (Some(o), true) => shown_where_there_is_mass(p, q, o),
+        (Some(o), false) => o.to_vec(),
+        (None, _) => Vec::new(),
+    }
+}
+
+/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
+pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    if !snap.classes.is_empty() {
+        return class_figure_data(snap, title);
+    }
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = d_labels(snap.loss);
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
     let mut subtitle = format!(
         "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
@@ -103,18 +178,12 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
         d: snap.d[inner.clone()].to_vec(),
-        d_star: match (
-            snap.optimum(),
-            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan,
-        ) {
-            (Some(o), true) => shown_where_there_is_mass(
-                &snap.p_data[inner.clone()],
-                &snap.p_g[inner.clone()],
-                &o[inner.clone()],
-            ),
-            (Some(o), false) => o[inner.clone()].to_vec(),
-            (None, _) => Vec::new(),
-        },
+        d_star: optimum_shown(
+            snap.loss,
+            snap.optimum().map(|o| &o[inner.clone()]),
+            &snap.p_data[inner.clone()],
+            &snap.p_g[inner.clone()],
+        ),
         d_label: d_label.to_string(),
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
@@ -125,6 +194,117 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             .zip(snap.map_x.iter().copied())
             .collect(),
         optimal_map: optimal_map_like_g(snap),
+        classes: Vec::new(),
+    }
+}
+
+/// The figure of a conditional run: the marginals, and every class.
+fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = d_labels(snap.loss);
+    let by_class: Vec<String> = snap
+        .classes
+        .iter()
+        .map(|c| format!("{:.4}", c.theory.jsd))
+        .collect();
+    let mut subtitle = format!(
+        "step {}   marginal JSD {:.4}   C(G) {:.4}   JSD by class {}",
+        snap.step,
+        t.jsd,
+        t.c_g,
+        by_class.join(" / ")
+    );
+    if !snap.p_g_exact {
+        subtitle.push_str("   (p_g estimated)");
+    }
+    let classes = snap
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, cs)| {
+            let optimum = match snap.loss {
+                LossKind::Minimax | LossKind::NonSaturating | LossKind::Lsgan => {
+                    Some(&cs.theory.d_star[inner.clone()])
+                }
+                LossKind::Wgan | LossKind::WganGp => Some(&cs.theory.critic[inner.clone()]),
+                LossKind::Hinge => None,
+            };
+            let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
+            ClassCurves {
+                label: format!("class {}", c + 1),
+                weight: cs.weight,
+                p_data: cs.p_data[inner.clone()].to_vec(),
+                p_g: cs.p_g[inner.clone()].to_vec(),
+                d: cs.d[inner.clone()].to_vec(),
+                d_star: optimum_shown(
+                    snap.loss,
+                    optimum,
+                    &cs.p_data[inner.clone()],
+                    &cs.p_g[inner.clone()],
+                ),
+                jsd: cs.theory.jsd,
+                subtitle: format!(
+                    "step {}   class {} (π = {:.3})   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
+                    snap.step,
+                    c + 1,
+                    cs.weight,
+                    cs.theory.jsd,
+                    cs.theory.c_g,
+                    cs.theory.w1,
+                    kl(cs.theory.kl_data_g)
+                ),
+                z_map: snap.map_z.iter().copied().zip(cs.map_x.iter().copied()).collect(),
+                optimal_map: oriented_like(&snap.map_z, &cs.map_x, &cs.map_optimal),
+            }
+        })
+        .collect();
+    FigureData {
+        title: title.to_string(),
+        subtitle,
+        x: snap.x[inner.clone()].to_vec(),
+        p_data: snap.p_data[inner.clone()].to_vec(),
+        p_g: snap.p_g[inner.clone()].to_vec(),
+        // The classes' D are drawn instead.
+        d: Vec::new(),
+        d_star: Vec::new(),
+        d_label: d_label.to_string(),
+        d_star_label: star_label.to_string(),
+        d_is_probability: snap.loss.is_cross_entropy(),
+        z_map: Vec::new(),
+        optimal_map: Vec::new(),
+        classes,
+    }
+}
+
+impl FigureData {
+    /// The figure of class `c` alone (0-based; the whole figure again for
+    /// a class that is not there): p_data(· | c), p_g(· | c), D(·, c) and
+    /// its optimum in the paper's colours, the class's z→x strip.
+    pub fn for_class(&self, c: usize) -> FigureData {
+        let Some(cc) = self.classes.get(c) else {
+            return self.clone();
+        };
+        FigureData {
+            title: if self.title.is_empty() {
+                String::new()
+            } else {
+                format!("{} — {}", self.title, cc.label)
+            },
+            subtitle: cc.subtitle.clone(),
+            x: self.x.clone(),
+            p_data: cc.p_data.clone(),
+            p_g: cc.p_g.clone(),
+            d: cc.d.clone(),
+            d_star: cc.d_star.clone(),
+            d_label: self.d_label.replace("(x)", &format!("(x, {})", c + 1)),
+            d_star_label: self.d_star_label.clone(),
+            d_is_probability: self.d_is_probability,
+            z_map: cc.z_map.clone(),
+            optimal_map: cc.optimal_map.clone(),
+            classes: Vec::new(),
+        }
     }
 }
 
@@ -132,21 +312,26 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
 /// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
 /// is just as optimal a transport, and it is the one to compare with.
 pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
-    let reversed = match (snap.map_x.first(), snap.map_x.last()) {
+    oriented_like(&snap.map_z, &snap.map_x, &snap.map_optimal)
+}
+
+/// [`optimal_map_like_g`] for any map `z → x` and its optimal map.
+fn oriented_like(map_z: &[f64], map_x: &[f64], optimal: &[f64]) -> Vec<(f64, f64)> {
+    let reversed = match (map_x.first(), map_x.last()) {
         (Some(a), Some(b)) => b < a,
         _ => false,
     };
-    let n = snap.map_optimal.len();
-    snap.map_z
+    let n = optimal.len();
+    map_z
         .iter()
         .enumerate()
         .map(|(i, z)| {
             (
                 *z,
                 if reversed {
-                    snap.map_optimal[n - 1 - i]
+                    optimal[n - 1 - i]
                 } else {
-                    snap.map_optimal[i]
+                    optimal[i]
                 },
             )
         })
@@ -263,10 +448,12 @@ impl FigureData {
         if self.d_is_probability {
             return (0.0, 1.0);
         }
+        let classes = self.classes.iter().flat_map(|c| c.d.iter().chain(&c.d_star));
         let (lo, hi) = self
             .d
             .iter()
             .chain(&self.d_star)
+            .chain(classes)
             .copied()
             .filter(|v| v.is_finite())
             .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
@@ -401,11 +588,17 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     let pts =
         |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
 
+    let conditional = !fig.classes.is_empty();
+    let (data_label, g_label) = if conditional {
+        ("marginal p_data", "marginal p_g")
+    } else {
+        ("p_data", "p_g")
+    };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
     let data_pts = pts(&fig.p_data);
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
-        .label("p_data")
+        .label(data_label)
         .legend(|(x, y)| {
             EmptyElement::at((x, y))
                 + Circle::new((0, 0), 2, BLACK.filled())
@@ -416,7 +609,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     let p_g_cut: Vec<f64> = fig.p_g.iter().map(|v| v.min(y_max)).collect();
     chart
         .draw_series(LineSeries::new(pts(&p_g_cut), G_GREEN.stroke_width(4)))?
-        .label("p_g")
+        .label(g_label)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
     if let Some((x, peak)) = axis.clipped {
         // p_g is cut at the top of the axis: say how high it goes.
@@ -454,6 +647,33 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         out.retain(|r| r.len() > 1);
         out
     };
+    // Each class in its colour: π_c·p_data(·|c) dotted, π_c·p_g(·|c) solid
+    // (they add up to the marginals), D(·, c) dashed on D's axis.
+    for (c, cc) in fig.classes.iter().enumerate() {
+        let (r, g, b) = class_colour(c);
+        let colour = RGBColor(r, g, b);
+        let scaled = |v: &[f64]| -> Vec<f64> { v.iter().map(|y| (cc.weight * y).min(y_max)).collect() };
+        chart.draw_series(DashedLineSeries::new(
+            pts(&scaled(&cc.p_data)),
+            2,
+            6,
+            colour.stroke_width(3),
+        ))?;
+        chart
+            .draw_series(LineSeries::new(pts(&scaled(&cc.p_g)), colour.stroke_width(2)))?
+            .label(format!("{}: JSD {:.4}", cc.label, cc.jsd))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], colour.stroke_width(4))
+            });
+        for run in runs(&cc.d) {
+            chart.draw_secondary_series(DashedLineSeries::new(
+                run,
+                10,
+                8,
+                colour.mix(0.8).stroke_width(2),
+            ))?;
+        }
+    }
     let mut first = true;
     for run in runs(&fig.d_star) {
         let s = chart.draw_secondary_series(LineSeries::new(run, STAR_ORANGE.stroke_width(3)))?;
@@ -487,7 +707,82 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
         .border_style(RGBColor(160, 160, 160))
         .draw()?;
 
-    draw_strip(&bottom, fig, (x0, x1))?;
+    if conditional {
+        draw_class_strips(&bottom, fig, (x0, x1))?;
+    } else {
+        draw_strip(&bottom, fig, (x0, x1))?;
+    }
+    Ok(())
+}
+
+/// One z→x strip per class, stacked (class 1 on top), each in its class's
+/// colour over the class's optimal map in grey.
+fn draw_class_strips(
+    area: &Area<'_>,
+    fig: &FigureData,
+    (x0, x1): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let k = fig.classes.len() as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(20)
+        .margin_bottom(15)
+        .x_label_area_size(0)
+        .y_label_area_size(90)
+        .right_y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, -0.15..(1.5 * k - 0.35))?;
+    let (z_lo, z_hi) = fig
+        .classes
+        .iter()
+        .flat_map(|c| c.z_map.iter().map(|p| p.0))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), z| {
+            (a.min(z), b.max(z))
+        });
+    let span = x1 - x0;
+    let z_to_pos = |z: f64| {
+        if z_hi > z_lo {
+            x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
+        } else {
+            x0 + 0.5 * span
+        }
+    };
+    let grey = RGBColor(205, 205, 205);
+    let style = ("sans-serif", 22).into_font();
+    for (c, cc) in fig.classes.iter().enumerate() {
+        // Class 1 on top: its z line at the highest base.
+        let base = 1.5 * (k - 1.0 - c as f64);
+        let (r, g, b) = class_colour(c);
+        let colour = RGBColor(r, g, b);
+        for (z, x) in &cc.optimal_map {
+            if x.is_finite() {
+                chart.draw_series(LineSeries::new(
+                    vec![(z_to_pos(*z), base), (x.clamp(x0, x1), base + 1.0)],
+                    grey.stroke_width(1),
+                ))?;
+            }
+        }
+        for (z, x) in &cc.z_map {
+            if x.is_finite() {
+                chart.draw_series(LineSeries::new(
+                    vec![(z_to_pos(*z), base), (x.clamp(x0, x1), base + 1.0)],
+                    colour.stroke_width(2),
+                ))?;
+            }
+        }
+        chart.draw_series(LineSeries::new(
+            vec![(x0, base + 1.0), (x1, base + 1.0)],
+            BLACK.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            vec![(z_to_pos(z_lo), base), (z_to_pos(z_hi), base)],
+            BLACK.stroke_width(2),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{}: z → G(z, {})", cc.label, c + 1),
+            (x0 + 0.01 * span, base + 0.45),
+            style.clone().color(&colour),
+        )))?;
+    }
     Ok(())
 }
 
