@@ -142,14 +142,25 @@ fn forward_inputs(c: &Case) -> (Vec<f32>, Vec<f32>, Vec<usize>) {
     let mut g_in = c.draws.z.clone();
     if k > 0 {
         g_in = vec![0.0; m * layout.g_in(c.config.latent_dim)];
-        with_onehot(&c.draws.z, c.config.latent_dim, &c.draws.class, pack, k, &mut g_in);
+        with_onehot(
+            &c.draws.z,
+            c.config.latent_dim,
+            &c.draws.class,
+            pack,
+            k,
+            &mut g_in,
+        );
     }
     let mut d_in = c.draws.real.clone();
     if layout.concat {
         d_in = vec![0.0; m / pack * layout.d_in(pack)];
         with_onehot(&c.draws.real, pack, &c.draws.class, 1, k, &mut d_in);
     }
-    let heads = if layout.head { c.draws.class.clone() } else { Vec::new() };
+    let heads = if layout.head {
+        c.draws.class.clone()
+    } else {
+        Vec::new()
+    };
     (g_in, d_in, heads)
 }
 

@@ -18,7 +18,10 @@ fn stderr(o: &Output) -> String {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ganscope-cli-classes-{}-{name}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "ganscope-cli-classes-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -63,12 +66,19 @@ fn train_writes_the_jsd_of_every_class() {
         .map(|v| v.as_f64().expect("a number"))
         .collect();
     assert_eq!(by_class.len(), 3, "{s}");
-    assert!(by_class.iter().all(|j| (0.0..=std::f64::consts::LN_2).contains(j)));
+    assert!(
+        by_class
+            .iter()
+            .all(|j| (0.0..=std::f64::consts::LN_2).contains(j))
+    );
     assert_eq!(f["jsd_marginal"], f["jsd"], "final.jsd is the marginal JSD");
     // C(G) is the cGAN's value at D*: −log 4 + 2 Σ_c π_c JSD_c (π = ¼, ½, ¼).
     let c_g = -(4f64.ln()) + 2.0 * (0.25 * by_class[0] + 0.5 * by_class[1] + 0.25 * by_class[2]);
     assert!((f["c_g"].as_f64().unwrap() - c_g).abs() < 1e-12, "{s}");
-    assert!(f["jsd"].as_f64().unwrap() <= 0.25 * by_class[0] + 0.5 * by_class[1] + 0.25 * by_class[2] + 1e-12);
+    assert!(
+        f["jsd"].as_f64().unwrap()
+            <= 0.25 * by_class[0] + 0.5 * by_class[1] + 0.25 * by_class[2] + 1e-12
+    );
     // The written config reproduces the run, classes and all.
     let again = tmp("again");
     let o = ganscope(&[
@@ -114,9 +124,19 @@ fn theory_reads_a_classes_spec_as_its_marginal() {
         run("classes(normal(-2, 0.5), 3*laplace(1, 1))"),
         run("normal(-2, 0.5) + 3*laplace(1, 1)")
     );
-    let o = ganscope(&["theory", "--p", "normal(0,1) + classes(normal(1, 1))", "--q", "normal(0, 1)"]);
+    let o = ganscope(&[
+        "theory",
+        "--p",
+        "normal(0,1) + classes(normal(1, 1))",
+        "--q",
+        "normal(0, 1)",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("classes(...) must be the whole spec"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("classes(...) must be the whole spec"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -126,7 +146,14 @@ fn sweeps_keep_one_number_of_classes_and_merge_refuses_others() {
     let two = tmp("two");
     let sweep = |dir: &Path, extra: &[&str]| {
         let mut args = vec![
-            "sweep", "--grid", "k=1,2", "--seeds", "1", "--steps", "20", "--out",
+            "sweep",
+            "--grid",
+            "k=1,2",
+            "--seeds",
+            "1",
+            "--steps",
+            "20",
+            "--out",
             dir.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
@@ -141,7 +168,10 @@ fn sweeps_keep_one_number_of_classes_and_merge_refuses_others() {
     let o = sweep(&plain, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!header(&plain.join("sweep.csv")).contains(&"classes".to_string()));
-    let o = sweep(&two, &["--set", "target=classes(normal(-2, 0.5), normal(2, 0.5))"]);
+    let o = sweep(
+        &two,
+        &["--set", "target=classes(normal(-2, 0.5), normal(2, 0.5))"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 
     let merged = tmp("merged");
@@ -176,7 +206,11 @@ fn sweeps_keep_one_number_of_classes_and_merge_refuses_others() {
         mixed.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("same number of classes"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("same number of classes"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!mixed.join("sweep.csv").exists());
     for d in [three, plain, two, merged, mixed] {
         let _ = std::fs::remove_dir_all(&d);

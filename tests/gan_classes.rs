@@ -39,7 +39,10 @@ fn the_snapshot_holds_every_class_and_the_marginal() {
         let zp = t.config().prior.z_points(Z_SEGMENTS);
         for (c, cs) in s.classes.iter().enumerate() {
             assert!((sum(&cs.p_g_mass) - 1.0).abs() < 1e-12, "{label} class {c}");
-            assert!((sum(&cs.p_data_mass) - 1.0).abs() < 1e-9, "{label} class {c}");
+            assert!(
+                (sum(&cs.p_data_mass) - 1.0).abs() < 1e-9,
+                "{label} class {c}"
+            );
             // p_g(· | c) is the pushforward of the prior through G(·, c).
             let mut q = vec![0.0; s.grid.len()];
             pushforward_masses(&s.grid, &t.generate_class(&zp.z, c), &zp.seg_mass, &mut q);
@@ -48,7 +51,11 @@ fn the_snapshot_holds_every_class_and_the_marginal() {
             for i in (0..s.grid.len()).step_by(97) {
                 let (p, g) = (cs.p_data_mass[i], cs.p_g_mass[i]);
                 if p + g > 0.0 {
-                    assert_eq!(cs.theory.d_star[i], p / (p + g), "{label} class {c} bin {i}");
+                    assert_eq!(
+                        cs.theory.d_star[i],
+                        p / (p + g),
+                        "{label} class {c} bin {i}"
+                    );
                 }
             }
             assert_eq!(cs.d_raw, t.d_raw_class(&s.x, c), "{label} class {c}");
@@ -62,9 +69,19 @@ fn the_snapshot_holds_every_class_and_the_marginal() {
         }
         let jsd_mean: f64 = s.classes.iter().map(|c| c.weight * c.theory.jsd).sum();
         let c_g = -(4f64.ln()) + 2.0 * jsd_mean;
-        assert!((s.theory.c_g - c_g).abs() < 1e-14, "{label}: C(G) of the cGAN");
-        let v: f64 = s.classes.iter().map(|c| c.weight * c.theory.v.unwrap()).sum();
-        assert!((s.theory.v.unwrap() - v).abs() < 1e-14, "{label}: V of the cGAN");
+        assert!(
+            (s.theory.c_g - c_g).abs() < 1e-14,
+            "{label}: C(G) of the cGAN"
+        );
+        let v: f64 = s
+            .classes
+            .iter()
+            .map(|c| c.weight * c.theory.v.unwrap())
+            .sum();
+        assert!(
+            (s.theory.v.unwrap() - v).abs() < 1e-14,
+            "{label}: V of the cGAN"
+        );
         assert!(s.theory.jsd <= jsd_mean + 1e-12, "{label}: joint convexity");
         assert!(s.theory.gap().unwrap() >= -1e-12, "{label}");
         // D on the marginal figure: each class's D weighted by where its
@@ -72,7 +89,13 @@ fn the_snapshot_holds_every_class_and_the_marginal() {
         let both: Vec<Vec<f64>> = s
             .classes
             .iter()
-            .map(|c| c.p_data_mass.iter().zip(&c.p_g_mass).map(|(a, b)| a + b).collect())
+            .map(|c| {
+                c.p_data_mass
+                    .iter()
+                    .zip(&c.p_g_mass)
+                    .map(|(a, b)| a + b)
+                    .collect()
+            })
             .collect();
         let d: Vec<&[f64]> = s.classes.iter().map(|c| c.d.as_slice()).collect();
         let by: Vec<&[f64]> = both.iter().map(Vec::as_slice).collect();
@@ -118,7 +141,10 @@ fn same_config_and_seed_same_conditional_run() {
                 instance_noise: 0.2,
                 ..config(*conditioning)
             };
-            let (mut a, mut b) = (Trainer::new(c.clone()).unwrap(), Trainer::new(c.clone()).unwrap());
+            let (mut a, mut b) = (
+                Trainer::new(c.clone()).unwrap(),
+                Trainer::new(c.clone()).unwrap(),
+            );
             a.run(25);
             b.run(25);
             assert_eq!(flat(&a), flat(&b), "{conditioning} {loss}");
@@ -133,8 +159,11 @@ fn same_config_and_seed_same_conditional_run() {
 fn the_target_is_live_while_its_number_of_classes_stays() {
     let mut t = Trainer::new(config(Conditioning::Concat)).unwrap();
     t.run(5);
-    t.set("target", "classes(normal(-3, 0.5), normal(0, 1), normal(3, 0.4))")
-        .expect("three classes again: live");
+    t.set(
+        "target",
+        "classes(normal(-3, 0.5), normal(0, 1), normal(3, 0.4))",
+    )
+    .expect("three classes again: live");
     assert_eq!(t.classes().unwrap().k(), 3);
     assert_eq!(t.step_count(), 5);
     t.run(5);

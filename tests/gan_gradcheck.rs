@@ -45,10 +45,24 @@ fn build(
         s
     };
     let layout = obj.layout();
-    let g = Mlp::new(&sizes(layout.g_in(latent), g_hidden), act, Init::Default, &mut rng).unwrap();
-    let mut d = Mlp::new(&sizes(layout.d_in(obj.pack), d_hidden), act, Init::Default, &mut rng).unwrap();
+    let g = Mlp::new(
+        &sizes(layout.g_in(latent), g_hidden),
+        act,
+        Init::Default,
+        &mut rng,
+    )
+    .unwrap();
+    let mut d = Mlp::new(
+        &sizes(layout.d_in(obj.pack), d_hidden),
+        act,
+        Init::Default,
+        &mut rng,
+    )
+    .unwrap();
     if layout.head {
-        d = d.with_projection(layout.classes, Init::Default, &mut rng).unwrap();
+        d = d
+            .with_projection(layout.classes, Init::Default, &mut rng)
+            .unwrap();
     }
     let m = packs * obj.pack;
     let mut draws = Draws::zeros(m, latent, obj.pack).with_classes(obj.classes);
@@ -199,13 +213,34 @@ proptest! {
 fn conditional_g_and_d_in_both_modes() {
     for conditioning in [Conditioning::Concat, Conditioning::Projection] {
         for (name, o) in [
-            ("non_saturating + r1", obj(LossKind::NonSaturating, 0.1, 2.0, 0.0, 1)),
-            ("wgan_gp + r1 + pack", obj(LossKind::WganGp, 0.0, 1.0, 5.0, 2)),
+            (
+                "non_saturating + r1",
+                obj(LossKind::NonSaturating, 0.1, 2.0, 0.0, 1),
+            ),
+            (
+                "wgan_gp + r1 + pack",
+                obj(LossKind::WganGp, 0.0, 1.0, 5.0, 2),
+            ),
             ("lsgan", obj(LossKind::Lsgan, 0.0, 0.0, 0.0, 3)),
         ] {
-            let c = build(5, cond(o, 3, conditioning), Activation::Tanh, 2, &[5, 4], &[6, 5], 5);
-            let classes_seen = c.draws.class.iter().collect::<std::collections::BTreeSet<_>>();
-            assert!(classes_seen.len() >= 2, "{name}: several classes in the batch");
+            let c = build(
+                5,
+                cond(o, 3, conditioning),
+                Activation::Tanh,
+                2,
+                &[5, 4],
+                &[6, 5],
+                5,
+            );
+            let classes_seen = c
+                .draws
+                .class
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>();
+            assert!(
+                classes_seen.len() >= 2,
+                "{name}: several classes in the batch"
+            );
             let label = format!("{conditioning} {name}");
             check(&c.d, |d| d_loss(&c, d)).unwrap_or_else(|e| panic!("{label}, D step: {e}"));
             check(&c.g, |g| g_loss(&c, g)).unwrap_or_else(|e| panic!("{label}, G step: {e}"));

@@ -85,13 +85,12 @@ fn per_class_and_marginal_theory_match_the_reference() {
         .iter()
         .map(|s| masses(&grid, s))
         .collect();
-    let d: [fn(f64) -> f64; 3] = [
-        |x| 1.5 * x + 2.0,
-        |x| -0.8 * x + 0.6,
-        |x| 2.0 * (x - 2.7),
-    ];
+    let d: [fn(f64) -> f64; 3] = [|x| 1.5 * x + 2.0, |x| -0.8 * x + 0.6, |x| 2.0 * (x - 2.7)];
     let x = grid.centres();
-    let logits: Vec<Vec<f64>> = d.iter().map(|f| x.iter().map(|&x| f(x)).collect()).collect();
+    let logits: Vec<Vec<f64>> = d
+        .iter()
+        .map(|f| x.iter().map(|&x| f(x)).collect())
+        .collect();
     let modes: Vec<Vec<_>> = (0..3).map(|c| classes.class(c).modes()).collect();
     let inputs: Vec<ClassInput<'_>> = (0..3)
         .map(|c| ClassInput {
@@ -103,10 +102,18 @@ fn per_class_and_marginal_theory_match_the_reference() {
         })
         .collect();
     let t = Conditional::compute(&grid, &inputs, &classes.marginal().modes());
-    let want = [0.023567929597354848, 0.019150546116751447, 0.13949550103965692];
+    let want = [
+        0.023567929597354848,
+        0.019150546116751447,
+        0.13949550103965692,
+    ];
     for (c, w) in want.iter().enumerate() {
         let got = t.classes[c].jsd;
-        assert!((got - w).abs() < TOL, "JSD of class {}: {got} vs {w}", c + 1);
+        assert!(
+            (got - w).abs() < TOL,
+            "JSD of class {}: {got} vs {w}",
+            c + 1
+        );
     }
     let close = |what: &str, got: f64, want: f64| {
         assert!((got - want).abs() < TOL, "{what}: {got} vs {want}");
@@ -115,7 +122,9 @@ fn per_class_and_marginal_theory_match_the_reference() {
     close("C(G)", t.marginal.c_g, -1.2856120996846333);
     close("V(G, D)", t.marginal.v.unwrap(), -1.4741949003091865);
     // Joint convexity: the marginal JSD is at most the classes' mean.
-    let mean: f64 = (0..3).map(|c| classes.weights()[c] * t.classes[c].jsd).sum();
+    let mean: f64 = (0..3)
+        .map(|c| classes.weights()[c] * t.classes[c].jsd)
+        .sum();
     assert!(t.marginal.jsd <= mean);
     // The gap of every class is ≥ 0, so the cGAN's is too.
     assert!(t.marginal.gap().unwrap() >= 0.0);
@@ -152,7 +161,11 @@ fn a_g_that_ignores_its_label_but_fits_the_marginal() {
     let want = [0.3182266513162166, 0.31819621848502679, 0.3182266513162166];
     for (c, w) in want.iter().enumerate() {
         let got = t.classes[c].jsd;
-        assert!((got - w).abs() < TOL, "JSD of class {}: {got} vs {w}", c + 1);
+        assert!(
+            (got - w).abs() < TOL,
+            "JSD of class {}: {got} vs {w}",
+            c + 1
+        );
     }
     assert!(t.marginal.jsd < 1e-12, "marginal JSD {}", t.marginal.jsd);
     assert!(t.marginal.v.is_none());

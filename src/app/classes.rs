@@ -5,7 +5,8 @@
 //!
 //! "All classes" shows the marginal p_data (black dotted) and p_g (green)
 //! with, in each class's colour, π_c·p_data(x | c) dotted, π_c·p_g(x | c)
-//! solid and D(x, c) dashed, as `figure.png` does; one class shows that
+//! solid (class 1 widest, so coinciding classes show as nested stripes) and
+//! D(x, c) dashed, as `figure.png` does; one class shows that
 //! class's own figure in the paper's colours (p_data(· | c), p_g(· | c),
 //! D(·, c) and D*(·, c)).
 
@@ -86,13 +87,15 @@ pub(super) fn class_curves(
                 .collect()
         };
         let w = cc.weight;
+        // Class 1 widest: classes whose p_g coincide show as nested stripes.
+        let width = 1.5 + 1.5 * (fig.classes.len() - 1 - c) as f32;
         plot.line(
             Line::new(
                 format!("{}: JSD {:.4}", cc.label, cc.jsd),
                 points(&cc.p_g, &|y| (w * y).min(y_max)),
             )
             .color(colour(c))
-            .width(2.0),
+            .width(width),
         );
         plot.line(
             Line::new(
@@ -150,7 +153,11 @@ pub(super) fn strips_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
                 let line = |z: f64, x: f64| vec![[zpos(z), base], [x.clamp(x0, x1), base + 1.0]];
                 if show_ghost {
                     for (z, x) in fig.optimal_map.iter().filter(|p| p.1.is_finite()) {
-                        plot.line(Line::new("optimal map", line(*z, *x)).color(grey).width(1.0));
+                        plot.line(
+                            Line::new("optimal map", line(*z, *x))
+                                .color(grey)
+                                .width(1.0),
+                        );
                     }
                 }
                 for (z, x) in fig.z_map.iter().filter(|p| p.1.is_finite()) {

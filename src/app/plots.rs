@@ -256,13 +256,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, shown: Option<usize>, t: Toggles,
 
 /// Figure 1's z→x strip: a line from each z-quantile to G(z) (one strip
 /// per class for all the classes of a conditional run).
-pub(super) fn strip_ui(
-    ui: &mut Ui,
-    v: &View,
-    shown: Option<usize>,
-    show_ghost: bool,
-    height: f32,
-) {
+pub(super) fn strip_ui(ui: &mut Ui, v: &View, shown: Option<usize>, show_ghost: bool, height: f32) {
     if shown.is_none() && !v.classes.is_empty() {
         return classes::strips_ui(ui, v, show_ghost, height);
     }

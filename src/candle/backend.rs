@@ -77,10 +77,12 @@ impl Side {
                 let sizes = &self.net.sizes;
                 let n: usize = sizes.windows(2).map(|p| p[0] * p[1] + p[1]).sum::<usize>()
                     + self.net.classes * sizes[sizes.len() - 2];
-                Mlp::from_params_with_classes(sizes, self.net.act, self.net.classes, &vec![
-                    f32::NAN;
-                    n
-                ])
+                Mlp::from_params_with_classes(
+                    sizes,
+                    self.net.act,
+                    self.net.classes,
+                    &vec![f32::NAN; n],
+                )
                 .expect("sizes of a network that exists")
             })
         })
@@ -205,7 +207,14 @@ impl CandleBackend {
         let z = if layout.g_class {
             let latent = draws.z.len() / m.max(1);
             let mut g_in = vec![0.0f32; m * width];
-            with_onehot(&draws.z, latent, &draws.class, pack, layout.classes, &mut g_in);
+            with_onehot(
+                &draws.z,
+                latent,
+                &draws.class,
+                pack,
+                layout.classes,
+                &mut g_in,
+            );
             self.upload(&g_in, m, width)?
         } else {
             self.upload(&draws.z, m, width)?
@@ -243,7 +252,11 @@ impl CandleBackend {
         fwd: &super::net::Forward,
     ) -> CResult<Tensor> {
         let g = self.d.net.input_grad(fwd, false)?;
-        if layout.concat { g.narrow(1, 0, pack) } else { Ok(g) }
+        if layout.concat {
+            g.narrow(1, 0, pack)
+        } else {
+            Ok(g)
+        }
     }
 
     fn d_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {

@@ -411,8 +411,9 @@ fn parse_target(spec: &str) -> Result<(Mixture, bool), SpecError> {
     if p.toks.is_empty() {
         return Err(p.err("empty spec: expected a term such as normal(0, 1)", 0, 1));
     }
-    let mixture =
-        |p: &Parser, terms| Mixture::new(terms).map_err(|e: DensityError| p.err(e.to_string(), 0, chars.len().max(1)));
+    let mixture = |p: &Parser, terms| {
+        Mixture::new(terms).map_err(|e: DensityError| p.err(e.to_string(), 0, chars.len().max(1)))
+    };
     if matches!(p.peek(), Some((Tok::Ident(s), _, _)) if s == CLASSES) {
         p.pos += 1;
         let terms = p.classes()?;

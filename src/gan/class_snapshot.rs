@@ -108,11 +108,15 @@ impl Trainer {
             .iter()
             .map(|r| r.iter().map(|&l| display_d(loss, l)).collect())
             .collect();
-        let force: Vec<Vec<f64>> = (0..k)
-            .map(|c| self.generator_force_class(&x, c))
-            .collect();
+        let force: Vec<Vec<f64>> = (0..k).map(|c| self.generator_force_class(&x, c)).collect();
         let both: Vec<Vec<f64>> = (0..k)
-            .map(|c| p_mass[c].iter().zip(&q_mass[c]).map(|(a, b)| a + b).collect())
+            .map(|c| {
+                p_mass[c]
+                    .iter()
+                    .zip(&q_mass[c])
+                    .map(|(a, b)| a + b)
+                    .collect()
+            })
             .collect();
         let mean_d = class_mean(weights, &refs(&both), &refs(&d));
         let mean_raw = class_mean(weights, &refs(&both), &refs(&d_raw));

@@ -145,7 +145,10 @@ pub fn with_onehot<T: RealField + Copy>(
 
 /// The first `width` columns of rows of `width + k` values, into `out`.
 pub fn drop_onehot<T: RealField + Copy>(full: &[T], width: usize, k: usize, out: &mut [T]) {
-    for (f, o) in full.chunks_exact(width + k).zip(out.chunks_exact_mut(width)) {
+    for (f, o) in full
+        .chunks_exact(width + k)
+        .zip(out.chunks_exact_mut(width))
+    {
         o.copy_from_slice(&f[..width]);
     }
 }

@@ -46,8 +46,7 @@ impl Trainer {
         }
         if samples_per_step(&new) != samples_per_step(&self.config) {
             let m = samples_per_step(&new);
-            self.draws =
-                Draws::zeros(m, new.latent_dim, new.pack).with_classes(new.class_count());
+            self.draws = Draws::zeros(m, new.latent_dim, new.pack).with_classes(new.class_count());
             self.engine.resize(m);
         }
         if new.prior != self.config.prior {

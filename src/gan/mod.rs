@@ -63,10 +63,10 @@ pub mod presets;
 pub mod snapshot;
 pub mod trainer;
 
-pub use class_snapshot::ClassSnapshot;
 pub use backend::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, StepOut,
 };
+pub use class_snapshot::ClassSnapshot;
 pub use condition::Conditioning;
 pub use config::{Config, Prior};
 pub use driver::{Budget, Driver, Observer, Stop};

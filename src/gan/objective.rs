@@ -204,7 +204,14 @@ impl<T: RealField + Copy> Scratch<T> {
                 v.resize(len, T::zero());
             }
         };
-        size(&mut self.g_in, if layout.g_class { m * (latent_dim + k) } else { 0 });
+        size(
+            &mut self.g_in,
+            if layout.g_class {
+                m * (latent_dim + k)
+            } else {
+                0
+            },
+        );
         let d = if layout.concat {
             m / pack * layout.d_in(pack)
         } else {
@@ -289,7 +296,14 @@ fn generate_in<T: RealField + Copy>(
         return;
     }
     let latent = draws.z.len() / draws.len().max(1);
-    with_onehot(&draws.z, latent, &draws.class, pack, layout.classes, &mut s.g_in);
+    with_onehot(
+        &draws.z,
+        latent,
+        &draws.class,
+        pack,
+        layout.classes,
+        &mut s.g_in,
+    );
     generate(g, &mut s.ws_g, &s.g_in, &draws.noise_fake, &mut s.fake_in);
 }
 
@@ -430,7 +444,15 @@ impl Objective {
                     *u = scale * gx;
                 }
             }
-            d_double_backward(d, layout, pack, &mut s.ws_interp, &s.u, &mut s.u_full, grads);
+            d_double_backward(
+                d,
+                layout,
+                pack,
+                &mut s.ws_interp,
+                &s.u,
+                &mut s.u_full,
+                grads,
+            );
         }
         DEval {
             loss: loss + penalty,

@@ -40,6 +40,11 @@ const FILES: &[(&str, &str)] = &[
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
+    ("cgan", include_str!("../../assets/presets/cgan.toml")),
+    (
+        "cgan-ignores-label",
+        include_str!("../../assets/presets/cgan-ignores-label.toml"),
+    ),
 ];
 
 /// One lesson.

@@ -329,7 +329,11 @@ impl Trainer {
             // Per pack: its class, then its samples from that class.
             let pack = self.config.pack;
             let draws = &mut self.draws;
-            for (c, xs) in draws.class.iter_mut().zip(draws.real.chunks_exact_mut(pack)) {
+            for (c, xs) in draws
+                .class
+                .iter_mut()
+                .zip(draws.real.chunks_exact_mut(pack))
+            {
                 *c = classes.draw_class(&mut self.rng);
                 for x in xs {
                     *x = classes.sample_in(*c, &mut self.rng) as f32;
@@ -530,7 +534,10 @@ mod tests {
             assert_eq!(t.draws.class.len(), 16);
             for (c, xs) in t.draws.class.iter().zip(t.draws.real.chunks_exact(4)) {
                 let lo = 10.0 * *c as f32;
-                assert!(xs.iter().all(|x| (lo..lo + 1.0).contains(x)), "class {c}: {xs:?}");
+                assert!(
+                    xs.iter().all(|x| (lo..lo + 1.0).contains(x)),
+                    "class {c}: {xs:?}"
+                );
                 seen[*c] = true;
             }
         }

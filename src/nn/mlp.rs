@@ -197,7 +197,10 @@ impl<T: RealField + Copy> Mlp<T> {
     /// Total number of scalars in all weights and biases (and the
     /// projection head).
     pub fn num_params(&self) -> usize {
-        self.sizes.windows(2).map(|p| p[1] * p[0] + p[1]).sum::<usize>()
+        self.sizes
+            .windows(2)
+            .map(|p| p[1] * p[0] + p[1])
+            .sum::<usize>()
             + self.embed.as_ref().map_or(0, |e| e.len())
     }
 
@@ -239,7 +242,10 @@ impl<T: RealField + Copy> Mlp<T> {
     /// A zero gradient shaped like this network's parameters.
     pub fn zero_grads(&self) -> Grads<T> {
         let mut g = Grads::zeros(&self.sizes);
-        g.embed = self.embed.as_ref().map(|e| DMatrix::zeros(e.nrows(), e.ncols()));
+        g.embed = self
+            .embed
+            .as_ref()
+            .map(|e| DMatrix::zeros(e.nrows(), e.ncols()));
         g
     }
 

@@ -38,7 +38,10 @@ pub(super) fn add_dot<T: RealField + Copy>(z: &mut [T], r: &DMatrix<T>, a: &DMat
         .zip(r.as_slice().chunks_exact(h))
         .zip(a.as_slice().chunks_exact(h))
     {
-        let dot = rc.iter().zip(ac).fold(T::zero(), |acc, (&r, &a)| acc + r * a);
+        let dot = rc
+            .iter()
+            .zip(ac)
+            .fold(T::zero(), |acc, (&r, &a)| acc + r * a);
         *z += dot;
     }
 }

@@ -479,9 +479,9 @@ impl Selection {
                     let c = &CLASS_METRICS[row];
                     match c.value {
                         ClassValue::Once(_) => out.push(c.name.to_string()),
-                        ClassValue::PerClass(_) => out.extend(
-                            (1..=classes).map(|k| c.name.replace("{k}", &k.to_string())),
-                        ),
+                        ClassValue::PerClass(_) => {
+                            out.extend((1..=classes).map(|k| c.name.replace("{k}", &k.to_string())))
+                        }
                     }
                 }
             }

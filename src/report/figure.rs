@@ -5,7 +5,8 @@
 //! A conditional run (a `classes(…)` target) draws the marginal p_data and
 //! p_g as above and each class in its own colour ([`CLASS_COLOURS`]):
 //! π_c·p_data(x | c) dotted, π_c·p_g(x | c) solid (so the classes add up to
-//! the marginals), D(x, c) dashed, and one z→x strip per class.
+//! the marginals; class 1 widest, so that classes whose p_g coincide show as
+//! nested stripes), D(x, c) dashed, and one z→x strip per class.
 //! [`FigureData::for_class`] is the figure of one class alone, in the
 //! paper's colours: what the window's class selector shows.
 
@@ -137,10 +138,7 @@ fn d_labels(loss: LossKind) -> (&'static str, &'static str) {
 /// where the densities have no mass to see for the losses whose optimum
 /// is D*.
 fn optimum_shown(loss: LossKind, optimum: Option<&[f64]>, p: &[f64], q: &[f64]) -> Vec<f64> {
-    match (
-        optimum,
-        loss.is_cross_entropy() || loss == LossKind::Lsgan,
-    ) {
+    match (optimum, loss.is_cross_entropy() || loss == LossKind::Lsgan) {
         (Some(o), true) => shown_where_there_is_mass(p, q, o),
         (Some(o), false) => o.to_vec(),
         (None, _) => Vec::new(),
@@ -448,7 +446,10 @@ impl FigureData {
         if self.d_is_probability {
             return (0.0, 1.0);
         }
-        let classes = self.classes.iter().flat_map(|c| c.d.iter().chain(&c.d_star));
+        let classes = self
+            .classes
+            .iter()
+            .flat_map(|c| c.d.iter().chain(&c.d_star));
         let (lo, hi) = self
             .d
             .iter()
@@ -652,15 +653,21 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     for (c, cc) in fig.classes.iter().enumerate() {
         let (r, g, b) = class_colour(c);
         let colour = RGBColor(r, g, b);
-        let scaled = |v: &[f64]| -> Vec<f64> { v.iter().map(|y| (cc.weight * y).min(y_max)).collect() };
+        let scaled =
+            |v: &[f64]| -> Vec<f64> { v.iter().map(|y| (cc.weight * y).min(y_max)).collect() };
         chart.draw_series(DashedLineSeries::new(
             pts(&scaled(&cc.p_data)),
             2,
             6,
             colour.stroke_width(3),
         ))?;
+        // Class 1 widest: classes whose p_g coincide show as nested stripes.
+        let width = 2 + 2 * (fig.classes.len() - 1 - c) as u32;
         chart
-            .draw_series(LineSeries::new(pts(&scaled(&cc.p_g)), colour.stroke_width(2)))?
+            .draw_series(LineSeries::new(
+                pts(&scaled(&cc.p_g)),
+                colour.stroke_width(width),
+            ))?
             .label(format!("{}: JSD {:.4}", cc.label, cc.jsd))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 30, y)], colour.stroke_width(4))

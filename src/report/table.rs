@@ -326,18 +326,26 @@ mod tests {
     #[test]
     fn conditional_tables_round_trip_and_refuse_other_class_counts() {
         let three = table_of(3);
-        assert!(three.header.contains(&"jsd_c3".to_string()), "{:?}", three.header);
+        assert!(
+            three.header.contains(&"jsd_c3".to_string()),
+            "{:?}",
+            three.header
+        );
         assert!(three.header.contains(&"classes".to_string()));
         let back = Table::parse(&three.to_csv(), "t").unwrap();
         assert_eq!((back.classes(), back.keys().len()), (3, 2));
         assert_eq!(back, three);
         for other in [table_of(2), table_of(0)] {
-            let e = merge(&[("a.csv".into(), three.clone()), ("b.csv".into(), other)])
-                .unwrap_err();
+            let e = merge(&[("a.csv".into(), three.clone()), ("b.csv".into(), other)]).unwrap_err();
             assert!(e.contains("different numbers of classes"), "{e}");
             assert!(e.contains("runs with 3 classes"), "{e}");
         }
-        assert!(!table_of(0).header.iter().any(|h| h.starts_with("jsd_c") || h == "classes"));
+        assert!(
+            !table_of(0)
+                .header
+                .iter()
+                .any(|h| h.starts_with("jsd_c") || h == "classes")
+        );
     }
 
     #[test]

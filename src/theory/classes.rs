@@ -26,8 +26,8 @@
 //! As in each quantity's module ([`Theory`]); a class mean falls back to
 //! the weights π where no class has mass.
 
-use super::snapshot::Theory;
 use super::grid::Grid;
+use super::snapshot::Theory;
 use crate::density::Mode;
 
 /// The theory of every class and of the marginals; see the [module docs](self).
@@ -155,15 +155,15 @@ mod tests {
         let by: Vec<Vec<f64>> = (0..2)
             .map(|c| p[c].iter().zip(&q[c]).map(|(a, b)| a + b).collect())
             .collect();
-        let mean = class_mean(
-            &w,
-            &[&by[0], &by[1]],
-            &[&star[0], &star[1]],
-        );
+        let mean = class_mean(&w, &[&by[0], &by[1]], &[&star[0], &star[1]]);
         let (pm, qm) = (mix(&w, &[&p[0], &p[1]]), mix(&w, &[&q[0], &q[1]]));
         for i in 0..4 {
             let want = pm[i] / (pm[i] + qm[i]);
-            assert!((mean[i] - want).abs() < 1e-15, "bin {i}: {} vs {want}", mean[i]);
+            assert!(
+                (mean[i] - want).abs() < 1e-15,
+                "bin {i}: {} vs {want}",
+                mean[i]
+            );
         }
     }
 }

@@ -159,8 +159,12 @@ proptest! {
 #[test]
 fn the_head_adds_the_classes_embedding_to_the_plain_output() {
     let mut rng = Pcg64::seed_from_u64(5);
-    let plain: Mlp<f64> = Mlp::new(&[2, 4, 3, 1], Activation::Tanh, Init::Default, &mut rng).unwrap();
-    let head = plain.clone().with_projection(2, Init::Default, &mut rng).unwrap();
+    let plain: Mlp<f64> =
+        Mlp::new(&[2, 4, 3, 1], Activation::Tanh, Init::Default, &mut rng).unwrap();
+    let head = plain
+        .clone()
+        .with_projection(2, Init::Default, &mut rng)
+        .unwrap();
     assert_eq!(head.classes(), 2);
     assert_eq!(head.num_params(), plain.num_params() + 6);
     let x = [0.3, -0.7, 1.1, 0.2];
@@ -178,5 +182,10 @@ fn the_head_adds_the_classes_embedding_to_the_plain_output() {
     let out1 = one.forward_classes(&mut ws1, &x, &[1, 0]).to_vec();
     assert_eq!(out1[1], out[1], "class 0 keeps e_0 = 0");
     let a = ws.a[2].column(0)[2];
-    assert!((out1[0] - out[0] - a).abs() < 1e-15, "{} vs {}", out1[0] - out[0], a);
+    assert!(
+        (out1[0] - out[0] - a).abs() < 1e-15,
+        "{} vs {}",
+        out1[0] - out[0],
+        a
+    );
 }
