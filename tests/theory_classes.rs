@@ -56,7 +56,7 @@
 //! case 1 jsd marginal 0.033787095116968041
 //! case 1 c_g -1.2856120996846333
 //! case 1 v -1.4741949003091865
-//! case 2 jsd_c ['0.3182266513162166', '0.31819621848502679', '0.3182266513162166']
+//! case 2 jsd_c ['0.3182266513162166', '0.318_196_218_485_026_8', '0.3182266513162166']
 //! ```
 
 use ganscope::density::{parse_classes, parse_spec};
@@ -105,7 +105,7 @@ fn per_class_and_marginal_theory_match_the_reference() {
     let want = [
         0.023567929597354848,
         0.019150546116751447,
-        0.13949550103965692,
+        0.139_495_501_039_656_9,
     ];
     for (c, w) in want.iter().enumerate() {
         let got = t.classes[c].jsd;
@@ -118,7 +118,7 @@ fn per_class_and_marginal_theory_match_the_reference() {
     let close = |what: &str, got: f64, want: f64| {
         assert!((got - want).abs() < TOL, "{what}: {got} vs {want}");
     };
-    close("marginal JSD", t.marginal.jsd, 0.033787095116968041);
+    close("marginal JSD", t.marginal.jsd, 0.033_787_095_116_968_04);
     close("C(G)", t.marginal.c_g, -1.2856120996846333);
     close("V(G, D)", t.marginal.v.unwrap(), -1.4741949003091865);
     // Joint convexity: the marginal JSD is at most the classes' mean.
@@ -158,7 +158,7 @@ fn a_g_that_ignores_its_label_but_fits_the_marginal() {
         })
         .collect();
     let t = Conditional::compute(&grid, &inputs, &[]);
-    let want = [0.3182266513162166, 0.31819621848502679, 0.3182266513162166];
+    let want = [0.3182266513162166, 0.318_196_218_485_026_8, 0.3182266513162166];
     for (c, w) in want.iter().enumerate() {
         let got = t.classes[c].jsd;
         assert!(
