@@ -158,7 +158,11 @@ fn a_g_that_ignores_its_label_but_fits_the_marginal() {
         })
         .collect();
     let t = Conditional::compute(&grid, &inputs, &[]);
-    let want = [0.3182266513162166, 0.318_196_218_485_026_8, 0.3182266513162166];
+    let want = [
+        0.3182266513162166,
+        0.318_196_218_485_026_8,
+        0.3182266513162166,
+    ];
     for (c, w) in want.iter().enumerate() {
         let got = t.classes[c].jsd;
         assert!(
