@@ -195,6 +195,23 @@ fn cases() -> Vec<Case> {
             10 + i as u64,
         ));
     }
+    // The one-sided gradient penalty, on critics steep enough to cost.
+    for (i, &act) in [Activation::LeakyRelu, Activation::Tanh].iter().enumerate() {
+        let mut c = case(
+            Config {
+                loss: LossKind::WganGp,
+                activation: act,
+                gp: 10.0,
+                gp_one_sided: true,
+                ..base.clone()
+            },
+            200 + i as u64,
+        );
+        // Every weight tripled: slopes of tens, well above 1.
+        let p: Vec<f32> = c.d.params_flat().iter().map(|v| 3.0 * v).collect();
+        c.d = Mlp::from_params(c.d.sizes(), c.d.activation(), &p).unwrap();
+        v.push(c);
+    }
     // Conditional: three classes, each conditioning mode, with the tricks.
     for (j, &conditioning) in Conditioning::ALL.iter().enumerate() {
         for (i, (loss, pack, r1)) in [

@@ -99,6 +99,9 @@ fn set_reaches_every_key() {
         ("gp", "3"),
         ("pack", "3"),
         ("label_smoothing", "0.1"),
+        ("gp_one_sided", "true"),
+        ("lr_end", "0.1"),
+        ("lr_decay_from", "0.25"),
         ("conditioning", "projection"),
     ];
     assert_eq!(values.len(), KEYS.len());

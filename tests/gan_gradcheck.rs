@@ -12,7 +12,7 @@
 //! pack, in both conditioning modes (`concat`, `projection`: the head's
 //! embeddings are parameters of D like any other) and with D blind to c.
 
-use ganscope::gan::{Conditioning, Draws, LossKind, Objective, Scratch};
+use ganscope::gan::{Conditioning, Config, Draws, LossKind, Objective, Scratch};
 use ganscope::nn::{Activation, Grads, Init, Mlp};
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -21,6 +21,7 @@ use rand_pcg::Pcg64;
 const H: f64 = 1e-6;
 const TOL: f64 = 1e-5;
 
+#[derive(Clone)]
 struct Case {
     obj: Objective,
     g: Mlp<f64>,
@@ -124,15 +125,14 @@ fn check(net: &Mlp<f64>, f: impl Fn(&Mlp<f64>) -> (f64, Grads<f64>)) -> Result<(
 }
 
 fn obj(loss: LossKind, s: f64, r1: f64, gp: f64, pack: usize) -> Objective {
-    Objective {
+    Objective::of(&Config {
         loss,
         label_smoothing: s,
         r1,
         gp,
         pack,
-        classes: 0,
-        conditioning: Conditioning::Concat,
-    }
+        ..Config::default()
+    })
 }
 
 /// `o` for `classes` classes seen by D as `conditioning` says.
@@ -275,6 +275,13 @@ fn each_term_alone() {
         ("r1", obj(LossKind::NonSaturating, 0.0, 2.0, 0.0, 1)),
         ("pack 3", obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 3)),
         ("gp + r1 + pack", obj(LossKind::WganGp, 0.0, 1.0, 5.0, 2)),
+        (
+            "one-sided gp",
+            Objective {
+                gp_one_sided: true,
+                ..obj(LossKind::WganGp, 0.0, 0.0, 10.0, 1)
+            },
+        ),
     ];
     for (name, o) in cases {
         let c = build(11, o, act, 2, &[5, 4], &[6, 5], 4);
@@ -302,4 +309,68 @@ fn the_check_notices_a_missing_term() {
     // Loss with R1, gradient without it.
     let wrong = |d: &Mlp<f64>| (d_loss(&c, d).0, d_loss(&without, d).1);
     assert!(check(&c.d, wrong).is_err());
+}
+
+/// The one-sided WGAN-GP penalty is λ · mean max(0, ‖∇ₓD(x̂)‖ − 1)²:
+/// checked against the slopes computed here, on a critic whose slopes at
+/// the interpolates fall on both sides of 1 (so both branches count).
+#[test]
+fn the_one_sided_penalty_costs_only_slopes_above_one() {
+    let one_sided = Objective {
+        gp_one_sided: true,
+        ..obj(LossKind::WganGp, 0.0, 0.0, 10.0, 1)
+    };
+    let base = build(5, one_sided, Activation::Tanh, 1, &[4], &[6, 5], 64);
+    for scale in [0.5, 1.0, 2.0, 4.0, 8.0, 16.0] {
+        // The critic with every weight scaled: steeper slopes.
+        let p: Vec<f64> = base.d.params_flat().iter().map(|v| v * scale).collect();
+        let d = Mlp::from_params(base.d.sizes(), base.d.activation(), &p).unwrap();
+        // The interpolates and their slopes, by hand.
+        let fake = base.g.eval(&base.draws.z);
+        let interp: Vec<f64> = (0..base.draws.len())
+            .map(|i| {
+                let e = base.draws.eps[i];
+                let xf = fake[i] + base.draws.noise_fake[i];
+                let xr = base.draws.real[i] + base.draws.noise_real[i];
+                e * xr + (1.0 - e) * xf
+            })
+            .collect();
+        let mut ws = d.workspace(interp.len());
+        d.forward(&mut ws, &interp);
+        let mut slopes = vec![0.0; interp.len()];
+        d.input_grad(&mut ws, &mut slopes);
+        let (above, below) = (
+            slopes.iter().filter(|s| s.abs() > 1.0).count(),
+            slopes.iter().filter(|s| s.abs() < 1.0).count(),
+        );
+        if above == 0 || below == 0 {
+            continue;
+        }
+        let want = 10.0
+            * slopes
+                .iter()
+                .map(|s| (s.abs() - 1.0).max(0.0).powi(2))
+                .sum::<f64>()
+            / slopes.len() as f64;
+        let mut s = Scratch::new(&base.g, &d, base.draws.len());
+        let mut grads = d.zero_grads();
+        let ev = one_sided.d_step_grad(&base.g, &d, &base.draws, &mut s, &mut grads);
+        assert!(
+            (ev.penalty - want).abs() <= 1e-12 * want.max(1.0),
+            "scale {scale}: penalty {} vs {want}",
+            ev.penalty
+        );
+        check(&d, |d| {
+            d_loss(
+                &Case {
+                    d: d.clone(),
+                    ..base.clone()
+                },
+                d,
+            )
+        })
+        .unwrap_or_else(|e| panic!("one-sided gp at scale {scale}: {e}"));
+        return;
+    }
+    panic!("no scale put the critic's slopes on both sides of 1");
 }

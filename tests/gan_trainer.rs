@@ -286,3 +286,38 @@ proptest! {
         }
     }
 }
+
+/// The learning-rate schedule: both rates fall linearly from
+/// `lr_decay_from · steps` to `lr_end` times their value at `steps`, and the
+/// optimizers run at them (so late updates are small).
+#[test]
+fn the_learning_rate_schedule_reaches_the_optimizers() {
+    let mut t = Trainer::new(Config {
+        steps: 100,
+        lr_end: 1e-6,
+        lr_decay_from: 0.5,
+        ..small()
+    })
+    .unwrap();
+    assert_eq!(t.lr_factor(), 1.0);
+    t.run(50);
+    assert_eq!(t.lr_factor(), 1.0, "the decay starts at step 50");
+    t.run(25);
+    assert!((t.lr_factor() - (1.0 + (1e-6 - 1.0) * 0.5)).abs() < 1e-12);
+    t.run(25);
+    assert!(
+        (t.lr_factor() - 1e-6).abs() < 1e-15,
+        "lr_end at the last step"
+    );
+    // At the end the rates are 1e-9: Adam moves no parameter by more than a
+    // small multiple of that.
+    let (g0, d0) = (t.generator().params_flat(), t.discriminator().params_flat());
+    t.step();
+    assert!(common::max_change(&g0, &t.generator().params_flat()) < 2e-8);
+    assert!(common::max_change(&d0, &t.discriminator().params_flat()) < 2e-8);
+    // A rate set live is scaled by the factor too.
+    t.set("lr_g", "0.1").unwrap();
+    let g1 = t.generator().params_flat();
+    t.step();
+    assert!(common::max_change(&g1, &t.generator().params_flat()) < 2e-6);
+}

@@ -63,6 +63,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "pack",
             "clip",
             "gp",
+            "gp_one_sided",
         ],
     ),
     (

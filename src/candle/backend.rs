@@ -289,11 +289,12 @@ impl CandleBackend {
             // The 1e-24 keeps √ differentiable at a zero gradient (a dead
             // ReLU critic), where the native engine takes the subgradient 0.
             let norm = g.sqr()?.sum_keepdim(1)?.affine(1.0, 1e-24)?.sqrt()?;
-            let p = norm
-                .affine(1.0, -1.0)?
-                .sqr()?
-                .sum_all()?
-                .affine(obj.gp / n as f64, 0.0)?;
+            let mut dev = norm.affine(1.0, -1.0)?;
+            if obj.gp_one_sided {
+                // Only slopes above 1 cost.
+                dev = dev.relu()?;
+            }
+            let p = dev.sqr()?.sum_all()?.affine(obj.gp / n as f64, 0.0)?;
             penalty = penalty.add(&p)?;
         }
         Ok(Graph {

@@ -67,6 +67,14 @@ pub struct Config {
     pub pack: usize,
     /// One-sided label smoothing s: the real target is 1 − s.
     pub label_smoothing: f64,
+    /// WGAN-GP's one-sided penalty λ·max(0, ‖∇f‖ − 1)².
+    pub gp_one_sided: bool,
+    /// The learning rates' factor at the last step: both rates fall
+    /// linearly to `lr_end` times their value, from `lr_decay_from · steps`
+    /// on (1: no decay).
+    pub lr_end: f64,
+    /// Where the decay starts, as a fraction of `steps`.
+    pub lr_decay_from: f64,
     /// How D sees the class of a `classes(…)` target (see
     /// [`super::condition`]).
     pub conditioning: Conditioning,
@@ -100,6 +108,9 @@ impl Default for Config {
             gp: 10.0,
             pack: 1,
             label_smoothing: 0.0,
+            gp_one_sided: false,
+            lr_end: 1.0,
+            lr_decay_from: 0.5,
             conditioning: Conditioning::Concat,
         }
     }

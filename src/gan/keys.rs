@@ -152,6 +152,19 @@ macro_rules! count_text {
 }
 count_text!(usize, u64);
 
+impl Text for bool {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+    fn parse(key: &str, text: &str) -> Result<Self, ConfigError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => Ok(true),
+            "false" | "no" | "off" | "0" => Ok(false),
+            _ => Err(bad(key, text, "true or false")),
+        }
+    }
+}
+
 impl Text for String {
     fn text(&self) -> String {
         self.clone()
@@ -438,10 +451,31 @@ pub static KEYS: &[Key] = &[
     key!(label_smoothing, live: true, widget: slider(0.0, 0.45),
         range: "[0, 0.5)", check: below(0.5),
         doc: "one-sided label smoothing: the real label is 1 − s"),
+    key!(gp_one_sided, live: true, widget: Widget::Choice(bool_names),
+        range: "`true`, `false`", check: any,
+        doc: "WGAN-GP's one-sided penalty λ·max(0, ‖∇ₓD‖ − 1)² (the paper's appendix): only slopes above 1 cost"),
+    key!(lr_end, live: true, widget: log_slider(1e-3, 1.0),
+        range: "(0, 1]", check: unit_factor,
+        doc: "both learning rates fall linearly to `lr_end` times their value by the last step (1: no decay)"),
+    key!(lr_decay_from, live: true, widget: slider(0.0, 0.95),
+        range: "[0, 1)", check: below(1.0),
+        doc: "where that decay starts, as a fraction of `steps`"),
     key!(conditioning, live: false, widget: Widget::Choice(Conditioning::names),
         range: "`concat`, `projection`, `g_only`, `none`", check: any,
         doc: "how the networks see the class c of a `classes(…)` target: G gets c one-hot and D sees it one-hot beside x (`concat`) or through a projection head (`projection`, Miyato & Koyama 2018); `g_only`: D does not see c; `none`: neither does G"),
 ];
+
+fn bool_names() -> Vec<&'static str> {
+    vec!["false", "true"]
+}
+
+fn unit_factor(key: &str, v: &f64) -> Result<(), ConfigError> {
+    if *v > 0.0 && *v <= 1.0 {
+        Ok(())
+    } else {
+        fail(format!("{key} must be in (0, 1], got {v}"))
+    }
+}
 
 /// Checks across keys, after each key's own range.
 pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {

@@ -39,7 +39,7 @@ impl Trainer {
         } else {
             None
         };
-        self.engine.set_lrs(new.lr_d, new.lr_g)?;
+        self.set_scheduled_lrs(&new)?;
         if let Some((t, classes)) = target {
             self.target = t;
             self.classes = classes;

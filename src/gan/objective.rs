@@ -18,6 +18,7 @@
 //! L   = L_D(D(x_r), D(x_f))                                  (see super::loss)
 //!     + γ/2 · mean_packs ‖∇ₓ D(x_r)‖²                        (R1, when γ > 0)
 //!     + λ · mean_packs (‖∇ₓ D(x̂)‖ − 1)²                       (WGAN-GP, loss wgan_gp, λ > 0)
+//!       or λ · mean_packs max(0, ‖∇ₓ D(x̂)‖ − 1)²              (the one-sided penalty, `gp_one_sided`)
 //! x̂  = ε x_r + (1 − ε) x_f,     ε ~ U(0, 1) per pack
 //! ```
 //!
@@ -63,6 +64,9 @@ pub struct Objective {
     pub r1: f64,
     /// WGAN-GP λ (used by `wgan_gp` only; 0 = off).
     pub gp: f64,
+    /// The one-sided penalty of the WGAN-GP paper's appendix: only slopes
+    /// above 1 cost.
+    pub gp_one_sided: bool,
     /// Samples per D input.
     pub pack: usize,
     /// Classes of the target (0: unconditional).
@@ -79,6 +83,7 @@ impl Objective {
             label_smoothing: config.label_smoothing,
             r1: config.r1,
             gp: config.gp,
+            gp_one_sided: config.gp_one_sided,
             pack: config.pack,
             classes: config.class_count(),
             conditioning: config.conditioning,
@@ -432,7 +437,11 @@ impl Objective {
             d_input_grad(d, layout, pack, &mut s.ws_interp, &mut s.dx_full, &mut s.dx);
             for (gp, up) in s.dx.chunks_exact(pack).zip(s.u.chunks_exact_mut(pack)) {
                 let norm = gp.iter().fold(T::zero(), |a, &v| a + v * v).sqrt();
-                let dev = norm - T::one();
+                let mut dev = norm - T::one();
+                if self.gp_one_sided && dev < T::zero() {
+                    // One-sided: a slope below 1 costs nothing.
+                    dev = T::zero();
+                }
                 penalty += lambda * dev * dev * inv_n;
                 // ∂/∂g (‖g‖ − 1)² = 2 (‖g‖ − 1) g/‖g‖; 0 at g = 0 (a subgradient).
                 let scale = if norm > T::zero() {

@@ -20,6 +20,13 @@
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
 //!
+//! # Learning-rate schedule
+//!
+//! With `lr_end < 1`, both learning rates fall linearly from their set
+//! values at iteration `lr_decay_from · steps` to `lr_end` times them at
+//! `steps` (and stay there): [`Trainer::lr_factor`]. A rate set live is
+//! scaled the same way. The schedule draws nothing from the stream.
+//!
 //! # Classes
 //!
 //! A `classes(…)` target (K classes) changes three things, and nothing in
@@ -120,6 +127,8 @@ pub struct Trainer {
     rollback: Option<Player>,
     /// Where the snapshot measures p_g (fixed per prior and latent_dim).
     pub(super) latent_points: LatentPoints,
+    /// The learning-rate factor the engine's optimizers run at now.
+    lr_factor: f64,
 }
 
 /// `m = ⌊batch / pack⌋ · pack`.
@@ -135,6 +144,21 @@ fn opt_config(c: &Config, lr: f64) -> OptimizerConfig {
         beta2: c.beta2,
         eps: 1e-8,
     }
+}
+
+/// The learning-rate schedule's factor at iteration `step` (see
+/// [`Trainer::lr_factor`]).
+fn lr_factor(c: &Config, step: u64) -> f64 {
+    if c.lr_end == 1.0 || c.steps == 0 {
+        return 1.0;
+    }
+    let start = c.lr_decay_from * c.steps as f64;
+    let t = step as f64;
+    if t <= start {
+        return 1.0;
+    }
+    let progress = ((t - start) / (c.steps as f64 - start)).min(1.0);
+    1.0 + (c.lr_end - 1.0) * progress
 }
 
 /// One draw of the prior.
@@ -237,6 +261,7 @@ impl Trainer {
             backend_error: None,
             rollback: None,
             latent_points,
+            lr_factor: 1.0,
         })
     }
 
@@ -253,6 +278,34 @@ impl Trainer {
     /// `true` once the configured `steps` iterations are done (training may go on).
     pub fn is_finished(&self) -> bool {
         self.step >= self.config.steps
+    }
+
+    /// The learning rates' factor for the current iteration: 1 until
+    /// `lr_decay_from · steps`, then linearly down to `lr_end` at `steps`
+    /// (and `lr_end` after it).
+    pub fn lr_factor(&self) -> f64 {
+        lr_factor(&self.config, self.step)
+    }
+
+    /// Sets the optimizers' rates to the configured ones times the
+    /// schedule's factor, when the factor changed.
+    fn follow_schedule(&mut self) {
+        let f = self.lr_factor();
+        if f != self.lr_factor {
+            let c = &self.config;
+            // Validated rates times a factor in (0, 1] stay valid.
+            if self.engine.set_lrs(c.lr_d * f, c.lr_g * f).is_ok() {
+                self.lr_factor = f;
+            }
+        }
+    }
+
+    /// Applies new rates (already validated) with the schedule's factor.
+    pub(super) fn set_scheduled_lrs(&mut self, config: &Config) -> Result<(), GanError> {
+        let f = lr_factor(config, self.step);
+        self.engine.set_lrs(config.lr_d * f, config.lr_g * f)?;
+        self.lr_factor = f;
+        Ok(())
     }
 
     /// The instance-noise σ for the current iteration:
@@ -399,6 +452,7 @@ impl Trainer {
         if self.state != State::Running {
             return stats;
         }
+        self.follow_schedule();
         for _ in 0..d_steps {
             self.d_update(&mut stats);
             if self.state != State::Running {
