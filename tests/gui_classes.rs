@@ -61,3 +61,32 @@ fn an_unconditional_run_has_no_selector() {
     assert!(h.query_by_label("All classes").is_none());
     assert!(h.query_by_label_contains("class 1").is_none());
 }
+
+/// Typing a `classes(…)` spec turns the run conditional: new networks (the
+/// classes are input columns), a note saying why, and the selector; a
+/// class shown stays valid when the number of classes falls.
+#[test]
+fn a_classes_spec_typed_in_the_window_rebuilds_and_shows_the_selector() {
+    let mut h = harness(presets::load("goodfellow").unwrap().config);
+    wait(&mut h, "the first view", |a| a.view().is_some());
+    h.get_by_role_and_label(Role::TextInput, "spec")
+        .set_text_value_accesskit("classes(normal(-2, 0.5), normal(0, 0.5), normal(2, 0.5))");
+    h.run_steps(2);
+    wait(&mut h, "a conditional view", |a| {
+        a.view().is_some_and(|v| v.classes.len() == 3)
+    });
+    let note = h.state().status().note.clone().unwrap_or_default();
+    assert!(note.contains("number of classes"), "{note}");
+    h.get_by_role_and_label(Role::Button, "class 3").click();
+    h.run_steps(3);
+    assert_eq!(h.state().class_shown(), Some(2));
+    h.get_by_role_and_label(Role::TextInput, "spec")
+        .set_text_value_accesskit("classes(normal(-2, 0.5), normal(2, 0.5))");
+    h.run_steps(2);
+    wait(&mut h, "two classes", |a| {
+        a.view().is_some_and(|v| v.classes.len() == 2)
+    });
+    h.run_steps(3);
+    assert_eq!(h.state().class_shown(), None, "class 3 is gone: all classes");
+    assert!(h.query_by_label("class 3").is_none());
+}
