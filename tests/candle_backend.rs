@@ -140,7 +140,7 @@ fn forward_inputs(c: &Case) -> (Vec<f32>, Vec<f32>, Vec<usize>) {
     let layout = obj.layout();
     let (pack, k, m) = (c.config.pack, layout.classes, c.draws.len());
     let mut g_in = c.draws.z.clone();
-    if k > 0 {
+    if layout.g_class {
         g_in = vec![0.0; m * layout.g_in(c.config.latent_dim)];
         with_onehot(
             &c.draws.z,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::settings::Settings;
-use crate::density::parse_spec;
+use crate::density::print_spec;
 use crate::gan::keys::{self, Key, Widget};
 use crate::gan::{Config, presets};
 use egui::{RichText, Slider, Ui};
@@ -229,10 +229,10 @@ impl Draft {
             )
             .labelled_by(spec_label.id);
         if resp.changed() {
-            match parse_spec(&self.spec) {
-                Ok(m) => {
+            match print_spec(&self.spec) {
+                Ok(spec) => {
                     self.spec_error = None;
-                    self.cfg.target = m.to_string();
+                    self.cfg.target = spec;
                 }
                 Err(e) => self.spec_error = Some(e.to_string()),
             }

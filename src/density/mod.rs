@@ -25,7 +25,7 @@ pub use classes::{Classes, MAX_CLASSES};
 pub use error::DensityError;
 pub use families::Family;
 pub use mixture::{Mixture, Mode, Term};
-pub use spec::{SpecError, parse_classes, parse_spec};
+pub use spec::{SpecError, parse_classes, parse_spec, print_spec};
 pub use tail::{Tail, kl_tail_finite, w1_tail_finite};
 
 use rand::Rng;

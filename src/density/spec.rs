@@ -398,6 +398,28 @@ pub fn parse_classes(spec: &str) -> Result<Option<Classes>, SpecError> {
     Ok(labelled.then(|| Classes::from_marginal(m)))
 }
 
+/// The spec printed back in the grammar, as [`parse_spec`] and
+/// [`parse_classes`] read it: a `classes(…)` spec stays one.
+///
+/// # Examples
+/// ```
+/// use ganscope::density::print_spec;
+/// assert_eq!(print_spec("classes(normal(0,1),2*laplace(1,1))").unwrap(),
+///            "classes(normal(0, 1), 2*laplace(1, 1))");
+/// assert_eq!(print_spec("normal(0,1)+laplace(1,1)").unwrap(), "normal(0, 1) + laplace(1, 1)");
+/// ```
+///
+/// # Errors
+/// As [`parse_classes`].
+pub fn print_spec(spec: &str) -> Result<String, SpecError> {
+    let (m, labelled) = parse_target(spec)?;
+    Ok(if labelled {
+        Classes::from_marginal(m).to_string()
+    } else {
+        m.to_string()
+    })
+}
+
 /// The marginal, and whether the spec was `classes(…)`.
 fn parse_target(spec: &str) -> Result<(Mixture, bool), SpecError> {
     let chars: Vec<char> = spec.chars().collect();
