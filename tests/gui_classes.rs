@@ -87,6 +87,10 @@ fn a_classes_spec_typed_in_the_window_rebuilds_and_shows_the_selector() {
         a.view().is_some_and(|v| v.classes.len() == 2)
     });
     h.run_steps(3);
-    assert_eq!(h.state().class_shown(), None, "class 3 is gone: all classes");
+    assert_eq!(
+        h.state().class_shown(),
+        None,
+        "class 3 is gone: all classes"
+    );
     assert!(h.query_by_label("class 3").is_none());
 }
