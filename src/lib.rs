@@ -2,7 +2,7 @@
 //!
 //! # Layers
 //!
-//! - The core — [`density`], [`theory`], [`nn`], [`gan`], and the
+//! - The core — [`density`], [`theory`], [`fit`], [`nn`], [`gan`], and the
 //!   [`scalar`] functions they share — never prints and never depends on
 //!   the window, the command line or candle.
 //! - [`backends`] builds a trainer on the engine a run asks for: the native
@@ -22,6 +22,7 @@ pub mod backends;
 pub mod candle;
 pub mod cli;
 pub mod density;
+pub mod fit;
 pub mod gan;
 pub mod nn;
 pub mod report;

@@ -216,3 +216,32 @@ fn sweeps_keep_one_number_of_classes_and_merge_refuses_others() {
         let _ = std::fs::remove_dir_all(&d);
     }
 }
+
+/// What a conditional run cannot take is refused before anything is
+/// written: one line, exit 2.
+#[test]
+fn train_refuses_a_classes_target_with_the_oracle_or_the_dirac_gan() {
+    for (set, what) in [
+        ("d_model=oracle", "needs d_model = mlp, not oracle"),
+        ("g_model=constant", "needs g_model = mlp, not constant"),
+        ("d_model=linear", "needs d_model = mlp, not linear"),
+    ] {
+        let dir = tmp(&format!("refused-{}", set.replace('=', "-")));
+        let o = ganscope(&[
+            "train",
+            "--set",
+            THREE,
+            "--set",
+            set,
+            "--steps",
+            "5",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{set}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(what), "{set}: {e}");
+        assert_eq!(e.trim_end().lines().count(), 1, "{set}: one line: {e}");
+        assert!(!dir.exists(), "{set}: nothing written");
+    }
+}

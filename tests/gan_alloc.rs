@@ -96,6 +96,55 @@ fn steps_do_not_allocate() {
             assert_eq!(n, 0, "{conditioning} {loss}: {n} allocations in 20 steps");
         }
     }
+    // Every update rule, and the Dirac-GAN's players.
+    for rule in ["simultaneous", "extragradient", "optimistic", "consensus"] {
+        for dirac in [false, true] {
+            let mut c = Config {
+                batch: 64,
+                r1: 1.0,
+                instance_noise: 0.2,
+                target: "0.5*normal(-2, 0.3) + 0.5*laplace(2, 0.5)".into(),
+                ..Config::default()
+            };
+            c.set("update", rule).unwrap();
+            if dirac {
+                c.set("g_model", "constant").unwrap();
+                c.set("d_model", "linear").unwrap();
+                c.set("noise_draws", "stratified").unwrap();
+            }
+            let mut t = Trainer::new(c).unwrap();
+            t.run(3);
+            let n = allocations(|| {
+                for _ in 0..10 {
+                    std::hint::black_box(t.step());
+                }
+            });
+            assert_eq!(n, 0, "{rule} (dirac {dirac}): {n} allocations in 10 steps");
+        }
+    }
+    // Every update rule on a conditional run (consensus's cross gradients
+    // through one-hot columns and a projection head, and WGAN-GP's).
+    for rule in ["simultaneous", "extragradient", "optimistic", "consensus"] {
+        for conditioning in ["concat", "projection"] {
+            let mut c = Config {
+                loss: LossKind::WganGp,
+                batch: 64,
+                pack: 2,
+                target: "classes(normal(-2, 0.3), laplace(2, 0.5))".into(),
+                ..Config::default()
+            };
+            c.set("update", rule).unwrap();
+            c.set("conditioning", conditioning).unwrap();
+            let mut t = Trainer::new(c).unwrap();
+            t.run(3);
+            let n = allocations(|| {
+                for _ in 0..10 {
+                    std::hint::black_box(t.step());
+                }
+            });
+            assert_eq!(n, 0, "{rule} {conditioning}: {n} allocations in 10 steps");
+        }
+    }
     // The counter does count.
     assert!(allocations(|| drop(std::hint::black_box(vec![1u8; 10]))) > 0);
 }

@@ -102,6 +102,13 @@ fn set_reaches_every_key() {
         ("gp_one_sided", "true"),
         ("lr_end", "0.1"),
         ("lr_decay_from", "0.25"),
+        ("update", "extragradient"),
+        ("consensus_gamma", "2.5"),
+        ("g_model", "constant"),
+        ("d_model", "linear"),
+        ("noise_schedule", "constant"),
+        ("noise_draws", "stratified"),
+        ("init_scale", "0.1"),
         ("conditioning", "projection"),
     ];
     assert_eq!(values.len(), KEYS.len());
@@ -112,6 +119,12 @@ fn set_reaches_every_key() {
         assert_ne!(c, before, "--set {k}={v} changed nothing");
     }
     c.validate().unwrap();
+    // The oracle D judges one sample with an exact p_g: not packs of 3.
+    c.set("d_model", "oracle").unwrap();
+    let e = c.validate().unwrap_err().to_string();
+    assert!(e.contains("d_model = oracle needs pack = 1"), "{e}");
+    c.set("d_model", "linear").unwrap();
+    c.validate().unwrap();
     assert_eq!(c.prior, Prior::Normal);
     assert_eq!(c.g_hidden, vec![16, 8]);
     assert_eq!(c.d_hidden, vec![64, 64, 64]);
@@ -120,6 +133,24 @@ fn set_reaches_every_key() {
     assert_eq!(c.lr_g, 5e-5);
     c.set_pair("k_g=2").unwrap();
     assert_eq!(c.k_g, 2);
+    assert_eq!(c.update, ganscope::gan::UpdateRule::Extragradient);
+    assert_eq!(
+        (c.g_model, c.d_model),
+        (
+            ganscope::gan::GModel::Constant,
+            ganscope::gan::DModel::Linear
+        )
+    );
+    // Names are forgiving about case and hyphens; others are refused with the list.
+    c.set("update", "Consensus").unwrap();
+    let e = c.set("update", "adam").unwrap_err().to_string();
+    assert!(
+        e.contains("alternating, simultaneous, extragradient, optimistic, consensus"),
+        "{e}"
+    );
+    let e = c.set("d_model", "exact").unwrap_err().to_string();
+    assert!(e.contains("mlp, linear, oracle"), "{e}");
+    assert!(c.set("init_scale", "0").is_ok() && c.validate().is_err());
 }
 
 #[test]

@@ -271,6 +271,21 @@ fn each_term_alone() {
         ("wgan_gp", obj(LossKind::WganGp, 0.0, 0.0, 10.0, 1)),
         ("lsgan", obj(LossKind::Lsgan, 0.0, 0.0, 0.0, 1)),
         ("hinge", obj(LossKind::Hinge, 0.0, 0.0, 0.0, 1)),
+        ("fgan_kl", obj(LossKind::FganKl, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_reverse_kl",
+            obj(LossKind::FganReverseKl, 0.0, 0.0, 0.0, 1),
+        ),
+        ("fgan_pearson", obj(LossKind::FganPearson, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_hellinger",
+            obj(LossKind::FganHellinger, 0.0, 0.0, 0.0, 1),
+        ),
+        ("fgan_js", obj(LossKind::FganJs, 0.0, 0.0, 0.0, 1)),
+        (
+            "fgan_kl + r1 + pack",
+            obj(LossKind::FganKl, 0.0, 1.0, 0.0, 2),
+        ),
         ("label smoothing", obj(LossKind::Minimax, 0.3, 0.0, 0.0, 1)),
         ("r1", obj(LossKind::NonSaturating, 0.0, 2.0, 0.0, 1)),
         ("pack 3", obj(LossKind::NonSaturating, 0.0, 0.0, 0.0, 3)),
@@ -309,6 +324,131 @@ fn the_check_notices_a_missing_term() {
     // Loss with R1, gradient without it.
     let wrong = |d: &Mlp<f64>| (d_loss(&c, d).0, d_loss(&without, d).1);
     assert!(check(&c.d, wrong).is_err());
+}
+
+/// D's loss with D fixed, as a function of G: the value, and `∂L_D/∂θ_G`
+/// from `d_full_grad` (through the fakes and the GP interpolates).
+fn d_loss_in_g(c: &Case, g: &Mlp<f64>) -> (f64, Grads<f64>) {
+    let mut s = Scratch::new(g, &c.d, c.draws.len());
+    let (mut gg, mut gd) = (g.zero_grads(), c.d.zero_grads());
+    let ev = c
+        .obj
+        .d_full_grad(g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+    (ev.loss, gg)
+}
+
+/// G's loss with G fixed, as a function of D: the value, and `∂L_G/∂θ_D`
+/// from `g_full_grad`.
+fn g_loss_in_d(c: &Case, d: &Mlp<f64>) -> (f64, Grads<f64>) {
+    let mut s = Scratch::new(&c.g, d, c.draws.len());
+    let (mut gg, mut gd) = (c.g.zero_grads(), d.zero_grads());
+    let ev = c
+        .obj
+        .g_full_grad(&c.g, d, &c.draws, &mut s, &mut gg, &mut gd);
+    (ev.loss, gd)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The cross terms of consensus optimisation: each loss in the *other*
+    /// player's parameters, every loss and trick (the WGAN-GP penalty
+    /// reaches G through its interpolates).
+    #[test]
+    fn cross_gradients_match_finite_differences(
+        seed in any::<u64>(),
+        loss in prop::sample::select(LossKind::ALL.to_vec()),
+        act in smooth_activation(),
+        latent in 1usize..3,
+        pack in 1usize..4,
+        packs in 1usize..5,
+        g_hidden in hidden(),
+        d_hidden in hidden(),
+        smoothing in 0.0f64..0.45,
+        r1 in prop_oneof![Just(0.0), 0.1f64..5.0],
+        gp in 0.5f64..12.0,
+    ) {
+        let c = build(seed, obj(loss, smoothing, r1, gp, pack), act, latent, &g_hidden, &d_hidden, packs);
+        check(&c.g, |g| d_loss_in_g(&c, g)).map_err(|e| TestCaseError::fail(format!("∂L_D/∂θ_G: {e}")))?;
+        check(&c.d, |d| g_loss_in_d(&c, d)).map_err(|e| TestCaseError::fail(format!("∂L_G/∂θ_D: {e}")))?;
+        // And the own-player halves are the step gradients, bit for bit.
+        let mut s = Scratch::new(&c.g, &c.d, c.draws.len());
+        let (mut gg, mut gd) = (c.g.zero_grads(), c.d.zero_grads());
+        c.obj.d_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gd.to_flat(), d_loss(&c, &c.d).1.to_flat());
+        c.obj.g_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gg.to_flat(), g_loss(&c, &c.g).1.to_flat());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The cross terms on conditional G(z, c) and D(x, c), in every
+    /// conditioning mode (consensus optimisation on a `classes(…)` target):
+    /// the fakes enter through G's one-hot input, D's one-hot columns or its
+    /// projection head, and the WGAN-GP interpolates within a class.
+    #[test]
+    fn conditional_cross_gradients_match_finite_differences(
+        seed in any::<u64>(),
+        loss in prop::sample::select(LossKind::ALL.to_vec()),
+        conditioning in prop::sample::select(Conditioning::ALL.to_vec()),
+        classes in 1usize..4,
+        act in smooth_activation(),
+        latent in 1usize..3,
+        pack in 1usize..4,
+        packs in 1usize..5,
+        g_hidden in hidden(),
+        d_hidden in hidden(),
+        smoothing in 0.0f64..0.45,
+        r1 in prop_oneof![Just(0.0), 0.1f64..5.0],
+        gp in 0.5f64..12.0,
+    ) {
+        let o = cond(obj(loss, smoothing, r1, gp, pack), classes, conditioning);
+        let c = build(seed, o, act, latent, &g_hidden, &d_hidden, packs);
+        check(&c.g, |g| d_loss_in_g(&c, g)).map_err(|e| TestCaseError::fail(format!("∂L_D/∂θ_G: {e}")))?;
+        check(&c.d, |d| g_loss_in_d(&c, d)).map_err(|e| TestCaseError::fail(format!("∂L_G/∂θ_D: {e}")))?;
+        let mut s = Scratch::new(&c.g, &c.d, c.draws.len());
+        let (mut gg, mut gd) = (c.g.zero_grads(), c.d.zero_grads());
+        c.obj.d_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gd.to_flat(), d_loss(&c, &c.d).1.to_flat());
+        c.obj.g_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gg.to_flat(), g_loss(&c, &c.g).1.to_flat());
+    }
+}
+
+/// The WGAN-GP cross term alone, on a fixed network: without the
+/// interpolates' share the check fails.
+#[test]
+fn the_gp_penalty_reaches_g_through_the_interpolates() {
+    let c = build(
+        5,
+        obj(LossKind::WganGp, 0.0, 0.0, 10.0, 2),
+        Activation::Tanh,
+        2,
+        &[5, 4],
+        &[6, 5],
+        4,
+    );
+    check(&c.g, |g| d_loss_in_g(&c, g)).unwrap();
+    let no_gp = build(
+        5,
+        obj(LossKind::WganGp, 0.0, 0.0, 0.0, 2),
+        Activation::Tanh,
+        2,
+        &[5, 4],
+        &[6, 5],
+        4,
+    );
+    let wrong = |g: &Mlp<f64>| (d_loss_in_g(&c, g).0, d_loss_in_g(&no_gp, g).1);
+    assert!(check(&c.g, wrong).is_err());
+    // The one-sided penalty reaches G the same way.
+    let one_sided = Objective {
+        gp_one_sided: true,
+        ..obj(LossKind::WganGp, 0.0, 0.0, 10.0, 2)
+    };
+    let c = build(5, one_sided, Activation::Tanh, 2, &[5, 4], &[6, 5], 4);
+    check(&c.g, |g| d_loss_in_g(&c, g)).unwrap();
 }
 
 /// The one-sided WGAN-GP penalty is λ · mean max(0, ‖∇ₓD(x̂)‖ − 1)²:

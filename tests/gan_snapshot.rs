@@ -88,9 +88,21 @@ fn d_and_the_optimum_follow_the_loss() {
                         .all(|(d, l)| (d - 1.0 / (1.0 + (-l).exp())).abs() < 1e-12)
                 );
             }
+            // f-GAN: the critic T = g_f(v) of the raw output.
+            _ if loss.fdiv().is_some() => {
+                let f = loss.fdiv().unwrap();
+                assert!(s.theory.v.is_none());
+                assert!(
+                    s.d.iter()
+                        .zip(&s.d_raw)
+                        .all(|(d, v)| (d - f.activation(*v)).abs() < 1e-12)
+                );
+                assert!(s.f_divergence.is_some() && s.f_bound.is_some());
+            }
             _ => {
                 assert!(s.theory.v.is_none());
                 assert_eq!(s.d, s.d_raw);
+                assert!(s.f_divergence.is_none() && s.f_bound.is_none());
             }
         }
         match loss {
@@ -98,6 +110,9 @@ fn d_and_the_optimum_follow_the_loss() {
                 assert_eq!(s.optimum().unwrap(), s.theory.critic.as_slice())
             }
             LossKind::Hinge => assert!(s.optimum().is_none()),
+            _ if loss.fdiv().is_some() => {
+                assert_eq!(s.optimum().unwrap(), s.t_star.as_slice())
+            }
             _ => assert_eq!(s.optimum().unwrap(), s.theory.d_star.as_slice()),
         }
     }
@@ -117,4 +132,55 @@ fn snapshot_of_a_diverged_trainer_does_not_panic() {
     let s = t.snapshot();
     assert_eq!(s.state, t.state());
     assert!((s.p_g_mass.iter().sum::<f64>() - 1.0).abs() < 1e-6);
+}
+
+/// An f-GAN on a point-mass target: D_f and the bound sum over the atom's
+/// cell too (the rule of `theory::atoms`). G, an MLP, makes a density, so
+/// it never puts mass on δ(0.5): the atom counts fully in 2·H² = Σ(√P − √Q)²
+/// = 1 + 1 and in 2·JSD = 2 ln 2, and KL both ways and Pearson's χ² are
+/// infinite. The bound of the Hellinger critic is T at the atom minus
+/// E_g f*(T) = Σ Qᵢ·Tᵢ/(1 − Tᵢ) over the bins.
+#[test]
+fn f_gan_quantities_count_a_dirac_target_as_a_cell() {
+    let two_ln2 = 2.0 * std::f64::consts::LN_2;
+    for (loss, want) in [
+        (LossKind::FganHellinger, 2.0),
+        (LossKind::FganJs, two_ln2),
+        (LossKind::FganKl, f64::INFINITY),
+        (LossKind::FganReverseKl, f64::INFINITY),
+        (LossKind::FganPearson, f64::INFINITY),
+    ] {
+        let mut t = trainer(|c| {
+            c.target = "dirac(0.5)".into();
+            c.loss = loss;
+        });
+        t.run(20);
+        let s = t.snapshot();
+        assert_eq!(s.theory.atoms.x, vec![0.5], "{loss}");
+        let df = s.f_divergence.unwrap();
+        if want.is_finite() {
+            assert!((df - want).abs() < 1e-12, "{loss}: D_f {df}, want {want}");
+        } else {
+            assert_eq!(df, want, "{loss}");
+        }
+        let bound = s.f_bound.unwrap();
+        assert!(
+            bound.is_finite() && bound <= df,
+            "{loss}: bound {bound} ≤ D_f {df}"
+        );
+        if loss == LossKind::FganHellinger {
+            let e_fake: f64 = s
+                .p_g_mass
+                .iter()
+                .zip(&s.d)
+                .filter(|(q, _)| **q > 0.0)
+                .map(|(q, t)| q * t / (1.0 - t))
+                .sum();
+            let want = s.d_atoms[0] - e_fake;
+            assert!(
+                (bound - want).abs() < 1e-9 * want.abs().max(1.0),
+                "{loss}: bound {bound}, T(x₀) − E_g f*(T) = {want}"
+            );
+        }
+    }
 }

@@ -33,6 +33,8 @@ pub enum Action {
     Load(Box<Config>),
     Speed(Option<f64>),
     Dark(bool),
+    /// Trace these parameters of G and D in the phase plane.
+    Trace(usize, usize),
     /// Train on another engine (offered only in a build with candle).
     #[cfg_attr(not(feature = "candle"), allow(dead_code))]
     Backend(crate::gan::Choice),
@@ -43,6 +45,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "Algorithm 1",
         &[
+            "update",
             "k",
             "k_g",
             "lr_d",
@@ -51,6 +54,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "optimizer",
             "beta1",
             "beta2",
+            "consensus_gamma",
         ],
     ),
     (
@@ -58,6 +62,8 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "loss",
             "instance_noise",
+            "noise_schedule",
+            "noise_draws",
             "r1",
             "label_smoothing",
             "pack",
@@ -69,11 +75,14 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "Networks",
         &[
+            "g_model",
+            "d_model",
             "g_hidden",
             "d_hidden",
             "activation",
             "prior",
             "latent_dim",
+            "init_scale",
             "conditioning",
             "seed",
         ],
@@ -283,6 +292,8 @@ impl Draft {
         ui.checkbox(&mut t.d_star, "D*(x)");
         ui.checkbox(&mut t.force, "G's gradient along x");
         ui.checkbox(&mut t.ghost_map, "optimal z→x map");
+        ui.checkbox(&mut t.phase, "phase plane")
+            .on_hover_text("the path of one parameter of G against one of D; always on for the Dirac-GAN (g_model constant, d_model linear)");
         let mut dark = settings.dark;
         if ui.checkbox(&mut dark, "dark theme").changed() {
             actions.push(Action::Dark(dark));
@@ -332,7 +343,7 @@ pub(super) fn transport_ui(ui: &mut Ui, playing: bool, speed: Option<f64>) -> Ve
         }
         if ui
             .button("Step")
-            .on_hover_text("s: one iteration of Algorithm 1 (k D updates, k_g G updates)")
+            .on_hover_text("s: one iteration of the update rule (alternating, Algorithm 1: k D updates, then k_g G updates)")
             .clicked()
         {
             actions.push(Action::Step);

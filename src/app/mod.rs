@@ -14,12 +14,18 @@
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
 //! - `classes` — a conditional run's class selector, class colours, class
 //!   curves and stacked strips.
+//! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own.
+//! - `phase` — the phase-plane panel: a trajectory in the plane of a
+//!   parameter of G and one of D, and for the Dirac-GAN its vector field and
+//!   eigenvalues (its numbers are built in [`view`]).
 //! - [`history`], [`view`] — what is drawn; [`worker`] — the training thread.
 
 mod classes;
 mod controls;
 pub mod files;
+pub mod fit_panel;
 pub mod history;
+mod phase;
 mod plots;
 mod settings;
 mod state;

@@ -10,10 +10,12 @@ use super::view::View;
 use super::worker::Status;
 use crate::report::Value;
 use crate::report::columns::{index, metric};
+use crate::report::figure::ATOM_HEIGHT;
 use crate::report::figure::{nice_step, tick_label};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{
-    AxisHints, GridMark, HLine, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints, Polygon,
+    Arrows, AxisHints, GridMark, HLine, HPlacement, Legend, Line, LineStyle, Plot, PlotPoints,
+    Points, Polygon,
 };
 
 /// The paper's colours: p_data black dotted, p_g green, D blue dashed.
@@ -37,7 +39,7 @@ type Curve = (
 const LN_2: f64 = std::f64::consts::LN_2;
 const LN_4: f64 = 2.0 * std::f64::consts::LN_2;
 
-const DIVERGENCE_CURVES: [Curve; 5] = [
+const DIVERGENCE_CURVES: [Curve; 8] = [
     (
         "jsd",
         "JSD",
@@ -48,6 +50,15 @@ const DIVERGENCE_CURVES: [Curve; 5] = [
     ("v", "V(G,D)", D_BLUE, &[]),
     ("gap", "gap", Color32::from_rgb(120, 120, 120), &[]),
     ("w1", "W1", Color32::from_rgb(0, 150, 150), &[]),
+    // The f-GAN losses' own pair and their gap (empty for the others).
+    ("f_divergence", "D_f", FORCE_PURPLE, &[]),
+    ("f_bound", "bound", Color32::from_rgb(90, 150, 40), &[]),
+    (
+        "f_gap",
+        "D_f − bound",
+        Color32::from_rgb(160, 160, 160),
+        &[],
+    ),
 ];
 
 const LOSS_CURVES: [Curve; 3] = [
@@ -165,7 +176,9 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, shown: Option<usize>, t: Toggles,
             } else {
                 ("marginal p_data", "marginal p_g")
             };
-            if t.p_data {
+            // A density that is 0 everywhere beside its atoms is not drawn.
+            let drawn = |ys: &[f64]| fig.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
+            if t.p_data && drawn(&fig.p_data) {
                 plot.line(
                     Line::new(data_name, line(&fig.p_data, &|y| y))
                         .color(DATA_BLACK)
@@ -173,7 +186,7 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, shown: Option<usize>, t: Toggles,
                         .style(LineStyle::Dotted { spacing: 6.0 }),
                 );
             }
-            if t.p_g {
+            if t.p_g && drawn(&fig.p_g) {
                 plot.line(
                     Line::new(g_name, line(&fig.p_g, &|y| y.min(y_max)))
                         .color(G_GREEN)
@@ -235,6 +248,68 @@ pub(super) fn figure_ui(ui: &mut Ui, v: &View, shown: Option<usize>, t: Toggles,
                         )
                         .color(FORCE_PURPLE)
                         .width(1.5),
+                    );
+                }
+            }
+            // Point masses: an arrow up to 0.9 of the axis times the mass,
+            // labelled with it; D and D* at the atom as dots.
+            let (xa, xb) = v.x_range();
+            let nudge = 0.004 * (xb - xa);
+            for a in &fig.atoms {
+                let both = a.p_data > 0.0 && a.p_g > 0.0;
+                for (mass, color, dx, name, shown) in [
+                    (a.p_data, DATA_BLACK, -nudge, "p_data", t.p_data),
+                    (a.p_g, G_GREEN, nudge, "p_g", t.p_g),
+                ] {
+                    if mass <= 0.0 || !shown {
+                        continue;
+                    }
+                    let x = a.x.clamp(xa, xb) + if both { dx } else { 0.0 };
+                    let top = ATOM_HEIGHT * y_max * mass;
+                    let id = |what: &'static str| ("atom", name, what, a.x.to_bits());
+                    plot.line(
+                        Line::new(format!("δ {name}"), vec![[x, 0.0], [x, top]])
+                            .color(color)
+                            .width(3.0)
+                            .id(id("stem")),
+                    );
+                    // The head only: egui_plot draws arrows one pixel wide.
+                    plot.arrows(
+                        Arrows::new("", vec![[x, 0.98 * top]], vec![[x, top]])
+                            .color(color)
+                            .tip_length(14.0)
+                            .id(id("head")),
+                    );
+                    // p_data's label to the left of its arrow, p_g's to the right.
+                    let (lx, anchor) = if name == "p_data" {
+                        (x - nudge, egui::Align2::RIGHT_BOTTOM)
+                    } else {
+                        (x + nudge, egui::Align2::LEFT_BOTTOM)
+                    };
+                    plot.text(
+                        egui_plot::Text::new(
+                            "",
+                            [lx, top * 1.02].into(),
+                            RichText::new(format!("δ {name} {mass:.2}"))
+                                .color(color)
+                                .size(15.0),
+                        )
+                        .anchor(anchor)
+                        .id(id("label")),
+                    );
+                }
+                if t.d && a.d.is_finite() {
+                    plot.points(
+                        Points::new(d_name.clone(), vec![[a.x, to_plot(a.d.clamp(d_lo, d_hi))]])
+                            .radius(6.0)
+                            .color(D_BLUE),
+                    );
+                }
+                if t.d_star && a.d_star.is_finite() {
+                    plot.points(
+                        Points::new(fig.d_star_label.clone(), vec![[a.x, to_plot(a.d_star)]])
+                            .radius(4.0)
+                            .color(STAR_ORANGE),
                     );
                 }
             }
@@ -417,7 +492,7 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
 }
 
 /// The exact panel: a metric and its label.
-const PANEL_ROWS: [(&str, &str); 9] = [
+const PANEL_ROWS: [(&str, &str); 11] = [
     ("jsd", "JSD"),
     ("c_g", "C(G)"),
     ("v", "V(G,D)"),
@@ -425,6 +500,8 @@ const PANEL_ROWS: [(&str, &str); 9] = [
     ("kl_data_g", "KL(data‖g)"),
     ("kl_g_data", "KL(g‖data)"),
     ("w1", "W1"),
+    ("f_divergence", "D_f"),
+    ("f_bound", "bound"),
     ("loss_d", "loss D"),
     ("loss_g", "loss G"),
 ];
@@ -497,45 +574,70 @@ fn curve_plot(
             }
         }
     });
-    Plot::new(id)
+    // At most 2 × 150 points per curve, drawn as one line: egui_plot
+    // would draw a longer record as per-pixel bands, which break into dots
+    // where the curve is steep.
+    let shown: Vec<Option<Vec<[f64; 2]>>> = curves
+        .iter()
+        .enumerate()
+        .map(|(i, (name, ..))| {
+            (*hidden & (1 << i) == 0).then(|| history.envelope(index(name), HISTORY_BUCKETS))
+        })
+        .collect();
+    let mut plot = Plot::new(id)
         .height(height.max(60.0))
         .grid_spacing(GRID_SPACING)
         .show_background(false)
         .x_axis_label("step")
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            let last_step = history.points().last().map_or(1.0, |p| p.step() as f64);
-            for (i, (name, label, color, refs)) in curves.iter().enumerate() {
-                if *hidden & (1 << i) == 0 {
-                    for (y, text) in *refs {
-                        plot.hline(
-                            HLine::new("", *y)
-                                .color(color.gamma_multiply(0.55))
-                                .width(1.0)
-                                .style(LineStyle::Dashed { length: 6.0 }),
-                        );
-                        plot.text(
-                            egui_plot::Text::new(
-                                "",
-                                [last_step, *y].into(),
-                                RichText::new(*text).color(*color).size(12.0),
-                            )
-                            .anchor(egui::Align2::RIGHT_BOTTOM),
-                        );
-                    }
-                    // At most 2 × 150 points, drawn as one line: egui_plot
-                    // would draw a longer record as per-pixel bands, which
-                    // break into dots where the curve is steep.
-                    let points = history.envelope(index(name), HISTORY_BUCKETS);
-                    plot.line(
-                        Line::new(*label, points)
-                            .color(*color)
-                            .width(1.8)
-                            .allow_band(false),
+        .allow_scroll(false);
+    if let Some((lo, hi)) = thin_huge_range(shown.iter().flatten().flatten()) {
+        plot = plot.include_y(lo).include_y(hi);
+    }
+    plot.show(ui, |plot| {
+        let last_step = history.points().last().map_or(1.0, |p| p.step() as f64);
+        for ((_, label, color, refs), points) in curves.iter().zip(shown) {
+            if let Some(points) = points {
+                for (y, text) in *refs {
+                    plot.hline(
+                        HLine::new("", *y)
+                            .color(color.gamma_multiply(0.55))
+                            .width(1.0)
+                            .style(LineStyle::Dashed { length: 6.0 }),
+                    );
+                    plot.text(
+                        egui_plot::Text::new(
+                            "",
+                            [last_step, *y].into(),
+                            RichText::new(*text).color(*color).size(12.0),
+                        )
+                        .anchor(egui::Align2::RIGHT_BOTTOM),
                     );
                 }
+                plot.line(
+                    Line::new(*label, points)
+                        .color(*color)
+                        .width(1.8)
+                        .allow_band(false),
+                );
             }
+        }
+    });
+}
+
+/// A y-range to show instead of the curves' own when they are all one huge
+/// value: egui_plot widens a flat range by the x-range (or ±½), which at
+/// |y| ≳ 1e16 is lost to rounding and leaves an empty range it refuses. The
+/// range is then y ± 1e-3·|y|; `None` when the curves' own range will do.
+fn thin_huge_range<'a>(points: impl Iterator<Item = &'a [f64; 2]>) -> Option<(f64, f64)> {
+    let (lo, hi) = points
+        .map(|p| p[1])
+        .filter(|y| y.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+            (a.min(y), b.max(y))
         });
+    let size = lo.abs().max(hi.abs());
+    (lo <= hi && size > 1e6 && hi - lo <= 1e-9 * size)
+        .then_some((lo - 1e-3 * size, hi + 1e-3 * size))
 }
 
 /// A lesson that reached its `steps`: the window paused there, and says so.
@@ -603,5 +705,21 @@ mod tests {
         let few: Vec<[f64; 2]> = (0..10).map(|i| [i as f64, 0.0]).collect();
         assert_eq!(thinned(few.clone(), 240), few);
         assert!(thinned(Vec::new(), 240).is_empty());
+    }
+
+    #[test]
+    fn a_flat_huge_curve_gets_a_range_egui_plot_accepts() {
+        // One point at 1.7e22 (what the monkey test met): ±½ is lost to rounding.
+        let one = [[61.0, 1.7e22]];
+        let (lo, hi) = thin_huge_range(one.iter()).unwrap();
+        assert!(lo < 1.7e22 && 1.7e22 < hi && (hi - lo) > 1e18, "{lo} {hi}");
+        let flat: Vec<[f64; 2]> = (0..50).map(|i| [i as f64, -3e17]).collect();
+        assert!(thin_huge_range(flat.iter()).is_some());
+        // Ordinary curves keep egui_plot's own bounds.
+        let small = [[0.0, 0.5], [1.0, 0.5]];
+        assert_eq!(thin_huge_range(small.iter()), None);
+        let spread = [[0.0, 1e22], [1.0, 2e22], [2.0, f64::NAN]];
+        assert_eq!(thin_huge_range(spread.iter()), None);
+        assert_eq!(thin_huge_range([].iter()), None);
     }
 }

@@ -15,6 +15,8 @@ pub struct Toggles {
     pub force: bool,
     pub fake_batch: bool,
     pub ghost_map: bool,
+    /// The phase-plane panel (always shown for a Dirac-GAN).
+    pub phase: bool,
 }
 
 impl Default for Toggles {
@@ -27,6 +29,7 @@ impl Default for Toggles {
             force: false,
             fake_batch: false,
             ghost_map: true,
+            phase: false,
         }
     }
 }

@@ -4,7 +4,9 @@
 use super::GuiOptions;
 use super::controls::{self, Action, Draft};
 use super::files::Files;
+use super::fit_panel::{FitPanel, FitView};
 use super::history::History;
+use super::phase;
 use super::plots;
 use super::settings::Settings;
 use super::view::View;
@@ -42,6 +44,10 @@ pub struct App {
     pub(super) class_shown: Option<usize>,
     /// The paths of the files section and its last message.
     pub(super) files: Files,
+    /// The exact fits of a lesson with a `[fit]` table.
+    fit: Option<FitPanel>,
+    /// The phase plane's parameters as last chosen, until a view shows them.
+    phase_pick: Option<(usize, usize)>,
     /// Where Play stops for a lesson: its `steps` (until reached once).
     lesson_end: Option<u64>,
     /// A lesson that reached its end: the banner that says so.
@@ -125,6 +131,7 @@ impl App {
             (!screenshot_run && settings.lesson.is_some()).then_some(settings.config.steps);
         let repaint_ctx = ctx.clone();
         let worker = Worker::spawn(trainer, move || repaint_ctx.request_repaint());
+        let fit = fit_panel_of(ctx, settings.lesson.as_deref());
         worker.send(Command::Speed(settings.speed));
         let screenshot = options.screenshot.map(|(path, steps)| {
             worker.send(Command::RunTo(steps));
@@ -165,7 +172,9 @@ impl App {
             lesson_end,
             lesson_done: None,
             screenshot,
+            fit,
             outcome,
+            phase_pick: None,
             started: std::time::Instant::now(),
             frames: 0,
             ui_secs: 0.0,
@@ -195,6 +204,11 @@ impl App {
     /// The outcome of the last action of the Files section.
     pub fn files_message(&self) -> Option<&Result<String, String>> {
         self.files.message.as_ref()
+    }
+
+    /// The newest exact fits, for a lesson with a `[fit]` table.
+    pub fn fit_view(&self) -> Option<&FitView> {
+        self.fit.as_ref().and_then(|f| f.view())
     }
 
     /// The inline error of the target spec field, if any.
@@ -268,6 +282,7 @@ impl App {
                     self.worker.send(Command::Apply(cfg));
                 }
                 Action::Lesson(name, cfg) => {
+                    self.fit = fit_panel_of(ctx, Some(&name));
                     // A lesson opens at its pace and stops at its end.
                     self.settings.speed = lesson_pace(Some(&name));
                     self.worker.send(Command::Speed(self.settings.speed));
@@ -280,6 +295,7 @@ impl App {
                     self.worker.send(Command::Reset(cfg));
                 }
                 Action::Load(cfg) => {
+                    self.fit = None;
                     self.lesson_end = None;
                     self.lesson_done = None;
                     self.settings.lesson = None;
@@ -293,6 +309,7 @@ impl App {
                     self.history.clear();
                     self.worker.send(Command::Backend(choice));
                 }
+                Action::Trace(g, d) => self.worker.send(Command::Trace(g, d)),
                 Action::Speed(s) => {
                     self.settings.speed = s;
                     self.worker.send(Command::Speed(s));
@@ -368,22 +385,84 @@ impl App {
                 }
                 let h = ui.available_height();
                 let view = self.view.clone();
-                match view.as_deref() {
-                    Some(v) => {
+                // A [fit] lesson: its fits on top, the GAN's figure under them.
+                let figure_h = if let Some(fit) = self.fit.as_mut() {
+                    let target = self.settings.config.target.clone();
+                    if let Some(t) = fit.fit_ui(ui, &target, h * 0.32) {
+                        let mut cfg = self.settings.config.clone();
+                        cfg.target = t;
+                        self.draft = Draft::from_config(&cfg);
+                        actions.push(Action::Apply(Box::new(cfg)));
+                    }
+                    h * 0.30
+                } else {
+                    h * 0.52
+                };
+                let phase = view
+                    .as_deref()
+                    .and_then(|v| v.phase.as_ref())
+                    .filter(|p| self.settings.toggles.phase || p.dirac.is_some());
+                // A conditional run's class selector above the figure; the
+                // figure and the strip give up its height in proportion.
+                let selector =
+                    |ui: &mut egui::Ui, v: &super::view::View, shown: &mut Option<usize>| {
                         let before = ui.available_height();
-                        super::classes::selector_ui(ui, v, &mut self.class_shown);
-                        let h = h - (before - ui.available_height());
+                        super::classes::selector_ui(ui, v, shown);
+                        let used = before - ui.available_height();
+                        if h > 0.0 {
+                            (h - used).max(0.0) / h
+                        } else {
+                            1.0
+                        }
+                    };
+                match view.as_deref() {
+                    // With the phase plane: the figure, then the curves
+                    // beside the plane (a constant G's z→x strip is one point).
+                    Some(v) if phase.is_some() => {
+                        let scale = selector(ui, v, &mut self.class_shown);
+                        let shown = self.class_shown;
+                        let fh = figure_h.min(h * 0.42) * scale;
+                        plots::figure_ui(ui, v, shown, self.settings.toggles, fh);
+                    }
+                    Some(v) => {
+                        let scale = selector(ui, v, &mut self.class_shown);
                         let shown = self.class_shown;
                         let toggles = self.settings.toggles;
-                        plots::figure_ui(ui, v, shown, toggles, h * 0.52);
-                        plots::strip_ui(ui, v, shown, toggles.ghost_map, h * 0.16);
+                        plots::figure_ui(ui, v, shown, toggles, figure_h * scale);
+                        if self.fit.is_none() {
+                            plots::strip_ui(ui, v, shown, toggles.ghost_map, h * 0.16 * scale);
+                        }
                     }
                     None => {
-                        ui.allocate_space(egui::vec2(ui.available_width(), h * 0.68));
+                        let rest = if self.fit.is_none() {
+                            h * 0.68
+                        } else {
+                            figure_h
+                        };
+                        ui.allocate_space(egui::vec2(ui.available_width(), rest));
                     }
                 }
                 let mixture = view.as_deref().is_some_and(|v| v.modes.is_some());
-                plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture);
+                match phase {
+                    Some(p) => {
+                        let rest = ui.available_height();
+                        ui.columns(2, |cols| {
+                            plots::curves_ui(
+                                &mut cols[0],
+                                &self.history,
+                                &mut self.curve_hidden,
+                                mixture,
+                            );
+                            actions.extend(phase::phase_ui(
+                                &mut cols[1],
+                                p,
+                                rest,
+                                &mut self.phase_pick,
+                            ));
+                        });
+                    }
+                    None => plots::curves_ui(ui, &self.history, &mut self.curve_hidden, mixture),
+                }
             });
         actions
     }
@@ -464,6 +543,13 @@ impl App {
             ctx.request_repaint();
         }
     }
+}
+
+/// The fit panel of a lesson that has a `[fit]` table.
+fn fit_panel_of(ctx: &egui::Context, lesson: Option<&str>) -> Option<FitPanel> {
+    let spec = crate::gan::presets::find(lesson?)?.fit.clone()?;
+    let repaint = ctx.clone();
+    Some(FitPanel::new(spec, move || repaint.request_repaint()))
 }
 
 /// The steps per second a lesson opens at (`None`: full speed).

@@ -8,8 +8,11 @@
 //! 33 ms; an observer of the driver averages the losses between two points
 //! of the curves.
 
-use super::view::View;
-use crate::gan::{Budget, Choice, Config, Driver, GanError, Observer, State, StepStats, Trainer};
+use super::view::{DiracView, PhaseView, View, default_indices};
+use crate::gan::{
+    Budget, Choice, Config, DiracPlane, Driver, GanError, Observer, State, StepStats, Trainer,
+    Trajectory,
+};
 use crate::report::Record;
 use std::ops::ControlFlow;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -40,6 +43,9 @@ pub enum Command {
     Speed(Option<f64>),
     /// Train until the step counter reaches this value, then pause.
     RunTo(u64),
+    /// Trace G's parameter at the first index against D's at the second in
+    /// the phase plane (the trajectory starts afresh).
+    Trace(usize, usize),
     Shutdown,
 }
 
@@ -180,6 +186,51 @@ impl Observer for Losses {
     }
 }
 
+/// What the worker watches on every iteration: the losses for the curves
+/// and the trajectory for the phase plane.
+#[derive(Debug, Default)]
+struct Watch {
+    losses: Losses,
+    trajectory: Trajectory,
+}
+
+impl Observer for Watch {
+    fn step(&mut self, trainer: &Trainer, stats: &StepStats) -> ControlFlow<()> {
+        self.losses.record(stats);
+        self.trajectory.record(trainer);
+        ControlFlow::Continue(())
+    }
+}
+
+/// The trajectory a new trainer starts with: the Dirac-GAN's (θ, ψ), else
+/// `keep` when it fits the new networks, else G's output bias against D's
+/// last weight. It holds the initial point.
+fn fresh_trajectory(t: &Trainer, keep: Option<(usize, usize)>) -> Trajectory {
+    let c = t.config();
+    let (g_len, d_len) = (t.generator().num_params(), t.discriminator().num_params());
+    let mut tr = if DiracPlane::new(c, 0.0).is_some() {
+        Trajectory::dirac(c)
+    } else {
+        match keep {
+            Some((g, d)) if g < g_len && d < d_len => Trajectory::new(g, d),
+            _ => {
+                let (g, d) = default_indices(g_len, d_len);
+                Trajectory::new(g, d)
+            }
+        }
+    };
+    tr.record(t);
+    tr
+}
+
+/// The Dirac-GAN view last computed, and what it was computed for.
+struct DiracCache {
+    config: Config,
+    sigma: f64,
+    radius: f64,
+    view: Arc<DiracView>,
+}
+
 struct Loop {
     driver: Driver,
     /// The engine new trainers are built on.
@@ -201,7 +252,8 @@ struct Loop {
     rate_s0: u64,
     steps_per_sec: f64,
     last_publish: Instant,
-    losses: Losses,
+    watch: Watch,
+    dirac: Option<DiracCache>,
     dirty: bool,
 }
 
@@ -213,6 +265,10 @@ impl Loop {
         repaint: Box<dyn Fn() + Send>,
     ) -> Self {
         let s0 = trainer.step_count();
+        let watch = Watch {
+            losses: Losses::default(),
+            trajectory: fresh_trajectory(&trainer, None),
+        };
         Loop {
             choice: trainer.choice(),
             config: Arc::new(trainer.config().clone()),
@@ -232,7 +288,8 @@ impl Loop {
             rate_s0: s0,
             steps_per_sec: 0.0,
             last_publish: Instant::now() - PUBLISH_EVERY,
-            losses: Losses::default(),
+            watch,
+            dirac: None,
             dirty: true,
         }
     }
@@ -295,17 +352,22 @@ impl Loop {
             }
             Command::StepD => {
                 let s = self.driver.trainer_mut().step_d();
-                self.losses.record(&s);
+                self.watch.losses.record(&s);
+                self.watch.trajectory.record(self.driver.trainer());
                 self.manual_steps.0 += 1;
             }
             Command::StepG => {
                 let s = self.driver.trainer_mut().step_g();
-                self.losses.record(&s);
+                self.watch.losses.record(&s);
+                self.watch.trajectory.record(self.driver.trainer());
                 self.manual_steps.1 += 1;
             }
             Command::Step => {
-                self.driver.advance(Budget::steps(1), &mut self.losses);
+                self.driver.advance(Budget::steps(1), &mut self.watch);
                 self.manual_steps.2 += 1;
+            }
+            Command::Trace(g, d) => {
+                self.watch.trajectory = fresh_trajectory(self.driver.trainer(), Some((g, d)));
             }
             Command::Apply(cfg) => self.apply(*cfg),
             Command::Reset(cfg) => {
@@ -363,11 +425,15 @@ impl Loop {
     fn rebuild(&mut self, cfg: Config, why: Option<String>) -> bool {
         match crate::backends::trainer(cfg, self.choice) {
             Ok(t) => {
+                let keep = (self.watch.trajectory.g_index, self.watch.trajectory.d_index);
+                self.watch = Watch {
+                    losses: Losses::default(),
+                    trajectory: fresh_trajectory(&t, Some(keep)),
+                };
                 self.driver = Driver::new(t);
                 self.generation += 1;
                 self.rate_s0 = self.trainer().step_count();
                 self.rate_t0 = Instant::now();
-                self.losses = Losses::default();
                 self.note = why.map(|w| format!("{w}: networks rebuilt, training restarted"));
                 true
             }
@@ -397,7 +463,7 @@ impl Loop {
             }
             budget.steps = Some(allowed - done);
         }
-        match self.driver.advance(budget, &mut self.losses) {
+        match self.driver.advance(budget, &mut self.watch) {
             crate::gan::Stop::Until => {
                 self.playing = false;
                 self.run_to = None;
@@ -417,13 +483,46 @@ impl Loop {
         }
     }
 
+    /// The Dirac-GAN view for the current settings and trajectory,
+    /// recomputed only when the settings, σ or the plotted square change.
+    fn dirac_view(&mut self) -> Option<Arc<DiracView>> {
+        let t = self.driver.trainer();
+        let config = t.config();
+        let sigma = t.sigma();
+        let plane = DiracPlane::new(config, sigma)?;
+        let reach = PhaseView::reach(&self.watch.trajectory.points, plane.equilibrium);
+        // Powers of two, so that the square (and its arrows) seldom change.
+        let radius = (1.2 * reach).max(1e-3).log2().ceil().exp2();
+        if let Some(c) = &self.dirac
+            && c.config == *config
+            && c.sigma == sigma
+            && c.radius == radius
+        {
+            return Some(Arc::clone(&c.view));
+        }
+        let view = Arc::new(DiracView::new(config, sigma, radius)?);
+        self.dirac = Some(DiracCache {
+            config: config.clone(),
+            sigma,
+            radius,
+            view: Arc::clone(&view),
+        });
+        Some(view)
+    }
+
     fn publish(&mut self) {
-        let (mean_d, mean_g) = self.losses.take_means();
+        let (mean_d, mean_g) = self.watch.losses.take_means();
         let snap = self.trainer().snapshot();
         let mut stats = self.trainer().empty_stats();
-        stats.loss_d = self.losses.last_d;
-        stats.loss_g = self.losses.last_g;
-        let view = View::new(self.trainer(), &snap, &stats);
+        stats.loss_d = self.watch.losses.last_d;
+        stats.loss_g = self.watch.losses.last_g;
+        let dirac = self.dirac_view();
+        let mut view = View::new(self.trainer(), &snap, &stats);
+        view.phase = Some(PhaseView::new(
+            self.trainer(),
+            &self.watch.trajectory,
+            dirac,
+        ));
         // The curves: the losses averaged since the last point.
         stats.loss_d = mean_d;
         stats.loss_g = mean_g;

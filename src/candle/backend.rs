@@ -15,6 +15,11 @@
 //! [`crate::gan::condition`]), and the penalties' gradients are those of
 //! the x columns.
 //!
+//! A G step against the oracle D ([`Backend::g_step_by`]) downloads the
+//! fakes, asks the oracle for `∂L_G/∂x` on the host, uploads it as a
+//! constant `w` and runs the reverse pass of the surrogate `Σ w·x`, whose
+//! parameter gradient is `Σ (∂L_G/∂x)·∂x/∂θ_G`, G's own gradient.
+//!
 //! The new parameters are computed before the numbers come back; when the
 //! loss or the gradient is not finite they are simply dropped, and when the
 //! new parameters are not finite the previous ones are kept aside for
@@ -30,8 +35,8 @@ use super::net::{Net as Mlp1, flat_of};
 use super::optim::{Previous, State};
 use crate::gan::condition::{Layout, with_onehot};
 use crate::gan::{
-    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Draws, GanError, LossKind,
-    Objective, Outcome, Player, StepOut,
+    Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Draws, Frozen, GanError,
+    LossKind, Objective, Outcome, Player, Slot, StepOut,
 };
 use crate::nn::{Mlp, OptimizerConfig};
 
@@ -46,28 +51,65 @@ pub(crate) fn err(e: candle_core::Error) -> BackendError {
 
 type CResult<T> = candle_core::Result<T>;
 
-/// One network, its optimizer, what its last update replaced, and its
-/// host copy.
+/// One network, its optimizer, what its last update replaced, its host
+/// copy, its held parameters, the slots of the update rules and what
+/// [`Backend::save`] kept.
 #[derive(Clone, Debug)]
 struct Side {
     net: Mlp1,
     opt: State,
     previous: Option<Previous>,
     host: OnceLock<Mlp<f32>>,
+    frozen: Frozen,
+    /// `Slot::Grad`, `Prev`, `Acc`, `Tmp`, in that order (empty until written).
+    slots: [Vec<Tensor>; 4],
+    saved: Option<Previous>,
+}
+
+fn slot_index(slot: Slot) -> usize {
+    match slot {
+        Slot::Grad => 0,
+        Slot::Prev => 1,
+        Slot::Acc => 2,
+        Slot::Tmp => 3,
+    }
 }
 
 impl Side {
-    fn new(mlp: &Mlp<f32>, opt: OptimizerConfig, device: &Device, dtype: DType) -> CResult<Self> {
+    fn new(
+        mlp: &Mlp<f32>,
+        opt: OptimizerConfig,
+        frozen: Frozen,
+        device: &Device,
+        dtype: DType,
+    ) -> CResult<Self> {
         let net = Mlp1::from_mlp(mlp, device, dtype)?;
         let opt = State::new(opt, &net.params)?;
         let host = OnceLock::new();
         let _ = host.set(mlp.clone());
+        let zeros: Vec<Tensor> = net
+            .params
+            .iter()
+            .map(|p| p.zeros_like())
+            .collect::<CResult<_>>()?;
         Ok(Side {
             net,
             opt,
             previous: None,
             host,
+            frozen,
+            slots: [zeros.clone(), zeros.clone(), zeros.clone(), zeros],
+            saved: None,
         })
+    }
+
+    /// Whether parameter tensor `i` (W_l at even, b_l at odd indices) is held.
+    fn held(&self, i: usize) -> bool {
+        if i.is_multiple_of(2) {
+            self.frozen.weights
+        } else {
+            self.frozen.biases
+        }
     }
 
     fn host(&self) -> &Mlp<f32> {
@@ -109,14 +151,16 @@ impl Side {
         }
     }
 
-    /// Gradients for every parameter (zeros where none reached it).
+    /// Gradients for every parameter (zeros where none reached it, and for
+    /// the held parameters).
     fn grads(&self, store: &candle_core::backprop::GradStore) -> CResult<Vec<Tensor>> {
         self.net
             .params
             .iter()
-            .map(|p| match store.get(p) {
-                Some(g) => Ok(g.clone()),
-                None => p.zeros_like(),
+            .enumerate()
+            .map(|(i, p)| match store.get(p) {
+                Some(g) if !self.held(i) => Ok(g.clone()),
+                _ => p.zeros_like(),
             })
             .collect()
     }
@@ -169,8 +213,8 @@ impl CandleBackend {
                 "candle backend computes in f32 or f64, not {dtype:?}"
             )));
         }
-        let g = Side::new(&init.g, init.opt_g, device, dtype).map_err(err)?;
-        let d = Side::new(&init.d, init.opt_d, device, dtype).map_err(err)?;
+        let g = Side::new(&init.g, init.opt_g, init.frozen_g, device, dtype).map_err(err)?;
+        let d = Side::new(&init.d, init.opt_d, init.frozen_d, device, dtype).map_err(err)?;
         Ok(CandleBackend {
             device: device.clone(),
             dtype,
@@ -201,9 +245,19 @@ impl CandleBackend {
 
     /// `G(z, c) + ν_f` as D's packed inputs, `n × pack` (x only).
     fn fakes(&self, obj: &Objective, draws: &Draws<f32>, detached: bool) -> CResult<Tensor> {
+        self.fakes_of(obj.layout(), obj.pack, draws, detached)
+    }
+
+    /// [`fakes`](Self::fakes) for a layout and a pack size.
+    fn fakes_of(
+        &self,
+        layout: Layout,
+        pack: usize,
+        draws: &Draws<f32>,
+        detached: bool,
+    ) -> CResult<Tensor> {
         let m = draws.len();
-        let layout = obj.layout();
-        let (pack, width) = (obj.pack, self.g.net.sizes[0]);
+        let width = self.g.net.sizes[0];
         let z = if layout.g_class {
             let latent = draws.z.len() / m.max(1);
             let mut g_in = vec![0.0f32; m * width];
@@ -260,11 +314,17 @@ impl CandleBackend {
     }
 
     fn d_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {
+        self.d_graph_with(obj, draws, false)
+    }
+
+    /// D's objective; with `through_g`, G is not detached (its gradient
+    /// then flows through the fakes and the interpolates).
+    fn d_graph_with(&self, obj: &Objective, draws: &Draws<f32>, through_g: bool) -> CResult<Graph> {
         let pack = obj.pack;
         let layout = obj.layout();
         let n = draws.len() / pack;
         let onehot = self.onehot(layout, draws)?;
-        let fake_in = self.fakes(obj, draws, true)?;
+        let fake_in = self.fakes(obj, draws, !through_g)?;
         let real_in =
             self.upload(&draws.real, n, pack)?
                 .add(&self.upload(&draws.noise_real, n, pack)?)?;
@@ -307,10 +367,15 @@ impl CandleBackend {
     }
 
     fn g_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {
+        self.g_graph_with(obj, draws, false)
+    }
+
+    /// G's loss; with `through_d`, D is not detached.
+    fn g_graph_with(&self, obj: &Objective, draws: &Draws<f32>, through_d: bool) -> CResult<Graph> {
         let layout = obj.layout();
         let onehot = self.onehot(layout, draws)?;
         let fake_in = self.fakes(obj, draws, false)?;
-        let ff = self.d_on(layout, onehot.as_ref(), &fake_in, true, false)?;
+        let ff = self.d_on(layout, onehot.as_ref(), &fake_in, !through_d, false)?;
         let loss = g_loss(obj.loss, &ff.out)?;
         let zero = Tensor::zeros((), self.dtype, &self.device)?;
         Ok(Graph {
@@ -428,6 +493,31 @@ impl CandleBackend {
             .map_err(err)
     }
 
+    /// `of`'s loss and its gradient in G's and in D's parameters on
+    /// `draws`, without updating, in [`Mlp::params_flat`] order (for checks
+    /// against the native engine's `d_full_grad` / `g_full_grad`).
+    ///
+    /// # Errors
+    /// The device failed.
+    pub fn full_gradients(
+        &self,
+        of: Player,
+        obj: &Objective,
+        draws: &Draws<f32>,
+    ) -> Result<(f64, Vec<f64>, Vec<f64>), BackendError> {
+        let run = || -> CResult<(f64, Vec<f64>, Vec<f64>)> {
+            let graph = match of {
+                Player::D => self.d_graph_with(obj, draws, true)?,
+                Player::G => self.g_graph_with(obj, draws, true)?,
+            };
+            let store = graph.total.backward()?;
+            let (gg, gd) = (self.g.grads(&store)?, self.d.grads(&store)?);
+            let loss = graph.total.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+            Ok((loss, flat_of(gg.iter())?, flat_of(gd.iter())?))
+        };
+        run().map_err(err)
+    }
+
     /// D's raw outputs on its inputs (`in_dim` values each, row by row;
     /// one-hot columns included for concat); `classes` are the rows' classes
     /// for a projection head (empty without one).
@@ -474,6 +564,188 @@ impl CandleBackend {
     pub fn device_name(&self) -> &'static str {
         if self.device.is_cuda() { "cuda" } else { "cpu" }
     }
+
+    fn side(&self, p: Player) -> &Side {
+        match p {
+            Player::G => &self.g,
+            Player::D => &self.d,
+        }
+    }
+
+    fn side_mut(&mut self, p: Player) -> &mut Side {
+        match p {
+            Player::G => &mut self.g,
+            Player::D => &mut self.d,
+        }
+    }
+
+    /// The numbers of a gradient evaluation: loss, penalty, means, ‖∇‖ and
+    /// whether the loss and every gradient are finite (one download).
+    fn measure(&self, graph: &Graph, grads: &[&[Tensor]]) -> CResult<StepOut> {
+        let zero = Tensor::zeros((), self.dtype, &self.device)?;
+        let (mut norm_sq, mut probe) = (zero.clone(), zero);
+        for (k, gs) in grads.iter().enumerate() {
+            for g in gs.iter() {
+                if k == 0 {
+                    norm_sq = norm_sq.add(&g.sqr()?.sum_all()?)?;
+                }
+                probe = probe.add(&g.affine(0.0, 0.0)?.sum_all()?)?;
+            }
+        }
+        let nums = Tensor::stack(
+            &[
+                &graph.total,
+                &graph.penalty,
+                &graph.mean_real,
+                &graph.mean_fake,
+                &norm_sq,
+                &probe,
+            ],
+            0,
+        )?
+        .to_dtype(DType::F64)?
+        .to_vec1::<f64>()?;
+        let finite = nums[0].is_finite() && nums[5] == 0.0;
+        Ok(StepOut {
+            loss: nums[0] as f32,
+            penalty: nums[1] as f32,
+            mean_real: nums[2] as f32,
+            mean_fake: nums[3] as f32,
+            grad_norm: nums[4].sqrt() as f32,
+            outcome: if finite {
+                Outcome::Applied
+            } else {
+                Outcome::NonFiniteLoss
+            },
+        })
+    }
+
+    fn eval_gradient(
+        &mut self,
+        player: Player,
+        obj: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> CResult<StepOut> {
+        let graph = match player {
+            Player::D => self.d_graph(obj, draws)?,
+            Player::G => self.g_graph(obj, draws)?,
+        };
+        let store = graph.total.backward()?;
+        let grads = self.side(player).grads(&store)?;
+        drop(store);
+        let out = self.measure(&graph, &[&grads])?;
+        self.fake = Some(graph.fake_in);
+        self.host_fake = OnceLock::new();
+        self.side_mut(player).slots[slot_index(into)] = grads;
+        Ok(out)
+    }
+
+    fn eval_full_gradient(
+        &mut self,
+        of: Player,
+        obj: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> CResult<StepOut> {
+        let graph = match of {
+            Player::D => self.d_graph_with(obj, draws, true)?,
+            Player::G => self.g_graph_with(obj, draws, true)?,
+        };
+        let store = graph.total.backward()?;
+        let (gg, gd) = (self.g.grads(&store)?, self.d.grads(&store)?);
+        drop(store);
+        // ‖∇‖ of the D side, as the native engine reports it.
+        let out = self.measure(&graph, &[&gd, &gg])?;
+        self.g.slots[slot_index(into)] = gg;
+        self.d.slots[slot_index(into)] = gd;
+        Ok(out)
+    }
+
+    fn combine_slots(&mut self, p: Player, y: Slot, a: f64, x: Slot, b: f64) -> CResult<()> {
+        let r = |v: f64| {
+            if self.dtype == DType::F32 {
+                v as f32 as f64
+            } else {
+                v
+            }
+        };
+        let (a, b) = (r(a), r(b));
+        let side = self.side_mut(p);
+        let (ys, xs) = (&side.slots[slot_index(y)], &side.slots[slot_index(x)]);
+        let out = ys
+            .iter()
+            .zip(xs)
+            .map(|(yv, xv)| {
+                let ax = xv.affine(a, 0.0)?;
+                if b == 0.0 {
+                    Ok(ax)
+                } else {
+                    ax.add(&yv.affine(b, 0.0)?)
+                }
+            })
+            .collect::<CResult<Vec<Tensor>>>()?;
+        side.slots[slot_index(y)] = out;
+        Ok(())
+    }
+
+    fn slot_norm(&self, p: Player, slot: Slot) -> CResult<f64> {
+        let mut sq = Tensor::zeros((), self.dtype, &self.device)?;
+        for t in &self.side(p).slots[slot_index(slot)] {
+            sq = sq.add(&t.sqr()?.sum_all()?)?;
+        }
+        Ok(sq.to_dtype(DType::F64)?.to_scalar::<f64>()?.sqrt())
+    }
+
+    fn shift_params(&mut self, p: Player, a: f64, slot: Slot) -> CResult<()> {
+        let a = if self.dtype == DType::F32 {
+            a as f32 as f64
+        } else {
+            a
+        };
+        let side = self.side_mut(p);
+        let params = side
+            .net
+            .params
+            .iter()
+            .zip(&side.slots[slot_index(slot)])
+            .map(|(v, d)| Var::from_tensor(&v.as_tensor().add(&d.affine(a, 0.0)?)?.detach()))
+            .collect::<CResult<Vec<Var>>>()?;
+        side.net.params = params;
+        side.host = OnceLock::new();
+        Ok(())
+    }
+
+    fn apply_slot(
+        &mut self,
+        p: Player,
+        slot: Slot,
+        clip: Option<f32>,
+        record: bool,
+    ) -> CResult<Outcome> {
+        let side = self.side(p);
+        let mut opt = side.opt.clone();
+        let params = opt.step(&side.net.params, &side.slots[slot_index(slot)], clip)?;
+        let zero = Tensor::zeros((), self.dtype, &self.device)?;
+        let mut probe = zero;
+        for q in &params {
+            probe = probe.add(&q.affine(0.0, 0.0)?.sum_all()?)?;
+        }
+        let finite = probe.to_dtype(DType::F64)?.to_scalar::<f64>()? == 0.0;
+        let side = self.side_mut(p);
+        if record {
+            side.apply(params, opt);
+        } else {
+            side.net.params = params;
+            side.opt = opt;
+            side.host = OnceLock::new();
+        }
+        Ok(if finite {
+            Outcome::Applied
+        } else {
+            Outcome::NonFiniteParams
+        })
+    }
 }
 
 impl Backend for CandleBackend {
@@ -505,6 +777,53 @@ impl Backend for CandleBackend {
     ) -> Result<StepOut, BackendError> {
         let graph = self.g_graph(objective, draws).map_err(err)?;
         self.update(Player::G, graph, None).map_err(err)
+    }
+
+    fn g_step_by(
+        &mut self,
+        draws: &Draws<f32>,
+        loss: &mut crate::gan::objective::FakeLoss<'_, f32>,
+    ) -> Result<StepOut, BackendError> {
+        // The oracle is unconditional (the config refuses it with classes),
+        // and D's input width is the pack.
+        let unconditional = Layout::new(crate::gan::Conditioning::None, 0);
+        let fake_in = self
+            .fakes_of(unconditional, self.d.net.sizes[0], draws, false)
+            .map_err(err)?;
+        let (rows, cols) = fake_in.dims2().map_err(err)?;
+        let x: Vec<f32> = flat_of(std::iter::once(&fake_in))
+            .map_err(err)?
+            .into_iter()
+            .map(|v| v as f32)
+            .collect();
+        let mut dl = vec![0.0f32; x.len()];
+        let (l, mean_fake) = loss(&x, &mut dl);
+        if !l.is_finite() {
+            return Ok(StepOut {
+                loss: l,
+                penalty: 0.0,
+                mean_real: 0.0,
+                mean_fake,
+                grad_norm: f32::NAN,
+                outcome: Outcome::NonFiniteLoss,
+            });
+        }
+        let run = |me: &mut Self| -> CResult<StepOut> {
+            let w = me.upload(&dl, rows, cols)?;
+            let zero = Tensor::zeros((), me.dtype, &me.device)?;
+            let graph = Graph {
+                total: fake_in.mul(&w)?.sum_all()?,
+                penalty: zero.clone(),
+                mean_real: zero.clone(),
+                mean_fake: zero,
+                fake_in,
+            };
+            me.update(Player::G, graph, None)
+        };
+        let mut out = run(self).map_err(err)?;
+        out.loss = l;
+        out.mean_fake = mean_fake;
+        Ok(out)
     }
 
     fn generator(&self) -> &Mlp<f32> {
@@ -550,5 +869,73 @@ impl Backend for CandleBackend {
         // Parameters and states are never written in place (every update
         // makes new tensors), so sharing them is a deep copy in effect.
         Box::new(self.clone())
+    }
+
+    fn gradient(
+        &mut self,
+        player: Player,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> Result<StepOut, BackendError> {
+        self.eval_gradient(player, objective, draws, into)
+            .map_err(err)
+    }
+
+    fn full_gradient(
+        &mut self,
+        of: Player,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> Result<StepOut, BackendError> {
+        self.eval_full_gradient(of, objective, draws, into)
+            .map_err(err)
+    }
+
+    fn combine(
+        &mut self,
+        player: Player,
+        y: Slot,
+        a: f64,
+        x: Slot,
+        b: f64,
+    ) -> Result<(), BackendError> {
+        self.combine_slots(player, y, a, x, b).map_err(err)
+    }
+
+    fn norm(&self, player: Player, slot: Slot) -> Result<f64, BackendError> {
+        self.slot_norm(player, slot).map_err(err)
+    }
+
+    fn save(&mut self, player: Player) {
+        let side = self.side_mut(player);
+        side.saved = Some(Previous {
+            params: side.net.params.clone(),
+            state: side.opt.clone(),
+        });
+    }
+
+    fn shift(&mut self, player: Player, a: f64, slot: Slot) -> Result<(), BackendError> {
+        self.shift_params(player, a, slot).map_err(err)
+    }
+
+    fn revert(&mut self, player: Player) {
+        let side = self.side_mut(player);
+        if let Some(saved) = side.saved.clone() {
+            side.net.params = saved.params;
+            side.opt = saved.state;
+            side.host = OnceLock::new();
+        }
+    }
+
+    fn apply(
+        &mut self,
+        player: Player,
+        slot: Slot,
+        clip: Option<f32>,
+        record: bool,
+    ) -> Result<Outcome, BackendError> {
+        self.apply_slot(player, slot, clip, record).map_err(err)
     }
 }

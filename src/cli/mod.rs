@@ -5,6 +5,7 @@
 //! adds a caret under the offending column.
 
 mod error;
+mod fit;
 pub mod sweep;
 mod theory;
 pub mod train;
@@ -25,7 +26,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The exact divergences between two densities: JSD, both KLs, W1 and C(G).
+    /// The exact divergences between two densities: JSD, both KLs, W1, C(G), H², both χ² and TV.
     Theory {
         /// The first density, e.g. 'normal(0, 1)' or '0.3*normal(-2,0.5) + 0.7*laplace(2,1)'.
         #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
@@ -36,6 +37,27 @@ pub enum Command {
         /// Print one JSON object (infinite values are null).
         #[arg(long)]
         json: bool,
+    },
+    /// Fit a normal or a mixture of normals to a target by minimising each
+    /// divergence exactly; write fit.json and figure.png.
+    Fit {
+        /// The target density, e.g. 'modes(2, 8, 0.5)'.
+        #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+        target: String,
+        /// The model: normal, or mixture(K) with K from 1 to 8.
+        #[arg(long, value_name = "normal|mixture(K)", default_value = "normal")]
+        model: String,
+        /// A fit to run: kl_data_model, kl_model_data, jsd, hellinger2, w1 or
+        /// mle (maximum likelihood on 100 000 draws); repeatable or
+        /// comma-separated; all of them when omitted.
+        #[arg(long = "divergence", value_name = "NAME")]
+        divergence: Vec<String>,
+        /// Seed of the starting points and of the sample.
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "ganscope-fit")]
+        out: std::path::PathBuf,
     },
     /// Open the window (the default when no command is given).
     Gui {
@@ -190,6 +212,13 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> u8 {
 fn run(cli: Cli, out: &mut dyn Write) -> CliResult {
     match cli.command {
         Some(Command::Theory { p, q, json }) => theory::run(&p, &q, json, out),
+        Some(Command::Fit {
+            target,
+            model,
+            divergence,
+            seed,
+            out: dir,
+        }) => fit::run(&target, &model, &divergence, seed, &dir, out),
         Some(Command::Presets) => {
             let lessons = crate::gan::presets::all();
             let width = lessons.iter().map(|p| p.name.len()).max().unwrap_or(0);

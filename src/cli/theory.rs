@@ -28,6 +28,10 @@ fn to_json(p: &str, q: &str, d: &Divergences) -> String {
         "kl_qp": d.kl_qp,
         "w1": d.w1,
         "c_g": d.c_g,
+        "hellinger2": d.hellinger2,
+        "chi2_pearson": d.chi2_pearson,
+        "chi2_neyman": d.chi2_neyman,
+        "tv": d.tv,
     })
     .to_string()
 }
@@ -53,6 +57,18 @@ fn table(p: &str, q: &str, d: &Divergences) -> String {
             "C(G)",
             show(Some(d.c_g)),
             "−ln 4 + 2·JSD, the GAN value at the optimal D with p_g = q",
+        ),
+        (
+            "H²(p, q)",
+            show(Some(d.hellinger2)),
+            "squared Hellinger distance 1 − ∫ √(pq), 0 … 1",
+        ),
+        ("χ²(p‖q)", show(d.chi2_pearson), "Pearson: ∫ (p − q)²/q"),
+        ("χ²(q‖p)", show(d.chi2_neyman), "Neyman: ∫ (p − q)²/p"),
+        (
+            "TV(p, q)",
+            show(Some(d.tv)),
+            "total variation ½ ∫ |p − q|, 0 … 1",
         ),
     ];
     let mut s = format!("p = {p}\nq = {q}\n");

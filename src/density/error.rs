@@ -66,3 +66,26 @@ pub(crate) fn positive(
         })
     }
 }
+
+/// Check that `lo ≤ value ≤ hi` (which also rules out NaN); `requirement`
+/// states the range for the message, e.g. `"in [0.1, 1e6]"`. Used where a
+/// family's formulas lose their digits or their speed outside a range (see
+/// each family's constructor).
+pub(crate) fn within(
+    family: &'static str,
+    param: &'static str,
+    value: f64,
+    (lo, hi): (f64, f64),
+    requirement: &'static str,
+) -> Result<f64, DensityError> {
+    if (lo..=hi).contains(&value) {
+        Ok(value)
+    } else {
+        Err(DensityError::Param {
+            family,
+            param,
+            requirement,
+            value,
+        })
+    }
+}

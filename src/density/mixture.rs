@@ -106,6 +106,84 @@ impl Mixture {
         out
     }
 
+    /// The point masses (`dirac` terms) as `(x, mass)` with their normalised
+    /// weights, sorted by x, terms at the same x merged. Empty for a density.
+    pub fn atoms(&self) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = self
+            .components()
+            .filter(|(_, f)| f.is_atom())
+            .map(|(w, f)| (f.peak(), w))
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut merged: Vec<(f64, f64)> = Vec::with_capacity(out.len());
+        for (x, w) in out {
+            match merged.last_mut() {
+                Some(last) if last.0 == x => last.1 += w,
+                _ => merged.push((x, w)),
+            }
+        }
+        merged
+    }
+
+    /// `true` when some term is a point mass.
+    pub fn has_atoms(&self) -> bool {
+        self.terms.iter().any(|t| t.family.is_atom())
+    }
+
+    /// The mass of the continuous part: 1 − the atoms' mass.
+    pub fn continuous_mass(&self) -> f64 {
+        self.components()
+            .filter(|(_, f)| !f.is_atom())
+            .map(|(w, _)| w)
+            .sum()
+    }
+
+    /// The CDF of the continuous part alone, Σ over the non-atom terms of
+    /// wᵢFᵢ(x), rising from 0 to [`continuous_mass`](Self::continuous_mass)
+    /// (the CDF itself when there are no atoms).
+    pub fn cdf_continuous(&self, x: f64) -> f64 {
+        if !self.has_atoms() {
+            return self.cdf(x);
+        }
+        self.components()
+            .filter(|(_, f)| !f.is_atom())
+            .map(|(w, f)| w * f.cdf(x))
+            .sum::<f64>()
+            .max(0.0)
+    }
+
+    /// The survival function of the continuous part alone (its mass above x).
+    pub fn sf_continuous(&self, x: f64) -> f64 {
+        if !self.has_atoms() {
+            return self.sf(x);
+        }
+        self.components()
+            .filter(|(_, f)| !f.is_atom())
+            .map(|(w, f)| w * f.sf(x))
+            .sum::<f64>()
+            .max(0.0)
+    }
+
+    /// The support of the continuous part, as sorted disjoint closed
+    /// intervals (empty for a pure point mass).
+    pub fn continuous_support_intervals(&self) -> Vec<(f64, f64)> {
+        let mut iv: Vec<(f64, f64)> = self
+            .terms
+            .iter()
+            .filter(|t| !t.family.is_atom())
+            .map(|t| t.family.support())
+            .collect();
+        iv.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out: Vec<(f64, f64)> = Vec::with_capacity(iv.len());
+        for (lo, hi) in iv {
+            match out.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+                _ => out.push((lo, hi)),
+            }
+        }
+        out
+    }
+
     /// Probability mass outside the support of `other` (zero when `other`
     /// covers this density's support).
     pub fn mass_outside(&self, other: &Mixture) -> f64 {

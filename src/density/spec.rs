@@ -5,7 +5,8 @@
 //! term   := [ weight "*" ] family "(" number ( "," number )* ")"
 //! ```
 //!
-//! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)`. A conditional
+//! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)`, with at most
+//! [`MAX_TERMS`] terms and numbers of magnitude at most 1e12. A conditional
 //! target is the whole spec written as
 //!
 //! ```text
@@ -181,6 +182,10 @@ fn describe(t: &Tok) -> String {
 /// Numbers beyond this magnitude are refused: nothing on a plot lives there,
 /// and the numerics downstream would overflow.
 const MAX_MAGNITUDE: f64 = 1e12;
+
+/// The most terms a spec may have: every evaluation of a mixture visits each
+/// term, and the exact divergences evaluate some 10⁶ times.
+pub const MAX_TERMS: usize = 64;
 
 struct Parser<'a> {
     spec: &'a str,
@@ -445,6 +450,9 @@ fn parse_target(spec: &str) -> Result<(Mixture, bool), SpecError> {
     while let Some((t, off, len)) = p.peek().cloned() {
         match t {
             Tok::Sym('+') => {
+                if terms.len() == MAX_TERMS {
+                    return Err(p.err(format!("a spec has at most {MAX_TERMS} terms"), off, len));
+                }
                 p.pos += 1;
                 terms.push(p.term()?);
             }

@@ -8,11 +8,19 @@
 //!
 //! - [`Backend::d_step`] / [`Backend::g_step`]: one update of D (G fixed) or
 //!   of G (D fixed) on these draws, and what it measured;
+//!   [`Backend::g_step_by`]: one update of G against a D that is a function
+//!   of the fakes (the exact optimum of `oracle`);
 //! - [`Backend::generator`] / [`Backend::discriminator`]: the networks as
 //!   host [`Mlp<f32>`] for the snapshot, the theory and the window;
 //! - [`Backend::restore`]: undo the last update of one network after it made
 //!   a parameter non-finite (the trainer's [`restore`](super::Trainer::restore));
-//! - [`Backend::set_lrs`], [`Backend::resize`]: live settings.
+//! - [`Backend::set_lrs`], [`Backend::resize`]: live settings;
+//! - the vector primitives that the update rules beyond alternation are
+//!   written in, once, in `update` (so every rule runs the same on every
+//!   engine): [`Backend::gradient`] and [`Backend::full_gradient`] into a
+//!   [`Slot`], [`Backend::combine`] and [`Backend::norm`] on slots,
+//!   [`Backend::save`], [`Backend::shift`] and [`Backend::revert`] on the
+//!   parameters, and [`Backend::apply`], the optimizer step along a slot.
 //!
 //! The trainer holds its engine as one `Box<dyn Backend>`, whichever it is:
 //! the native one ([`super::NativeBackend`], the hand-written `nn`, the
@@ -25,7 +33,8 @@ use std::fmt;
 
 use std::str::FromStr;
 
-use super::objective::{Draws, Objective};
+use super::model::Frozen;
+use super::objective::{Draws, FakeLoss, Objective};
 use super::{GanError, LossKind};
 use crate::nn::{Mlp, OptimizerConfig};
 
@@ -80,9 +89,24 @@ impl fmt::Display for BackendError {
 
 impl std::error::Error for BackendError {}
 
+/// A per-player vector an engine keeps, shaped like the player's
+/// parameters: where gradients go and what the update rules combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The gradient of the step (the one [`Backend::d_step`] and
+    /// [`Backend::g_step`] also use).
+    Grad,
+    /// The previous step's gradient (optimistic descent).
+    Prev,
+    /// An accumulator (consensus optimisation's Jᵀv).
+    Acc,
+    /// Scratch.
+    Tmp,
+}
+
 /// What a backend is built from: the initial networks (drawn by the
 /// trainer from its random stream, so that every backend starts from the
-/// same weights) and the optimizers' settings.
+/// same weights), the optimizers' settings and the parameters held fixed.
 #[derive(Clone, Debug)]
 pub struct BackendInit {
     /// G, freshly initialised.
@@ -95,6 +119,10 @@ pub struct BackendInit {
     pub opt_d: OptimizerConfig,
     /// Samples per step (`m`, a multiple of `pack`).
     pub m: usize,
+    /// G's parameters that never move (a constant G's weights).
+    pub frozen_g: Frozen,
+    /// D's parameters that never move (a linear D's bias).
+    pub frozen_d: Frozen,
 }
 
 /// One engine that owns G, D and their optimizer states; see the
@@ -126,6 +154,26 @@ pub trait Backend: Send + fmt::Debug {
         draws: &Draws<f32>,
     ) -> Result<StepOut, BackendError>;
 
+    /// One G update against a D given as a function of the fakes (the
+    /// oracle of `d_model = oracle`): `loss(x, dl_dx)` returns `(L_G, mean D)`
+    /// at `x = G(z) + ν` and writes `∂L_G/∂x`; the engine backpropagates it
+    /// through G and steps G's optimizer. Both engines implement it; an
+    /// engine that does not says so.
+    ///
+    /// # Errors
+    /// The engine could not compute, or has no such step.
+    fn g_step_by(
+        &mut self,
+        draws: &Draws<f32>,
+        loss: &mut FakeLoss<'_, f32>,
+    ) -> Result<StepOut, BackendError> {
+        let _ = (draws, loss);
+        Err(BackendError(format!(
+            "the {} engine cannot train G against the oracle D",
+            self.choice()
+        )))
+    }
+
     /// G as a host network (current parameters).
     fn generator(&self) -> &Mlp<f32>;
 
@@ -150,6 +198,84 @@ pub trait Backend: Send + fmt::Debug {
 
     /// A deep copy (a cloned trainer must not share parameters).
     fn box_clone(&self) -> Box<dyn Backend>;
+
+    /// `∂L/∂θ` of `player`'s own loss (D: penalties included) on `draws`
+    /// at the current parameters, into `player`'s `into` slot (held
+    /// parameters 0); nothing is applied. The outcome is
+    /// [`Outcome::NonFiniteLoss`] when the loss or the gradient is not
+    /// finite, else [`Outcome::Applied`].
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn gradient(
+        &mut self,
+        player: Player,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> Result<StepOut, BackendError>;
+
+    /// The gradient of `of`'s loss with respect to *both* players'
+    /// parameters: `∂L_of/∂θ_G` into G's `into` slot and `∂L_of/∂θ_D` into
+    /// D's (held parameters 0). The cross term `∂L_D/∂θ_G` flows through the
+    /// fake samples, including the WGAN-GP interpolates.
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn full_gradient(
+        &mut self,
+        of: Player,
+        objective: &Objective,
+        draws: &Draws<f32>,
+        into: Slot,
+    ) -> Result<StepOut, BackendError>;
+
+    /// `y ← a·x + b·y` on `player`'s slots (`x = y` allowed).
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn combine(
+        &mut self,
+        player: Player,
+        y: Slot,
+        a: f64,
+        x: Slot,
+        b: f64,
+    ) -> Result<(), BackendError>;
+
+    /// `‖slot‖` of `player`.
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn norm(&self, player: Player, slot: Slot) -> Result<f64, BackendError>;
+
+    /// Keeps `player`'s parameters and optimizer state for [`revert`](Self::revert).
+    fn save(&mut self, player: Player);
+
+    /// `θ ← θ + a·slot` for `player` (no optimizer, nothing kept).
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn shift(&mut self, player: Player, a: f64, slot: Slot) -> Result<(), BackendError>;
+
+    /// Puts back what the last [`save`](Self::save) kept (parameters and
+    /// optimizer state).
+    fn revert(&mut self, player: Player);
+
+    /// One optimizer step of `player` along `slot` as its gradient, then
+    /// clipping. With `record`, as an update of the run (undone by
+    /// [`restore`](Self::restore) if it leaves a non-finite parameter);
+    /// without, a look-ahead that [`revert`](Self::revert) will undo.
+    ///
+    /// # Errors
+    /// The engine could not compute.
+    fn apply(
+        &mut self,
+        player: Player,
+        slot: Slot,
+        clip: Option<f32>,
+        record: bool,
+    ) -> Result<Outcome, BackendError>;
 }
 
 impl Clone for Box<dyn Backend> {

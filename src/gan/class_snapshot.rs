@@ -12,6 +12,15 @@
 //! samples at x (at every class's optimum it is the marginal D*), the force
 //! is the class mean weighted by where each class's fakes are, and the
 //! z → x map is class 1's.
+//!
+//! For the f-GAN losses each class has its optimal critic
+//! T*(·, c) = f′(p_data(· | c)/p_g(· | c)), and the snapshot's `f_divergence`
+//! and `f_bound` are the conditional ones, Σ_c π_c D_f(p_data(· | c) ‖
+//! p_g(· | c)) and Σ_c π_c (bound of the critic T(·, c) in class c), as C(G)
+//! is the cGAN's: the critic's bound estimates the first, so their gap is
+//! ≥ 0 and 0 only at every class's optimum; `t_star` is the class mean of
+//! the T*(·, c), weighted as `d` is. The config allows no point masses and
+//! no oracle with classes, so `d_atoms` is empty and `d_is_oracle` false.
 
 use crate::density::Univariate;
 use crate::theory::classes::class_mean;
@@ -20,7 +29,8 @@ use crate::theory::{
 };
 
 use super::loss::display_d;
-use super::snapshot::{GRID_BINS, LatentPoints, MAP_LINES, finite_range};
+use super::oracle::finite_range;
+use super::snapshot::{GRID_BINS, LatentPoints, MAP_LINES};
 use super::{Snapshot, Trainer};
 use crate::density::Classes;
 
@@ -53,6 +63,14 @@ pub struct ClassSnapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample of class c at each bin centre.
     pub force: Vec<f64>,
+    /// f-GAN losses: the class's optimal critic T*(·, c) per bin (empty
+    /// for the other losses).
+    pub t_star: Vec<f64>,
+    /// f-GAN losses: D_f(p_data(· | c) ‖ p_g(· | c)) on the grid (`None`
+    /// for the other losses).
+    pub f_divergence: Option<f64>,
+    /// f-GAN losses: the bound of the critic T(·, c) in class c.
+    pub f_bound: Option<f64>,
 }
 
 impl Trainer {
@@ -121,6 +139,26 @@ impl Trainer {
         let mean_d = class_mean(weights, &refs(&both), &refs(&d));
         let mean_raw = class_mean(weights, &refs(&both), &refs(&d_raw));
         let mean_force = class_mean(weights, &refs(&q_mass), &refs(&force));
+        // f-GAN: each class's T*, D_f and bound, and their conditional sums.
+        let fdiv = loss.fdiv();
+        let t_star: Vec<Vec<f64>> = (0..k)
+            .map(|c| fdiv.map_or_else(Vec::new, |f| f.t_star_of_masses(&p_mass[c], &q_mass[c])))
+            .collect();
+        let f_div: Vec<Option<f64>> = (0..k)
+            .map(|c| fdiv.map(|f| f.divergence(&p_mass[c], &q_mass[c])))
+            .collect();
+        let f_bnd: Vec<Option<f64>> = (0..k)
+            .map(|c| fdiv.map(|f| f.bound(&p_mass[c], &q_mass[c], &d_raw[c])))
+            .collect();
+        let weighted = |v: &[Option<f64>]| -> Option<f64> {
+            weights.iter().zip(v).map(|(w, v)| v.map(|v| w * v)).sum()
+        };
+        let (f_divergence, f_bound) = (weighted(&f_div), weighted(&f_bnd));
+        let mean_t_star = if fdiv.is_some() {
+            class_mean(weights, &refs(&both), &refs(&t_star))
+        } else {
+            Vec::new()
+        };
         let per_class: Vec<super::ClassSnapshot> = theory
             .classes
             .into_iter()
@@ -139,6 +177,9 @@ impl Trainer {
                     map_x: self.generate_class(&z_in, c),
                     map_optimal: (0..MAP_LINES).map(|j| family.quantile(u(j))).collect(),
                     force: force[c].clone(),
+                    t_star: t_star[c].clone(),
+                    f_divergence: f_div[c],
+                    f_bound: f_bnd[c],
                 }
             })
             .collect();
@@ -160,6 +201,11 @@ impl Trainer {
             map_x: per_class[0].map_x.clone(),
             map_optimal: per_class[0].map_optimal.clone(),
             map_z,
+            d_atoms: Vec::new(),
+            t_star: mean_t_star,
+            f_divergence,
+            f_bound,
+            d_is_oracle: false,
             classes: per_class,
         }
     }

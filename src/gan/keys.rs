@@ -20,7 +20,9 @@ use std::str::FromStr;
 
 use super::condition::Conditioning;
 use super::loss::names;
-use super::{Config, ConfigError, LossKind, Prior};
+use super::{
+    Config, ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, Prior, UpdateRule,
+};
 use crate::nn::{Activation, OptimizerKind};
 
 /// How the window offers a key.
@@ -245,7 +247,34 @@ macro_rules! named_text {
         }
     )*};
 }
+impl Named for UpdateRule {
+    fn names() -> Vec<&'static str> {
+        UpdateRule::ALL.iter().map(|r| r.name()).collect()
+    }
+}
+impl Named for GModel {
+    fn names() -> Vec<&'static str> {
+        GModel::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for DModel {
+    fn names() -> Vec<&'static str> {
+        DModel::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for NoiseSchedule {
+    fn names() -> Vec<&'static str> {
+        NoiseSchedule::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+impl Named for NoiseDraws {
+    fn names() -> Vec<&'static str> {
+        NoiseDraws::ALL.iter().map(|m| m.name()).collect()
+    }
+}
+
 named_text!(Prior, Activation, OptimizerKind, LossKind, Conditioning);
+named_text!(UpdateRule, GModel, DModel, NoiseSchedule, NoiseDraws);
 
 // The range checks: each takes the key's name and value and says what is
 // wrong in one line.
@@ -401,7 +430,7 @@ pub static KEYS: &[Key] = &[
         range: "`relu`, `leaky_relu`, `tanh`, `elu`, `softplus`, `sigmoid`", check: any,
         doc: "hidden activation of both networks"),
     key!(loss, live: true, widget: Widget::Choice(LossKind::names),
-        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`", check: any,
+        range: "`minimax`, `non_saturating`, `wgan`, `wgan_gp`, `lsgan`, `hinge`, `fgan_kl`, `fgan_reverse_kl`, `fgan_pearson`, `fgan_hellinger`, `fgan_js`", check: any,
         doc: "the objective (D's weights are kept when it changes live)"),
     key!(optimizer, live: false, widget: Widget::Choice(OptimizerKind::names),
         range: "`sgd`, `momentum`, `adam`, `rmsprop`", check: any,
@@ -435,7 +464,7 @@ pub static KEYS: &[Key] = &[
         doc: "iterations of a run (also the horizon of the instance-noise annealing)"),
     key!(instance_noise, live: true, widget: slider(0.0, 2.0),
         range: "≥ 0", check: non_negative,
-        doc: "σ of the noise added to D's inputs, annealed linearly to 0 over `steps`"),
+        doc: "σ of the noise added to D's inputs, annealed linearly to 0 over `steps` (see `noise_schedule`)"),
     key!(r1, live: true, widget: slider(0.0, 100.0),
         range: "≥ 0", check: non_negative,
         doc: "R1 penalty γ/2·E‖∇ₓD(x_real)‖² (0: off)"),
@@ -460,8 +489,29 @@ pub static KEYS: &[Key] = &[
     key!(lr_decay_from, live: true, widget: slider(0.0, 0.95),
         range: "[0, 1)", check: below(1.0),
         doc: "where that decay starts, as a fraction of `steps`"),
+    key!(update, live: true, widget: Widget::Choice(UpdateRule::names),
+        range: "`alternating`, `simultaneous`, `extragradient`, `optimistic`, `consensus`", check: any,
+        doc: "how both players move in one iteration (see Update rules below); `alternating` is the paper's Algorithm 1"),
+    key!(consensus_gamma, live: true, widget: slider(0.0, 10.0),
+        range: "≥ 0", check: non_negative,
+        doc: "γ of consensus optimisation: both players also descend γ·½‖v‖² of the joint gradient field v (update `consensus`)"),
+    key!(g_model, live: false, widget: Widget::Choice(GModel::names),
+        range: "`mlp`, `constant`", check: any,
+        doc: "G: an MLP with `g_hidden`, or the Dirac-GAN's constant G(z) = θ (p_g = δ(θ))"),
+    key!(d_model, live: false, widget: Widget::Choice(DModel::names),
+        range: "`mlp`, `linear`, `oracle` (`oracle`: with `pack` = 1, `latent_dim` = 1, `g_model` = `mlp`, `update` = `alternating`, a loss other than `hinge`, a target without `dirac` terms)", check: any,
+        doc: "D: an MLP with `d_hidden`, the Dirac-GAN's linear D(x) = ψ·x without bias, or `oracle`, the exact optimum (D*, T*, f*) on the grid at every G step (Proposition 2; no D steps run)"),
+    key!(noise_schedule, live: true, widget: Widget::Choice(NoiseSchedule::names),
+        range: "`anneal`, `constant`", check: any,
+        doc: "instance noise σ: annealed linearly to 0 over `steps`, or held at `instance_noise`"),
+    key!(noise_draws, live: true, widget: Widget::Choice(NoiseDraws::names),
+        range: "`iid`, `stratified`", check: any,
+        doc: "instance-noise values of a batch: independent, or one per stratum of the normal (a steadier batch mean)"),
+    key!(init_scale, live: false, widget: log_slider(0.01, 10.0),
+        range: "positive", check: positive,
+        doc: "every initial parameter of G and D is multiplied by this (1: PyTorch's default init; small starts the Dirac-GAN near its equilibrium)"),
     key!(conditioning, live: false, widget: Widget::Choice(Conditioning::names),
-        range: "`concat`, `projection`, `g_only`, `none`", check: any,
+        range: "`concat`, `projection`, `g_only`, `none` (a `classes(…)` target needs `g_model` = `mlp`, `d_model` = `mlp` and no `dirac` class)", check: any,
         doc: "how the networks see the class c of a `classes(…)` target: G gets c one-hot and D sees it one-hot beside x (`concat`) or through a projection head (`projection`, Miyato & Koyama 2018); `g_only`: D does not see c; `none`: neither does G"),
 ];
 
@@ -484,6 +534,98 @@ pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {
             "batch must be at least pack ({}), got {}",
             c.pack, c.batch
         ));
+    }
+    if c.d_model == DModel::Oracle {
+        oracle_together(c)?;
+    }
+    if c.class_count() > 0 {
+        classes_together(c)?;
+    }
+    Ok(())
+}
+
+/// What a `classes(…)` target (a conditional run, see `condition`) needs of
+/// the other keys. Every update rule, loss, trick and `conditioning` runs
+/// with classes; what does not:
+///
+/// - `g_model = mlp` and `d_model = mlp`: the class enters G and D as
+///   one-hot input columns or D's projection head, which the Dirac-GAN's
+///   one-parameter players (a constant G, a bias-free linear D) do not have,
+///   and the oracle is the unconditional optimum p_data/(p_data + p_g) on
+///   one grid, not D*(x, c) per class;
+/// - classes with a density: the per-class theory (p_g(· | c) by the
+///   pushforward, D*(x, c), JSD_c) is on the bins, without atoms, so no
+///   class may be a point mass (`dirac`).
+fn classes_together(c: &Config) -> Result<(), ConfigError> {
+    if c.g_model != GModel::Mlp {
+        return fail(format!(
+            "a classes(…) target needs g_model = mlp, not {} (G reads its class from one-hot inputs)",
+            c.g_model
+        ));
+    }
+    if c.d_model != DModel::Mlp {
+        return fail(format!(
+            "a classes(…) target needs d_model = mlp, not {} (D reads the class from one-hot inputs or a projection head)",
+            c.d_model
+        ));
+    }
+    // An unreadable target was reported by its own check.
+    if c.target_mixture().is_ok_and(|t| t.has_atoms()) {
+        return fail(
+            "a classes(…) target needs classes with a density, not a point mass (dirac): the per-class theory is on the bins"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// What `d_model = oracle` needs of the other keys. The oracle is the exact
+/// optimum of the loss for the current p_g, on the grid (see `oracle`):
+///
+/// - `pack = 1` and `latent_dim = 1`: D* of one sample against the exact
+///   pushforward p_g of a 1-D latent;
+/// - `g_model = mlp`: a constant G's p_g is the point mass δ(θ), against
+///   which D* = p_data/(p_data + p_g) is 0 at θ and 1 elsewhere, with no
+///   slope for G to follow;
+/// - `update = alternating`: no D moves, so there is no joint update; every
+///   other rule would move the network D instead of using the oracle;
+/// - a loss other than `hinge`, whose optimum is a step;
+/// - a target without point masses (`dirac`): the oracle follows the density
+///   ratio p_data/p_g, which an atom of p_data does not have.
+fn oracle_together(c: &Config) -> Result<(), ConfigError> {
+    if c.pack != 1 {
+        return fail(format!("d_model = oracle needs pack = 1, got {}", c.pack));
+    }
+    if c.latent_dim != 1 {
+        return fail(format!(
+            "d_model = oracle needs latent_dim = 1 (an exact p_g), got {}",
+            c.latent_dim
+        ));
+    }
+    if c.g_model != GModel::Mlp {
+        return fail(format!(
+            "d_model = oracle needs g_model = mlp, not {} (p_g = δ(θ) gives D* no slope)",
+            c.g_model
+        ));
+    }
+    if c.update != UpdateRule::Alternating {
+        return fail(format!(
+            "d_model = oracle needs update = alternating, not {} (the oracle D does not move)",
+            c.update
+        ));
+    }
+    if c.loss == LossKind::Hinge {
+        return fail(format!(
+            "d_model = oracle needs a loss whose optimum is smooth in x, not {} (its optimum is a step)",
+            c.loss
+        ));
+    }
+    // An unreadable target was reported by its own check.
+    if c.target_mixture().is_ok_and(|t| t.has_atoms()) {
+        return fail(
+            "d_model = oracle needs a target with a density, not a point mass (dirac): D* follows p_data/p_g"
+                .into(),
+        );
     }
     Ok(())
 }

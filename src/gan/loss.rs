@@ -1,4 +1,5 @@
-//! The six GAN losses, computed from D's raw outputs.
+//! The GAN losses, computed from D's raw outputs: the six of the table below
+//! and the f-GAN family (`fgan_*`, see [`super::fgan`]).
 //!
 //! D's last layer is linear; what its output `l` means depends on the loss:
 //!
@@ -10,6 +11,7 @@
 //! | `wgan_gp`        | a critic, as above              | as above, Lipschitz by the penalty                      |
 //! | `lsgan`          | a raw score `D(x)`              | `D* = (b p_data + a p_g)/(p_data + p_g)`, with `a = 0, b = 1` the same `D*` |
 //! | `hinge`          | a critic, unbounded             | `sign(p_data − p_g)` where the margin binds             |
+//! | `fgan_*`         | raw v; the critic is `T = g_f(v)` | `T* = f′(p_data/p_g)` (see [`super::fgan`])          |
 //!
 //! # Formulas (means over the `n` outputs of a batch)
 //!
@@ -24,6 +26,7 @@
 //! wgan, wgan_gp   L_D = mean f_f − mean f_r                                L_G = −mean f_f
 //! lsgan           L_D = ½ mean (D_r − 1)² + ½ mean D_f²                    L_G = ½ mean (D_f − 1)²
 //! hinge           L_D = mean relu(1 − f_r) + mean relu(1 + f_f)            L_G = −mean f_f
+//! fgan_*          L_D = mean[−g_f(v_r)] + mean f*(g_f(v_f))                 L_G = −mean f*(g_f(v_f))
 //! ```
 //!
 //! `s` is one-sided label smoothing (the real target is `1 − s`); it only
@@ -41,6 +44,7 @@ use std::str::FromStr;
 use nalgebra::RealField;
 
 use super::ConfigError;
+use super::fgan::FDiv;
 use crate::scalar::{sigmoid, softplus};
 
 /// Which GAN objective D and G optimise.
@@ -62,6 +66,16 @@ pub enum LossKind {
     Lsgan,
     /// Hinge loss (Lim & Ye 2017; Miyato et al. 2018).
     Hinge,
+    /// f-GAN (Nowozin et al. 2016) with f(u) = u ln u: KL(p_data‖p_g).
+    FganKl,
+    /// f-GAN with f(u) = −ln u: KL(p_g‖p_data).
+    FganReverseKl,
+    /// f-GAN with f(u) = (u − 1)²: Pearson χ².
+    FganPearson,
+    /// f-GAN with f(u) = (√u − 1)²: squared Hellinger.
+    FganHellinger,
+    /// f-GAN's Jensen–Shannon: 2·JSD.
+    FganJs,
 }
 
 impl LossKind {
@@ -73,6 +87,11 @@ impl LossKind {
         LossKind::WganGp,
         LossKind::Lsgan,
         LossKind::Hinge,
+        LossKind::FganKl,
+        LossKind::FganReverseKl,
+        LossKind::FganPearson,
+        LossKind::FganHellinger,
+        LossKind::FganJs,
     ];
 
     /// The config name (snake case).
@@ -84,6 +103,28 @@ impl LossKind {
             LossKind::WganGp => "wgan_gp",
             LossKind::Lsgan => "lsgan",
             LossKind::Hinge => "hinge",
+            LossKind::FganKl => "fgan_kl",
+            LossKind::FganReverseKl => "fgan_reverse_kl",
+            LossKind::FganPearson => "fgan_pearson",
+            LossKind::FganHellinger => "fgan_hellinger",
+            LossKind::FganJs => "fgan_js",
+        }
+    }
+
+    /// The f-divergence of an f-GAN loss; `None` for the others.
+    pub fn fdiv(self) -> Option<FDiv> {
+        match self {
+            LossKind::FganKl => Some(FDiv::Kl),
+            LossKind::FganReverseKl => Some(FDiv::ReverseKl),
+            LossKind::FganPearson => Some(FDiv::Pearson),
+            LossKind::FganHellinger => Some(FDiv::Hellinger),
+            LossKind::FganJs => Some(FDiv::Js),
+            LossKind::Minimax
+            | LossKind::NonSaturating
+            | LossKind::Wgan
+            | LossKind::WganGp
+            | LossKind::Lsgan
+            | LossKind::Hinge => None,
         }
     }
 
@@ -153,8 +194,15 @@ pub fn d_loss<T: RealField + Copy>(
     let inv_f = one / cast::<T>(fake.len().max(1) as f64);
     let half: T = cast(0.5);
     let mut loss = zero;
+    let fdiv = kind.fdiv();
     // The real half: ℓ_r(l) and its derivative per sample.
     for (&l, g) in real.iter().zip(d_real.iter_mut()) {
+        if let Some(f) = fdiv {
+            let (v, dv) = f.real_term(l);
+            loss += v * inv_r;
+            *g = dv * inv_r;
+            continue;
+        }
         let (v, dv) = match kind {
             LossKind::Minimax | LossKind::NonSaturating => {
                 let s = smoothing;
@@ -172,12 +220,19 @@ pub fn d_loss<T: RealField + Copy>(
                     (zero, zero)
                 }
             }
+            _ => (zero, zero),
         };
         loss += v * inv_r;
         *g = dv * inv_r;
     }
     // The fake half.
     for (&l, g) in fake.iter().zip(d_fake.iter_mut()) {
+        if let Some(f) = fdiv {
+            let (v, dv) = f.fake_term(l);
+            loss += v * inv_f;
+            *g = dv * inv_f;
+            continue;
+        }
         let (v, dv) = match kind {
             LossKind::Minimax | LossKind::NonSaturating => (softplus(l), sigmoid(l)),
             LossKind::Wgan | LossKind::WganGp => (l, one),
@@ -189,6 +244,7 @@ pub fn d_loss<T: RealField + Copy>(
                     (zero, zero)
                 }
             }
+            _ => (zero, zero),
         };
         loss += v * inv_f;
         *g = dv * inv_f;
@@ -208,6 +264,18 @@ pub fn g_loss_one<T: RealField + Copy>(kind: LossKind, l: T) -> (T, T) {
             let half: T = cast(0.5);
             (half * (l - one) * (l - one), l - one)
         }
+        LossKind::FganKl
+        | LossKind::FganReverseKl
+        | LossKind::FganPearson
+        | LossKind::FganHellinger
+        | LossKind::FganJs => match kind.fdiv() {
+            // G descends the bound: −f*(g_f(v)).
+            Some(f) => {
+                let (v, dv) = f.fake_term(l);
+                (-v, -dv)
+            }
+            None => (T::zero(), T::zero()),
+        },
     }
 }
 
@@ -229,10 +297,13 @@ pub fn g_loss<T: RealField + Copy>(kind: LossKind, fake: &[T], d_fake: &mut [T])
 }
 
 /// D's output as plotted: `σ(l)` for the cross-entropy losses (a
-/// probability), the raw value for the others.
+/// probability), the critic `T = g_f(l)` for the f-GAN losses, the raw value
+/// for the others.
 pub fn display_d(kind: LossKind, l: f64) -> f64 {
     if kind.is_cross_entropy() {
         sigmoid(l)
+    } else if let Some(f) = kind.fdiv() {
+        f.activation(l)
     } else {
         l
     }
@@ -264,6 +335,7 @@ mod tests {
         }
         assert_eq!("non-saturating".parse(), Ok(LossKind::NonSaturating));
         assert_eq!("wgan-gp".parse(), Ok(LossKind::WganGp));
+        assert_eq!("fgan-reverse-kl".parse(), Ok(LossKind::FganReverseKl));
         assert!("wasserstein".parse::<LossKind>().is_err());
     }
 }

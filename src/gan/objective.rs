@@ -33,7 +33,8 @@
 //! ```
 //!
 //! and `∂L_G/∂x` flows into G's backward pass; noise is additive, so
-//! `∂x_f/∂G(z) = 1`.
+//! `∂x_f/∂G(z) = 1`. [`g_grad_by`] is the same step with `L_G` and
+//! `∂L_G/∂x` given by a function of the fakes (the oracle D of `oracle`).
 //!
 //! # Classes
 //!
@@ -44,7 +45,9 @@
 //! of fakes is judged against reals of its own class and WGAN-GP
 //! interpolates within a class. Gradients in x — the penalties' `g` and the
 //! G step's `∂L_G/∂x` — are those of the x columns only: a penalty's `u` is
-//! 0 in the one-hot columns, which are constants.
+//! 0 in the one-hot columns, which are constants. (The oracle's
+//! [`g_grad_by`] is unconditional: the config refuses the oracle with
+//! classes.)
 
 use nalgebra::RealField;
 
@@ -154,25 +157,27 @@ impl<T: RealField + Copy> Draws<T> {
 /// Preallocated buffers of the two objectives (resized only when `m` changes).
 #[derive(Clone, Debug)]
 pub struct Scratch<T: RealField + Copy> {
-    ws_g: Workspace<T>,
-    ws_real: Workspace<T>,
-    ws_fake: Workspace<T>,
-    ws_interp: Workspace<T>,
-    real_in: Vec<T>,
-    fake_in: Vec<T>,
-    interp: Vec<T>,
-    dout_real: Vec<T>,
-    dout_fake: Vec<T>,
-    dx: Vec<T>,
-    u: Vec<T>,
+    pub(super) ws_g: Workspace<T>,
+    pub(super) ws_real: Workspace<T>,
+    pub(super) ws_fake: Workspace<T>,
+    pub(super) ws_interp: Workspace<T>,
+    pub(super) real_in: Vec<T>,
+    pub(super) fake_in: Vec<T>,
+    pub(super) interp: Vec<T>,
+    pub(super) dout_real: Vec<T>,
+    pub(super) dout_fake: Vec<T>,
+    pub(super) dx: Vec<T>,
+    pub(super) u: Vec<T>,
+    /// The penalty's input gradient at the interpolates (`cross`).
+    pub(super) dx_pen: Vec<T>,
     /// Conditional runs: G's input `[z, onehot]`, and D's inputs, input
     /// gradients and penalty directions with one-hot columns (concat).
-    g_in: Vec<T>,
-    d_real_in: Vec<T>,
-    d_fake_in: Vec<T>,
-    d_interp_in: Vec<T>,
-    dx_full: Vec<T>,
-    u_full: Vec<T>,
+    pub(super) g_in: Vec<T>,
+    pub(super) d_real_in: Vec<T>,
+    pub(super) d_fake_in: Vec<T>,
+    pub(super) d_interp_in: Vec<T>,
+    pub(super) dx_full: Vec<T>,
+    pub(super) u_full: Vec<T>,
 }
 
 impl<T: RealField + Copy> Scratch<T> {
@@ -191,6 +196,7 @@ impl<T: RealField + Copy> Scratch<T> {
             dout_fake: vec![T::zero(); n],
             dx: vec![T::zero(); m],
             u: vec![T::zero(); m],
+            dx_pen: vec![T::zero(); m],
             g_in: Vec::new(),
             d_real_in: Vec::new(),
             d_fake_in: Vec::new(),
@@ -202,7 +208,7 @@ impl<T: RealField + Copy> Scratch<T> {
 
     /// Sizes the conditional buffers for `m` samples of `latent_dim` under
     /// `layout` (allocates only when a size changes).
-    fn fit(&mut self, layout: Layout, pack: usize, m: usize, latent_dim: usize) {
+    pub(super) fn fit(&mut self, layout: Layout, pack: usize, m: usize, latent_dim: usize) {
         let k = layout.classes;
         let size = |v: &mut Vec<T>, len: usize| {
             if v.len() != len {
@@ -264,17 +270,17 @@ pub struct GEval<T> {
     pub mean_fake: T,
 }
 
-fn cast<T: RealField + Copy>(x: f64) -> T {
+pub(super) fn cast<T: RealField + Copy>(x: f64) -> T {
     nalgebra::convert(x)
 }
 
-fn mean<T: RealField + Copy>(v: &[T]) -> T {
+pub(super) fn mean<T: RealField + Copy>(v: &[T]) -> T {
     let s = v.iter().fold(T::zero(), |a, &b| a + b);
     s / cast::<T>(v.len().max(1) as f64)
 }
 
 /// `x_f = G(z) + ν` into `out`.
-fn generate<T: RealField + Copy>(
+pub(super) fn generate<T: RealField + Copy>(
     g: &Mlp<T>,
     ws: &mut Workspace<T>,
     z: &[T],
@@ -289,7 +295,7 @@ fn generate<T: RealField + Copy>(
 
 /// `x_f = G(z, c) + ν` into `out`: G's input is `z` (unconditional) or
 /// `[z, onehot(c)]` built in `g_in`.
-fn generate_in<T: RealField + Copy>(
+pub(super) fn generate_in<T: RealField + Copy>(
     g: &Mlp<T>,
     s: &mut Scratch<T>,
     draws: &Draws<T>,
@@ -314,7 +320,7 @@ fn generate_in<T: RealField + Copy>(
 
 /// D's input for the packs of `x`: `x` itself, or (concat) each pack
 /// followed by its class's one-hot, built in `buf`.
-fn d_input<'a, T: RealField + Copy>(
+pub(super) fn d_input<'a, T: RealField + Copy>(
     layout: Layout,
     pack: usize,
     class: &[usize],
@@ -330,12 +336,12 @@ fn d_input<'a, T: RealField + Copy>(
 }
 
 /// The classes D's forward pass takes: one per pack for a projection head.
-fn head_classes(layout: Layout, class: &[usize]) -> &[usize] {
+pub(super) fn head_classes(layout: Layout, class: &[usize]) -> &[usize] {
     if layout.head { class } else { &[] }
 }
 
 /// `∂D/∂x` of the last forward pass on `ws`, x columns only, into `dx`.
-fn d_input_grad<T: RealField + Copy>(
+pub(super) fn d_input_grad<T: RealField + Copy>(
     d: &Mlp<T>,
     layout: Layout,
     pack: usize,
@@ -509,4 +515,33 @@ impl Objective {
         g.backward(&mut s.ws_g, &s.dx, grads, None);
         GEval { loss, mean_fake }
     }
+}
+
+/// G's loss as a function of the fakes `x`: returns `(L_G, mean D)` and
+/// writes `∂L_G/∂x` into its second argument (the oracle D's G step).
+pub type FakeLoss<'a, T> = dyn FnMut(&[T], &mut [T]) -> (T, T) + 'a;
+
+/// The G step against a D given as a function of the fakes: `loss(x, dl_dx)`
+/// returns `(L_G, mean D)` at `x = G(z) + ν` and writes `∂L_G/∂x`; overwrites
+/// `grads` with `∂L_G/∂θ_G`. Only `draws.z` and `draws.noise_fake` are used.
+///
+/// # Panics
+/// If the draws and the scratch disagree in size.
+pub fn g_grad_by<T: RealField + Copy>(
+    g: &Mlp<T>,
+    draws: &Draws<T>,
+    s: &mut Scratch<T>,
+    grads: &mut Grads<T>,
+    loss: &mut FakeLoss<'_, T>,
+) -> GEval<T> {
+    assert_eq!(
+        s.fake_in.len(),
+        draws.len(),
+        "scratch was built for another batch"
+    );
+    grads.zero();
+    generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+    let (l, mean_fake) = loss(&s.fake_in, &mut s.dx);
+    g.backward(&mut s.ws_g, &s.dx, grads, None);
+    GEval { loss: l, mean_fake }
 }

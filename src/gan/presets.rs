@@ -10,8 +10,22 @@
 //! pauses a lesson when it reaches the config's `steps`. `pace` and the pause
 //! belong to the window's lesson, not to the run: `train`, `sweep` and
 //! `gui --screenshot` ignore them.
+//!
+//! A lesson about the exact fits (`crate::fit`) may carry, in place of
+//! `[config]` or beside it, a `[fit]` table:
+//!
+//! ```toml
+//! [fit]
+//! target = "modes(2, 8, 0.5)"                 # the config's target when absent
+//! model = "normal"                            # or "mixture(K)"; normal when absent
+//! divergences = ["kl_data_model", "kl_model_data"]   # every fit when absent
+//! ```
+//!
+//! Its target becomes the config's when `[config]` gives none; giving two
+//! different targets is an error.
 
 use super::{Config, ConfigError};
+use crate::fit::FitSpec;
 use std::sync::OnceLock;
 
 /// The lesson the window opens on.
@@ -40,6 +54,27 @@ const FILES: &[(&str, &str)] = &[
         "instance-noise",
         include_str!("../../assets/presets/instance-noise.toml"),
     ),
+    (
+        "k-and-lr",
+        include_str!("../../assets/presets/k-and-lr.toml"),
+    ),
+    (
+        "simultaneous-vs-alternating",
+        include_str!("../../assets/presets/simultaneous-vs-alternating.toml"),
+    ),
+    (
+        "dirac-gan",
+        include_str!("../../assets/presets/dirac-gan.toml"),
+    ),
+    (
+        "kl-vs-reverse-kl",
+        include_str!("../../assets/presets/kl-vs-reverse-kl.toml"),
+    ),
+    ("f-gan", include_str!("../../assets/presets/f-gan.toml")),
+    (
+        "oracle-d",
+        include_str!("../../assets/presets/oracle-d.toml"),
+    ),
     ("cgan", include_str!("../../assets/presets/cgan.toml")),
     (
         "cgan-ignores-label",
@@ -56,6 +91,64 @@ pub struct Preset {
     /// Steps per second the window starts the lesson at (`None`: full speed).
     pub pace: Option<f64>,
     pub config: Config,
+    /// The exact fits the lesson shows beside the GAN (its `[fit]` table).
+    pub fit: Option<FitSpec>,
+}
+
+/// The `[fit]` table, resolved against the config's target.
+fn fit_table(
+    name: &str,
+    table: &toml::Table,
+    config: &mut Config,
+    config_has_target: bool,
+) -> Result<Option<FitSpec>, ConfigError> {
+    let Some(fit) = table.get("fit") else {
+        return Ok(None);
+    };
+    let bad = |m: String| ConfigError::Preset(format!("preset {name}: [fit] {m}"));
+    let fit = fit
+        .as_table()
+        .ok_or_else(|| bad("must be a table".into()))?;
+    if let Some(k) = fit
+        .keys()
+        .find(|k| !["target", "model", "divergences"].contains(&k.as_str()))
+    {
+        return Err(bad(format!(
+            "has an unknown key `{k}`; valid keys: target, model, divergences"
+        )));
+    }
+    let text = |k: &str| -> Result<Option<&str>, ConfigError> {
+        match fit.get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| bad(format!("{k} must be a string"))),
+        }
+    };
+    let target = match text("target")? {
+        Some(t) if config_has_target && t.trim() != config.target.trim() => {
+            return Err(bad(format!(
+                "target {t:?} differs from [config]'s {:?}; give it once",
+                config.target
+            )));
+        }
+        Some(t) => {
+            config.target = t.trim().to_string();
+            config.target.clone()
+        }
+        None => config.target.clone(),
+    };
+    let names: Vec<&str> = match fit.get("divergences") {
+        None => Vec::new(),
+        Some(v) => v
+            .as_array()
+            .and_then(|a| a.iter().map(|x| x.as_str()).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| bad("divergences must be a list of names".into()))?,
+    };
+    let spec = FitSpec::parse(&target, text("model")?.unwrap_or("normal"), &names)
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(Some(spec))
 }
 
 /// Parse one preset file.
@@ -106,7 +199,12 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
         }
         None => String::new(),
     };
-    let config = Config::from_toml_str(&config_text)?;
+    let mut config = Config::from_toml_str(&config_text)?;
+    let has_target = table
+        .get("config")
+        .and_then(|c| c.as_table())
+        .is_some_and(|c| c.contains_key("target"));
+    let fit = fit_table(name, &table, &mut config, has_target)?;
     config.validate()?;
     Ok(Preset {
         name: name.to_string(),
@@ -114,6 +212,7 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, ConfigError> {
         tour,
         pace,
         config,
+        fit,
     })
 }
 
@@ -180,6 +279,36 @@ mod tests {
                 && e.contains("goodfellow, vanishing-gradients"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_fit_table_gives_the_target_and_the_fits() {
+        let p = parse(
+            "f",
+            "[lesson]\ndescription = \"d\"\n[fit]\ntarget = \"modes(2, 6, 0.5)\"\ndivergences = [\"jsd\", \"mle\"]\n",
+        )
+        .unwrap();
+        assert_eq!(p.config.target, "modes(2, 6, 0.5)");
+        let fit = p.fit.unwrap();
+        assert_eq!(fit.model, crate::fit::Model::Normal);
+        assert_eq!(
+            fit.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            ["jsd", "mle"]
+        );
+        for (text, what) in [
+            ("[fit]\ndivergences = [\"kl\"]", "unknown divergence 'kl'"),
+            ("[fit]\nmodel = \"mixture(12)\"", "unknown model"),
+            ("[fit]\nspacing = 3", "unknown key `spacing`"),
+            (
+                "[config]\ntarget = \"normal(0, 1)\"\n[fit]\ntarget = \"normal(1, 1)\"",
+                "differs",
+            ),
+        ] {
+            let e = parse("f", &format!("[lesson]\ndescription = \"d\"\n{text}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(what), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -14,6 +14,13 @@
 //!   when the trainer is built and never from the training stream.
 //!   `p_g_exact = false`.
 //!
+//! # Point masses
+//!
+//! A `dirac` target and a constant G (`g_model = "constant"`, p_g = δ(θ))
+//! are atoms, kept beside the bins in `theory.atoms` with D at their
+//! positions in [`Snapshot::d_atoms`]; the bins hold only the continuous
+//! parts (see [`crate::theory::atoms`]).
+//!
 //! # The grid
 //!
 //! [`Grid::for_target`] over the target's central range, widened to G's
@@ -31,9 +38,21 @@
 //!   `f*(x) = ∫ sign(F_g − F_data)`, defined up to a constant (0 at the grid's
 //!   left edge), and its value is W1.
 //! - hinge: `d` is the raw critic; no closed-form optimum is drawn.
+//! - f-GAN (`fgan_*`): `d` is the critic `T = g_f(v)`; the optimum is
+//!   `T* = f′(p_data/p_g)` per bin, and `f_divergence` and `f_bound` are
+//!   D_f(p_data‖p_g) and the variational bound at the current critic (see
+//!   [`super::fgan`]), so that their gap shows how far T is from T*. With
+//!   atoms both sum over the atoms' cells too (the critic at an atom's
+//!   position), by the rule of [`crate::theory::atoms`]: an atom of p_data
+//!   where p_g has none makes KL(p_data‖p_g) and χ² infinite and counts fully
+//!   in H² and JSD.
 //!
 //! `theory.v` (and so the gap `C(G) − V(G, D)`) is only given for the
 //! cross-entropy losses, whose D is a probability.
+//!
+//! With `d_model = oracle`, `d` and the force are those of the exact optimum
+//! ([`super::oracle`]) instead of the network's, so the figure shows D on D*
+//! and V(G, D) = C(G).
 //!
 //! # Classes
 //!
@@ -43,11 +62,13 @@
 
 use crate::density::Univariate;
 use crate::theory::{
-    Grid, Prior, Theory, ZPoints, bin_masses, pushforward_masses, pushforward_samples,
+    Atoms, Grid, Prior, Theory, ZPoints, continuous_bin_masses, pushforward_masses,
+    pushforward_samples,
 };
 
 use super::loss::display_d;
-use super::{LossKind, State, Trainer};
+use super::oracle::{Oracle, finite_range};
+use super::{DModel, GModel, LossKind, State, Trainer};
 
 /// Interior bins of the snapshot's grid.
 pub const GRID_BINS: usize = 1024;
@@ -142,6 +163,20 @@ pub struct Snapshot {
     pub map_optimal: Vec<f64>,
     /// The force on a fake sample at each bin centre, `−∂ℓ_G/∂x`.
     pub force: Vec<f64>,
+    /// D as plotted at each atom's position (`theory.atoms`): a dirac
+    /// target's atoms and a constant G's.
+    pub d_atoms: Vec<f64>,
+    /// f-GAN losses: the optimal critic `T* = f′(p_data/p_g)` per bin, from
+    /// the bins' (continuous) masses (empty for the other losses).
+    pub t_star: Vec<f64>,
+    /// f-GAN losses: D_f(p_data‖p_g) on the grid, over the bins and the
+    /// atoms' cells (∞ allowed); `None` for the other losses.
+    pub f_divergence: Option<f64>,
+    /// f-GAN losses: the bound `E_data T − E_g f*(T)` at the current critic,
+    /// over the bins and the atoms' cells.
+    pub f_bound: Option<f64>,
+    /// `true` when D is the exact optimum (`d_model = oracle`), not a network.
+    pub d_is_oracle: bool,
     /// Each class of a `classes(…)` target (empty for an unconditional one).
     pub classes: Vec<super::ClassSnapshot>,
 }
@@ -156,7 +191,17 @@ impl Snapshot {
             }
             LossKind::Wgan | LossKind::WganGp => Some(&self.theory.critic),
             LossKind::Hinge => None,
+            LossKind::FganKl
+            | LossKind::FganReverseKl
+            | LossKind::FganPearson
+            | LossKind::FganHellinger
+            | LossKind::FganJs => Some(&self.t_star),
         }
+    }
+
+    /// D_f − bound ≥ 0 for the f-GAN losses: how far the critic is from T*.
+    pub fn f_gap(&self) -> Option<f64> {
+        Some(self.f_divergence? - self.f_bound?)
     }
 
     /// `max |D(x) − ½|` over the bins where p_data is at least 5% of its
@@ -165,6 +210,18 @@ impl Snapshot {
     pub fn d_max_dev(&self) -> Option<f64> {
         if !self.loss.is_cross_entropy() {
             return None;
+        }
+        let atoms = &self.theory.atoms;
+        if atoms.p.iter().any(|&m| m > 0.0) {
+            // A point-mass target: D where its atoms are.
+            let dev = atoms
+                .p
+                .iter()
+                .zip(&self.d_atoms)
+                .filter(|(p, _)| **p > 0.0)
+                .map(|(_, d)| (d - 0.5).abs())
+                .fold(0.0, f64::max);
+            return Some(dev);
         }
         let peak = self.p_data.iter().copied().fold(0.0, f64::max);
         let dev = self
@@ -176,16 +233,6 @@ impl Snapshot {
             .fold(0.0, f64::max);
         Some(dev)
     }
-}
-
-pub(super) fn finite_range(xs: &[f64]) -> Option<(f64, f64)> {
-    let r = xs
-        .iter()
-        .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
-    (r.0 <= r.1).then_some(r)
 }
 
 impl Trainer {
@@ -203,8 +250,15 @@ impl Trainer {
             LatentPoints::Sample(z) => (self.generate(z), false),
         };
         let grid = Grid::for_target(&self.target, finite_range(&g_x), GRID_BINS);
-        let p_mass = bin_masses(&grid, &self.target);
+        let p_mass = continuous_bin_masses(&grid, &self.target);
+        // A constant G is the point mass δ(θ): an atom, not a bin.
+        let constant = self.config.g_model == GModel::Constant;
+        let g_atoms: Vec<(f64, f64)> = match g_x.first() {
+            Some(&theta) if constant => vec![(theta, 1.0)],
+            _ => Vec::new(),
+        };
         let q_mass = match &self.latent_points {
+            _ if constant => vec![0.0; grid.len()],
             LatentPoints::Exact(zp) => {
                 let mut q = vec![0.0; grid.len()];
                 pushforward_masses(&grid, &g_x, &zp.seg_mass, &mut q);
@@ -212,11 +266,42 @@ impl Trainer {
             }
             LatentPoints::Sample(_) => pushforward_samples(&grid, &g_x),
         };
+        let atoms = Atoms::new(&self.target.atoms(), &g_atoms);
         let x = grid.centres();
-        let d_raw = self.d_raw(&x);
+        // With the oracle, D is the exact optimum the last G step was taken against.
+        let oracle = (self.config.d_model == DModel::Oracle)
+            .then(|| Oracle::new(loss, &grid, &p_mass, &q_mass))
+            .flatten();
+        let d_raw = match &oracle {
+            Some(o) => o.raw_at(&x),
+            None => self.d_raw(&x),
+        };
         let d = d_raw.iter().map(|&l| display_d(loss, l)).collect();
-        let logits = loss.is_cross_entropy().then_some(d_raw.as_slice());
-        let theory = Theory::compute(&grid, &p_mass, &q_mass, logits, &self.target.modes());
+        let d_raw_atoms = match &oracle {
+            Some(o) => o.raw_at(&atoms.x),
+            None => self.d_raw(&atoms.x),
+        };
+        let d_atoms = d_raw_atoms.iter().map(|&l| display_d(loss, l)).collect();
+        let logits = loss
+            .is_cross_entropy()
+            .then_some((d_raw.as_slice(), d_raw_atoms.as_slice()));
+        let theory = Theory::compute_with_atoms(
+            &grid,
+            &p_mass,
+            &q_mass,
+            &atoms,
+            logits,
+            &self.target.modes(),
+        );
+        // D_f and the bound sum over every cell: the bins, then the atoms
+        // (each a cell of its own, with D's raw output at its position).
+        let fdiv = loss.fdiv();
+        let t_star = fdiv.map_or_else(Vec::new, |f| f.t_star_of_masses(&p_mass, &q_mass));
+        let (p_cells, q_cells) = atoms.cells(&p_mass, &q_mass);
+        let mut d_cells = d_raw.clone();
+        d_cells.extend_from_slice(&d_raw_atoms);
+        let f_divergence = fdiv.map(|f| f.divergence(&p_cells, &q_cells));
+        let f_bound = fdiv.map(|f| f.bound(&p_cells, &q_cells, &d_cells));
 
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
@@ -235,7 +320,16 @@ impl Trainer {
             p_data_mass: p_mass,
             p_g_mass: q_mass,
             p_g_exact: exact,
-            force: self.generator_force(&x),
+            force: match &oracle {
+                Some(o) => x
+                    .iter()
+                    .map(|&xi| {
+                        let (v, dv) = o.value(xi);
+                        -super::loss::g_loss_one(loss, v).1 * dv
+                    })
+                    .collect(),
+                None => self.generator_force(&x),
+            },
             grid,
             x,
             d,
@@ -244,6 +338,11 @@ impl Trainer {
             map_z,
             map_x,
             map_optimal,
+            d_atoms,
+            t_star,
+            f_divergence,
+            f_bound,
+            d_is_oracle: oracle.is_some(),
             classes: Vec::new(),
         }
     }

@@ -6,19 +6,33 @@
 //!     repeat k_g times:  sample noise z₁…z_m ~ p_z;                        descend L_G in θ_G
 //! ```
 //!
+//! That is `update = "alternating"`; the other rules (simultaneous,
+//! extragradient, optimistic, consensus) run their iteration in
+//! [`super::update`], which says what one iteration is under each.
+//!
 //! # One random stream
 //!
 //! A single [`Pcg64Mcg`] seeded with `seed` draws, in this order: G's initial
-//! weights, D's initial weights (both layer by layer, weights then biases),
-//! then per D step: the `m` real samples, the `m · latent_dim` noise values
-//! (sample-major), if σ_t > 0 the `m` instance-noise values for the real and
-//! then the `m` for the fake samples, and for `wgan_gp` with λ > 0 the
-//! `m / pack` interpolation coefficients; per G step: the noise values, then,
-//! if σ_t > 0, the `m` instance-noise values. The same config and seed give
-//! the same run, bit for bit.
+//! weights, D's initial weights (both layer by layer, weights then biases;
+//! then scaled by `init_scale`; the parameters a constant G or a linear D
+//! holds at 0 are drawn too, then zeroed), then per D step: the `m` real samples, the `m · latent_dim` noise
+//! values (sample-major), if σ_t > 0 the `m` instance-noise values for the
+//! real and then the `m` for the fake samples (as [`super::noise`] draws
+//! them), and for `wgan_gp` with λ > 0 the `m / pack` interpolation
+//! coefficients; per G step: the noise values, then, if σ_t > 0, the `m`
+//! instance-noise values. A round of the other update rules draws once, as a
+//! D step when D moves in it and as a G step otherwise, and both players use
+//! those draws. The same config and seed give the same run, bit for bit.
 //!
 //! `m = ⌊batch / pack⌋ · pack`: with packing the batch is rounded down to
 //! whole packs.
+//!
+//! With `d_model = oracle` (under `update = alternating`, the only rule the
+//! config allows with it) no D step runs and none draws: each G step
+//! computes the exact optimum of the loss for the current G on the grid
+//! (`oracle`) and descends G's loss against it; the stream then holds the
+//! initial weights (D's network is drawn too, and never used) and, per G
+//! step, the noise (and instance noise) only.
 //!
 //! # Learning-rate schedule
 //!
@@ -34,12 +48,15 @@
 //! `conditioning = none`); D takes `pack + K` with `conditioning = concat`
 //! (see [`super::condition`]); and
 //! with `conditioning = projection` D's head — K embeddings — is drawn
-//! right after D's layers, class by class. The draws: per D step, for each
-//! pack in turn, its class (one uniform draw, see
-//! [`crate::density::Classes::draw_class`]) then its `pack` real samples
-//! from that class, in place of the `m` real samples above (the fake packs
-//! take the same classes); per G step, one class per pack before the
-//! noise values. Everything else is drawn as above.
+//! right after D's layers, class by class (and scaled by `init_scale` with
+//! them). The draws: per D step, for each pack in turn, its class (one
+//! uniform draw, see [`crate::density::Classes::draw_class`]) then its
+//! `pack` real samples from that class, in place of the `m` real samples
+//! above (the fake packs take the same classes); per G step, one class per
+//! pack before the noise values. A round of the other update rules draws
+//! its classes the same way, as a D step or as a G step, and both players
+//! use them. Everything else is drawn as above. (The config allows classes
+//! only with MLPs for G and D: see `keys::check_together`.)
 //!
 //! # Divergence
 //!
@@ -62,10 +79,31 @@ use super::backend::{
 };
 use super::native::NativeBackend;
 use super::objective::{Draws, Objective};
-use super::snapshot::LatentPoints;
-use super::{Config, GanError, LossKind, Prior};
+use super::oracle::Oracle;
+use super::snapshot::{GRID_BINS, LatentPoints};
+use super::{Config, DModel, GanError, LossKind, Prior, UpdateRule};
 use crate::density::{Classes, Mixture, Univariate};
 use crate::nn::{Init, Mlp, OptimizerConfig};
+
+impl StepStats {
+    /// Takes what `player`'s last update (or gradient) measured.
+    pub(super) fn record(&mut self, player: Player, out: &StepOut) {
+        match player {
+            Player::D => {
+                self.loss_d = Some(out.loss as f64);
+                self.penalty = Some(out.penalty as f64);
+                self.d_real = Some(out.mean_real as f64);
+                self.d_fake = Some(out.mean_fake as f64);
+                self.grad_norm_d = Some(out.grad_norm as f64);
+            }
+            Player::G => {
+                self.loss_g = Some(out.loss as f64);
+                self.d_fake = Some(out.mean_fake as f64);
+                self.grad_norm_g = Some(out.grad_norm as f64);
+            }
+        }
+    }
+}
 
 /// Whether the trainer can go on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,13 +160,48 @@ pub struct Trainer {
     state: State,
     /// Why the backend stopped, when it failed (not a divergence of the run).
     backend_error: Option<BackendError>,
-    /// Which network must be rolled back by `restore` (None: the failing
+    /// Which networks must be rolled back by `restore` (none: the failing
     /// update was never applied).
-    rollback: Option<Player>,
+    rollback: Rollback,
+    /// Whether the optimistic rule has a previous gradient per player.
+    pub(super) has_prev: Rollback,
     /// Where the snapshot measures p_g (fixed per prior and latent_dim).
     pub(super) latent_points: LatentPoints,
     /// The learning-rate factor the engine's optimizers run at now.
     lr_factor: f64,
+}
+
+/// A flag per player.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Rollback {
+    pub(super) g: bool,
+    pub(super) d: bool,
+}
+
+impl Rollback {
+    /// Only `player`.
+    pub(super) fn of(player: Player) -> Rollback {
+        Rollback {
+            g: player == Player::G,
+            d: player == Player::D,
+        }
+    }
+
+    /// The flag of `player`.
+    pub(super) fn get(self, player: Player) -> bool {
+        match player {
+            Player::G => self.g,
+            Player::D => self.d,
+        }
+    }
+
+    /// Sets the flag of `player`.
+    pub(super) fn set(&mut self, player: Player, on: bool) {
+        match player {
+            Player::G => self.g = on,
+            Player::D => self.d = on,
+        }
+    }
 }
 
 /// `m = ⌊batch / pack⌋ · pack`.
@@ -217,15 +290,21 @@ impl Trainer {
             s.push(1);
             s
         };
-        let g = Mlp::new(
-            &sizes(layout.g_in(config.latent_dim), &config.g_hidden),
+        let mut g = Mlp::new(
+            &sizes(
+                layout.g_in(config.latent_dim),
+                &config.g_model.hidden(&config.g_hidden),
+            ),
             act,
             Init::Default,
             &mut rng,
         )
         .map_err(GanError::from)?;
         let mut d = Mlp::new(
-            &sizes(layout.d_in(config.pack), &config.d_hidden),
+            &sizes(
+                layout.d_in(config.pack),
+                &config.d_model.hidden(&config.d_hidden),
+            ),
             act,
             Init::Default,
             &mut rng,
@@ -236,6 +315,19 @@ impl Trainer {
                 .with_projection(layout.classes, Init::Default, &mut rng)
                 .map_err(GanError::from)?;
         }
+        if config.init_scale != 1.0 {
+            for net in [&mut g, &mut d] {
+                let scaled: Vec<f32> = net
+                    .params_flat()
+                    .iter()
+                    .map(|&p| (f64::from(p) * config.init_scale) as f32)
+                    .collect();
+                net.set_params_flat(&scaled).map_err(GanError::from)?;
+            }
+        }
+        let (frozen_g, frozen_d) = (config.g_model.frozen(), config.d_model.frozen());
+        frozen_g.zero_params(&mut g);
+        frozen_d.zero_params(&mut d);
         let m = samples_per_step(&config);
         let init = BackendInit {
             g,
@@ -243,6 +335,8 @@ impl Trainer {
             opt_g: opt_config(&config, config.lr_g),
             opt_d: opt_config(&config, config.lr_d),
             m,
+            frozen_g,
+            frozen_d,
         };
         init.opt_g.validate().map_err(GanError::from)?;
         init.opt_d.validate().map_err(GanError::from)?;
@@ -259,7 +353,8 @@ impl Trainer {
             step: 0,
             state: State::Running,
             backend_error: None,
-            rollback: None,
+            rollback: Rollback::default(),
+            has_prev: Rollback::default(),
             latent_points,
             lr_factor: 1.0,
         })
@@ -289,7 +384,7 @@ impl Trainer {
 
     /// Sets the optimizers' rates to the configured ones times the
     /// schedule's factor, when the factor changed.
-    fn follow_schedule(&mut self) {
+    pub(super) fn follow_schedule(&mut self) {
         let f = self.lr_factor();
         if f != self.lr_factor {
             let c = &self.config;
@@ -308,14 +403,11 @@ impl Trainer {
         Ok(())
     }
 
-    /// The instance-noise σ for the current iteration:
-    /// `σ_t = σ₀ · max(0, 1 − t / steps)`.
+    /// The instance-noise σ for the current iteration, by `noise_schedule`:
+    /// `σ_t = σ₀ · max(0, 1 − t / steps)` (anneal) or `σ₀` (constant).
     pub fn sigma(&self) -> f64 {
         let c = &self.config;
-        if c.instance_noise == 0.0 || c.steps == 0 {
-            return 0.0;
-        }
-        c.instance_noise * (1.0 - self.step as f64 / c.steps as f64).max(0.0)
+        c.noise_schedule.sigma(c.instance_noise, self.step, c.steps)
     }
 
     fn fill_noise(&mut self) {
@@ -325,59 +417,8 @@ impl Trainer {
         }
     }
 
-    fn fill_instance_noise(rng: &mut Pcg64Mcg, buf: &mut [f32], sigma: f64) {
-        if sigma > 0.0 {
-            for v in buf {
-                let e: f64 = rng.sample(StandardNormal);
-                *v = (sigma * e) as f32;
-            }
-        } else {
-            buf.fill(0.0);
-        }
-    }
-
-    fn diverge(&mut self, rollback: Option<Player>) {
-        self.state = State::Diverged {
-            step: self.step + 1,
-        };
-        self.rollback = rollback;
-    }
-
-    /// Records an update's outcome; `false` when the run stopped.
-    fn finish_update(
-        &mut self,
-        result: Result<StepOut, BackendError>,
-        player: Player,
-    ) -> Option<StepOut> {
-        match result {
-            Err(e) => {
-                self.backend_error = Some(e);
-                self.diverge(None);
-                None
-            }
-            Ok(out) => {
-                match out.outcome {
-                    Outcome::Applied => {}
-                    Outcome::NonFiniteLoss => self.diverge(None),
-                    Outcome::NonFiniteParams => self.diverge(Some(player)),
-                }
-                Some(out)
-            }
-        }
-    }
-
-    /// One class per pack (conditional targets only).
-    fn fill_classes(&mut self) {
-        if let Some(classes) = &self.classes {
-            for c in &mut self.draws.class {
-                *c = classes.draw_class(&mut self.rng);
-            }
-        }
-    }
-
-    /// One D update (no iteration is counted).
-    fn d_update(&mut self, stats: &mut StepStats) {
-        let sigma = stats.sigma;
+    /// The draws of a D step (see the module docs for their order).
+    pub(super) fn fill_d_draws(&mut self, sigma: f64) {
         if let Some(classes) = &self.classes {
             // Per pack: its class, then its samples from that class.
             let pack = self.config.pack;
@@ -398,35 +439,114 @@ impl Trainer {
             }
         }
         self.fill_noise();
-        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_real, sigma);
-        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
+        let how = self.config.noise_draws;
+        how.fill(&mut self.rng, &mut self.draws.noise_real, sigma);
+        how.fill(&mut self.rng, &mut self.draws.noise_fake, sigma);
         if self.config.loss == LossKind::WganGp && self.config.gp > 0.0 {
             for e in &mut self.draws.eps {
                 *e = self.rng.random::<f32>();
             }
         }
+    }
+
+    /// The draws of a G step.
+    pub(super) fn fill_g_draws(&mut self, sigma: f64) {
+        self.fill_classes();
+        self.fill_noise();
+        let how = self.config.noise_draws;
+        how.fill(&mut self.rng, &mut self.draws.noise_fake, sigma);
+    }
+
+    /// Stops the run at the current iteration; `restore` rolls back the
+    /// networks in `rollback`.
+    pub(super) fn diverge(&mut self, rollback: Rollback) {
+        self.state = State::Diverged {
+            step: self.step + 1,
+        };
+        self.rollback = rollback;
+    }
+
+    /// Stops the run because the engine failed.
+    pub(super) fn fail(&mut self, e: BackendError) {
+        self.backend_error = Some(e);
+        self.diverge(Rollback::default());
+    }
+
+    /// Records an update's outcome; `None` when the engine failed.
+    fn finish_update(
+        &mut self,
+        result: Result<StepOut, BackendError>,
+        player: Player,
+    ) -> Option<StepOut> {
+        match result {
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+            Ok(out) => {
+                match out.outcome {
+                    Outcome::Applied => {}
+                    Outcome::NonFiniteLoss => self.diverge(Rollback::default()),
+                    Outcome::NonFiniteParams => self.diverge(Rollback::of(player)),
+                }
+                Some(out)
+            }
+        }
+    }
+
+    /// One class per pack (conditional targets only).
+    fn fill_classes(&mut self) {
+        if let Some(classes) = &self.classes {
+            for c in &mut self.draws.class {
+                *c = classes.draw_class(&mut self.rng);
+            }
+        }
+    }
+
+    /// One D update (no iteration is counted).
+    fn d_update(&mut self, stats: &mut StepStats) {
+        self.fill_d_draws(stats.sigma);
         let clip = clip_of(self.config.loss, self.config.clip);
         let result = self.engine.d_step(&self.objective, &self.draws, clip);
         if let Some(out) = self.finish_update(result, Player::D) {
-            stats.loss_d = Some(out.loss as f64);
-            stats.penalty = Some(out.penalty as f64);
-            stats.d_real = Some(out.mean_real as f64);
-            stats.d_fake = Some(out.mean_fake as f64);
-            stats.grad_norm_d = Some(out.grad_norm as f64);
+            stats.record(Player::D, &out);
         }
+    }
+
+    /// The exact optimum of the loss for the current G (`d_model = oracle`),
+    /// on the snapshot's grid; `None` when the config has no oracle.
+    pub(super) fn oracle(&self) -> Option<Oracle> {
+        let LatentPoints::Exact(zp) = &self.latent_points else {
+            return None;
+        };
+        let g_x = self.generate(&zp.z);
+        Oracle::for_pushforward(
+            self.config.loss,
+            &self.target,
+            &g_x,
+            &zp.seg_mass,
+            GRID_BINS,
+        )
     }
 
     /// One G update (no iteration is counted).
     fn g_update(&mut self, stats: &mut StepStats) {
-        let sigma = stats.sigma;
-        self.fill_classes();
-        self.fill_noise();
-        Self::fill_instance_noise(&mut self.rng, &mut self.draws.noise_fake, sigma);
-        let result = self.engine.g_step(&self.objective, &self.draws);
+        self.fill_g_draws(stats.sigma);
+        let result = if self.config.d_model == DModel::Oracle {
+            match self.oracle() {
+                Some(o) => self
+                    .engine
+                    .g_step_by(&self.draws, &mut |x, dl| o.g_loss(x, dl)),
+                None => Err(BackendError(format!(
+                    "no oracle for loss {} with latent_dim {}",
+                    self.config.loss, self.config.latent_dim
+                ))),
+            }
+        } else {
+            self.engine.g_step(&self.objective, &self.draws)
+        };
         if let Some(out) = self.finish_update(result, Player::G) {
-            stats.loss_g = Some(out.loss as f64);
-            stats.d_fake = Some(out.mean_fake as f64);
-            stats.grad_norm_g = Some(out.grad_norm as f64);
+            stats.record(Player::G, &out);
         }
     }
 
@@ -452,6 +572,12 @@ impl Trainer {
         if self.state != State::Running {
             return stats;
         }
+        // The oracle D is exact at every G step: no D step runs (and none draws).
+        let d_steps = if self.config.d_model == DModel::Oracle {
+            0
+        } else {
+            d_steps
+        };
         self.follow_schedule();
         for _ in 0..d_steps {
             self.d_update(&mut stats);
@@ -485,10 +611,23 @@ impl Trainer {
         self.run_updates(0, 1, false)
     }
 
-    /// One iteration of Algorithm 1: `k` D updates, then `k_g` G updates;
-    /// advances [`step_count`](Self::step_count). Does nothing once diverged.
+    /// One iteration of the configured update rule — for Algorithm 1
+    /// (`alternating`): `k` D updates, then `k_g` G updates; for the others
+    /// see [`super::update`]. Advances [`step_count`](Self::step_count).
+    /// Does nothing once diverged.
     pub fn step(&mut self) -> StepStats {
-        self.run_updates(self.config.k, self.config.k_g, true)
+        if self.config.update != UpdateRule::Optimistic {
+            self.has_prev = Rollback::default();
+        }
+        match self.config.update {
+            UpdateRule::Alternating => self.run_updates(self.config.k, self.config.k_g, true),
+            rule => self.joint_iteration(rule),
+        }
+    }
+
+    /// Counts a finished iteration.
+    pub(super) fn count_iteration(&mut self) {
+        self.step += 1;
     }
 
     /// Up to `n` iterations, stopping early on divergence; returns the stats
@@ -515,8 +654,11 @@ impl Trainer {
             // A failed machine has no finite state to go back to.
             return false;
         }
-        if let Some(player) = self.rollback.take() {
-            self.engine.restore(player);
+        let rollback = std::mem::take(&mut self.rollback);
+        for player in [Player::D, Player::G] {
+            if rollback.get(player) {
+                self.engine.restore(player);
+            }
         }
         self.state = State::Running;
         true

@@ -55,6 +55,28 @@ use super::projection;
 use super::{Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
+    /// After [`double_backward`](Self::double_backward) on `ws`: the input
+    /// gradient of the same penalty, `∂P/∂x_s = ∂Q/∂x_s = W_1ᵀ z̄_1` per
+    /// sample (u held fixed, so only the primal stream carries x), into
+    /// `dx` (laid out like the input). This is how the penalty of WGAN-GP
+    /// reaches G through its interpolates, `x̂ = ε x_r + (1 − ε) G(z)`.
+    ///
+    /// # Panics
+    /// If `dx.len() ≠ batch · in_dim`.
+    pub fn double_backward_input(&self, ws: &mut Workspace<T>, dx: &mut [T]) {
+        let batch = ws.batch();
+        ws.check(self.sizes(), batch);
+        assert_eq!(
+            dx.len(),
+            batch * self.in_dim(),
+            "dx must be laid out like the input"
+        );
+        ws.w_t[1].tr_copy_from(self.layer(1).0);
+        let (below, above) = ws.adj.split_at_mut(1);
+        gemm_into(&mut below[0], T::one(), &ws.w_t[1], &above[0], T::zero());
+        dx.copy_from_slice(ws.adj[0].as_slice());
+    }
+
     /// Adds `∂P/∂θ` to `grads`, for a penalty `P = Σ_s φ(∂out_s/∂x_s)` on the
     /// batch of the last [`forward`](Self::forward) on `ws`.
     ///

@@ -46,6 +46,35 @@ impl<T: RealField + Copy> Grads<T> {
         self.slices_mut().for_each(|s| s.fill(T::zero()));
     }
 
+    /// Sets the weight entries (`weights`) and/or the bias entries
+    /// (`biases`) of every layer to zero: the gradient of a network whose
+    /// held parameters must not move.
+    pub fn zero_part(&mut self, weights: bool, biases: bool) {
+        if weights {
+            self.weights.iter_mut().for_each(|w| w.fill(T::zero()));
+        }
+        if biases {
+            self.biases.iter_mut().for_each(|b| b.fill(T::zero()));
+        }
+    }
+
+    /// `self ← a·x + b·self` entry by entry (`x` of the same shapes); with
+    /// `b = 0` the old entries are overwritten, whatever they were.
+    ///
+    /// # Panics
+    /// If the shapes differ.
+    pub fn combine(&mut self, a: T, x: &Grads<T>, b: T) {
+        assert!(self.same_shape(x), "gradient shapes differ");
+        let overwrite = b == T::zero();
+        for (s, o) in self.slices_mut().zip(x.slices()) {
+            if overwrite {
+                s.iter_mut().zip(o).for_each(|(y, &v)| *y = a * v);
+            } else {
+                s.iter_mut().zip(o).for_each(|(y, &v)| *y = a * v + b * *y);
+            }
+        }
+    }
+
     /// Multiplies every entry by `k` (e.g. `1/batch` for a mean, `−1` for ascent).
     pub fn scale(&mut self, k: T) {
         self.slices_mut()

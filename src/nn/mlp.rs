@@ -222,6 +222,55 @@ impl<T: RealField + Copy> Mlp<T> {
         )
     }
 
+    /// The parameter at `index` of [`params_flat`](Self::params_flat)'s
+    /// order, without building the vector; `None` past the end.
+    pub fn param(&self, index: usize) -> Option<T> {
+        let mut at = index;
+        for (w, b) in self.weights.iter().zip(&self.biases) {
+            let n = w.len();
+            if at < n {
+                // Row-major in the flat order, column-major in storage.
+                let (i, j) = (at / w.ncols(), at % w.ncols());
+                return Some(w[(i, j)]);
+            }
+            at -= n;
+            if at < b.len() {
+                return Some(b[at]);
+            }
+            at -= b.len();
+        }
+        // The projection head, class by class (contiguous in storage).
+        self.embed
+            .as_ref()
+            .and_then(|e| e.as_slice().get(at).copied())
+    }
+
+    /// Copies every parameter of `other`, a network of the same sizes,
+    /// without allocating.
+    ///
+    /// # Panics
+    /// If the sizes differ.
+    pub fn copy_params_from(&mut self, other: &Mlp<T>) {
+        assert_eq!(self.sizes, other.sizes, "networks of different sizes");
+        for (a, b) in self.param_slices_mut().zip(other.param_slices()) {
+            a.copy_from_slice(b);
+        }
+    }
+
+    /// `θ ← θ + k·g` for a gradient-shaped `g`, without allocating.
+    ///
+    /// # Panics
+    /// If `g` does not fit this network.
+    pub fn add_scaled(&mut self, k: T, g: &Grads<T>) {
+        assert!(
+            g.fits(&self.sizes, self.classes()),
+            "gradient shapes differ from the network's"
+        );
+        for (p, d) in self.param_slices_mut().zip(g.slices()) {
+            p.iter_mut().zip(d).for_each(|(x, &y)| *x += k * y);
+        }
+    }
+
     /// `true` when no parameter is NaN or infinite (a diverged run is not).
     pub fn is_finite(&self) -> bool {
         self.param_slices().all(|s| s.iter().all(|x| x.is_finite()))

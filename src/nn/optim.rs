@@ -173,6 +173,18 @@ impl<T: RealField + Copy> Optimizer<T> {
         Ok(())
     }
 
+    /// Becomes a copy of `other` (settings, moments, step count) without
+    /// allocating.
+    ///
+    /// # Panics
+    /// If the two were built for networks of different sizes.
+    pub fn copy_from(&mut self, other: &Optimizer<T>) {
+        self.config = other.config;
+        self.m.copy_from_slice(&other.m);
+        self.v.copy_from_slice(&other.v);
+        self.t = other.t;
+    }
+
     /// Forgets all state, as if freshly built.
     pub fn reset(&mut self) {
         self.m.fill(T::zero());

@@ -178,9 +178,24 @@ pub static METRICS: &[Column<MetricFn>] = &[
         value: |m| Value::Num(m.snap.theory.w1),
     },
     Column {
-        name: "pearson_chi2",
-        doc: "χ²_Pearson(p_data + p_g ‖ 2 p_g), the divergence LSGAN minimises",
-        value: |m| Value::Num(m.snap.theory.pearson_chi2),
+        name: "lsgan_chi2",
+        doc: "χ²_Pearson(p_data + p_g ‖ 2 p_g), the divergence LSGAN minimises (not Pearson's χ²(p_data ‖ p_g))",
+        value: |m| Value::Num(m.snap.theory.lsgan_chi2),
+    },
+    Column {
+        name: "f_divergence",
+        doc: "f-GAN losses: D_f(p_data ‖ p_g) = ∫ p_g f(p_data/p_g), exact on the grid (fgan_js: 2·JSD; fgan_hellinger: 2·H²); ∞ when infinite; with classes, Σ_c π_c D_f(p_data(· | c) ‖ p_g(· | c))",
+        value: |m| Value::from_opt(m.snap.f_divergence),
+    },
+    Column {
+        name: "f_bound",
+        doc: "f-GAN losses: the variational bound E_data[T(x)] − E_g[f*(T(x))] ≤ D_f at the current critic T, exact on the grid (with classes, Σ_c π_c of each class's bound at T(·, c))",
+        value: |m| Value::from_opt(m.snap.f_bound),
+    },
+    Column {
+        name: "f_gap",
+        doc: "f-GAN losses: D_f − bound ≥ 0, how far the critic T is from its optimum T* = f′(p_data/p_g)",
+        value: |m| Value::from_opt(m.snap.f_gap()),
     },
     Column {
         name: "modes_covered",
@@ -269,6 +284,9 @@ pub const METRICS_CSV: &[&str] = &[
     "w1",
     "modes_covered",
     "high_quality",
+    "f_divergence",
+    "f_bound",
+    "f_gap",
     "jsd_c{k}",
 ];
 
@@ -280,12 +298,14 @@ pub const SUMMARY_FINAL: &[&str] = &[
     "kl_data_g",
     "kl_g_data",
     "w1",
-    "pearson_chi2",
+    "lsgan_chi2",
     "modes_covered",
     "modes_total",
     "high_quality",
     "kl_modes",
     "d_max_dev",
+    "f_divergence",
+    "f_bound",
     "loss_d",
     "loss_g",
     "jsd_marginal",

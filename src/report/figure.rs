@@ -45,6 +45,8 @@ pub struct FigureData {
     pub z_map: Vec<(f64, f64)>,
     /// (z, F_data⁻¹(F_z(z))) at the same z.
     pub optimal_map: Vec<(f64, f64)>,
+    /// Point masses (a `dirac` target, a constant G), drawn as arrows.
+    pub atoms: Vec<Atom>,
     /// The classes of a conditional run (empty otherwise).
     pub classes: Vec<ClassCurves>,
 }
@@ -93,6 +95,25 @@ pub fn class_colour(c: usize) -> (u8, u8, u8) {
     CLASS_COLOURS[c % CLASS_COLOURS.len()]
 }
 
+/// A point mass in the figure: where, how much of each distribution, and D
+/// and D* there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Atom {
+    pub x: f64,
+    /// p_data's mass at x (0: none).
+    pub p_data: f64,
+    /// p_g's mass at x (0: none).
+    pub p_g: f64,
+    /// D at x, as plotted.
+    pub d: f64,
+    /// D* = p_data/(p_data + p_g) at x (NaN when no optimum is drawn).
+    pub d_star: f64,
+}
+
+/// An atom's arrow reaches this fraction of the density axis times its mass
+/// (a figure with atoms only has a unit density axis).
+pub const ATOM_HEIGHT: f64 = 0.9;
+
 /// Below this fraction of the peak of p_data + p_g, D* is left out of the
 /// figure (a gap in the curve), and the legend says so.
 pub const D_STAR_MASS: f64 = 0.01;
@@ -131,17 +152,36 @@ fn d_labels(loss: LossKind) -> (&'static str, &'static str) {
         ),
         LossKind::Wgan | LossKind::WganGp => ("critic f(x)", "optimal critic f*(x)"),
         LossKind::Hinge => ("critic f(x)", ""),
+        LossKind::FganKl
+        | LossKind::FganReverseKl
+        | LossKind::FganPearson
+        | LossKind::FganHellinger
+        | LossKind::FganJs => (
+            "critic T(x) = g_f(v)",
+            "T*(x) = f′(p_data/p_g), where ≥ 1% of peak mass",
+        ),
     }
 }
 
-/// The optimum of D on the figure: D* (or f*) on the inner bins, left out
-/// where the densities have no mass to see for the losses whose optimum
-/// is D*.
+/// The optimum of D on the figure: D* (or f*, T*) on the inner bins, left
+/// out where the densities have no mass to see for the losses whose optimum
+/// is D* or an f-GAN's T*.
 fn optimum_shown(loss: LossKind, optimum: Option<&[f64]>, p: &[f64], q: &[f64]) -> Vec<f64> {
-    match (optimum, loss.is_cross_entropy() || loss == LossKind::Lsgan) {
+    let masked = loss.is_cross_entropy() || loss == LossKind::Lsgan || loss.fdiv().is_some();
+    match (optimum, masked) {
         (Some(o), true) => shown_where_there_is_mass(p, q, o),
         (Some(o), false) => o.to_vec(),
         (None, _) => Vec::new(),
+    }
+}
+
+/// D on the figure: an f-GAN critic (and the oracle D, which is D* itself)
+/// is drawn only where the densities have mass, like its optimum.
+fn d_shown(mask: bool, d: &[f64], p: &[f64], q: &[f64]) -> Vec<f64> {
+    if mask {
+        shown_where_there_is_mass(p, q, d)
+    } else {
+        d.to_vec()
     }
 }
 
@@ -154,6 +194,15 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
     let inner = 1..=n;
     let t = &snap.theory;
     let (d_label, star_label) = d_labels(snap.loss);
+    let fgan = snap.loss.fdiv().is_some();
+    // The oracle D is D* itself, with D*'s spikes where neither density has
+    // mass; an f-GAN critic, like its optimum, runs off to ±∞ in the tails
+    // (T* = 1 + ln(p_data/p_g) for KL) and would set the axis' scale.
+    let (d_label, mask_d) = if snap.d_is_oracle {
+        (format!("{d_label} = its optimum (oracle)"), true)
+    } else {
+        (d_label.to_string(), fgan)
+    };
     let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
     let mut subtitle = format!(
         "step {}   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
@@ -163,6 +212,9 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         t.w1,
         kl(t.kl_data_g)
     );
+    if let (Some(df), Some(bound)) = (snap.f_divergence, snap.f_bound) {
+        let _ = write!(subtitle, "   D_f {df:.4}   bound {bound:.4}");
+    }
     if t.modes.total > 1 {
         let _ = write!(subtitle, "   modes {}/{}", t.modes.covered, t.modes.total);
     }
@@ -175,14 +227,21 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         x: snap.x[inner.clone()].to_vec(),
         p_data: snap.p_data[inner.clone()].to_vec(),
         p_g: snap.p_g[inner.clone()].to_vec(),
-        d: snap.d[inner.clone()].to_vec(),
+        // An f-GAN critic and its optimum grow without bound where one
+        // density vanishes: both are drawn where the densities have mass.
+        d: d_shown(
+            mask_d,
+            &snap.d[inner.clone()],
+            &snap.p_data[inner.clone()],
+            &snap.p_g[inner.clone()],
+        ),
         d_star: optimum_shown(
             snap.loss,
             snap.optimum().map(|o| &o[inner.clone()]),
             &snap.p_data[inner.clone()],
             &snap.p_g[inner.clone()],
         ),
-        d_label: d_label.to_string(),
+        d_label,
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
         z_map: snap
@@ -192,6 +251,19 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             .zip(snap.map_x.iter().copied())
             .collect(),
         optimal_map: optimal_map_like_g(snap),
+        atoms: (0..t.atoms.len())
+            .map(|i| Atom {
+                x: t.atoms.x[i],
+                p_data: t.atoms.p[i],
+                p_g: t.atoms.q[i],
+                d: snap.d_atoms.get(i).copied().unwrap_or(f64::NAN),
+                d_star: if snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan {
+                    t.d_star_atoms.get(i).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                },
+            })
+            .collect(),
         classes: Vec::new(),
     }
 }
@@ -214,9 +286,13 @@ fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
         t.c_g,
         by_class.join(" / ")
     );
+    if let (Some(df), Some(bound)) = (snap.f_divergence, snap.f_bound) {
+        let _ = write!(subtitle, "   Σπ D_f {df:.4}   bound {bound:.4}");
+    }
     if !snap.p_g_exact {
         subtitle.push_str("   (p_g estimated)");
     }
+    let mask_d = snap.loss.fdiv().is_some();
     let classes = snap
         .classes
         .iter()
@@ -228,6 +304,11 @@ fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
                 }
                 LossKind::Wgan | LossKind::WganGp => Some(&cs.theory.critic[inner.clone()]),
                 LossKind::Hinge => None,
+                LossKind::FganKl
+                | LossKind::FganReverseKl
+                | LossKind::FganPearson
+                | LossKind::FganHellinger
+                | LossKind::FganJs => Some(&cs.t_star[inner.clone()]),
             };
             let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
             ClassCurves {
@@ -235,7 +316,12 @@ fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
                 weight: cs.weight,
                 p_data: cs.p_data[inner.clone()].to_vec(),
                 p_g: cs.p_g[inner.clone()].to_vec(),
-                d: cs.d[inner.clone()].to_vec(),
+                d: d_shown(
+                    mask_d,
+                    &cs.d[inner.clone()],
+                    &cs.p_data[inner.clone()],
+                    &cs.p_g[inner.clone()],
+                ),
                 d_star: optimum_shown(
                     snap.loss,
                     optimum,
@@ -272,6 +358,8 @@ fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
         d_is_probability: snap.loss.is_cross_entropy(),
         z_map: Vec::new(),
         optimal_map: Vec::new(),
+        // The config allows no point masses with classes.
+        atoms: Vec::new(),
         classes,
     }
 }
@@ -301,6 +389,7 @@ impl FigureData {
             d_is_probability: self.d_is_probability,
             z_map: cc.z_map.clone(),
             optimal_map: cc.optimal_map.clone(),
+            atoms: Vec::new(),
             classes: Vec::new(),
         }
     }
@@ -421,6 +510,10 @@ impl FigureData {
         let mut want = 1.1 * data_peak.max(g_peak);
         if data_peak > 0.0 {
             want = want.min(1.5 * data_peak);
+        }
+        if want == 0.0 && !self.atoms.is_empty() {
+            // Only atoms: their arrows reach ATOM_HEIGHT of a unit axis.
+            want = 1.0;
         }
         let step = nice_step(want.max(1e-9) / 4.0);
         let top = 4.0 * step;
@@ -595,8 +688,15 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
     } else {
         ("p_data", "p_g")
     };
+    // A density that is 0 everywhere beside its atoms is not drawn as a
+    // line along the axis.
+    let no_density = |v: &[f64]| !fig.atoms.is_empty() && v.iter().all(|&y| y == 0.0);
+    let data_pts = if no_density(&fig.p_data) {
+        Vec::new()
+    } else {
+        pts(&fig.p_data)
+    };
     // p_data: black dotted (drawn as dots along the curve, as in the paper).
-    let data_pts = pts(&fig.p_data);
     chart
         .draw_series(DashedLineSeries::new(data_pts, 3, 7, BLACK.stroke_width(4)))?
         .label(data_label)
@@ -608,8 +708,13 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
                 + Circle::new((30, 0), 2, BLACK.filled())
         });
     let p_g_cut: Vec<f64> = fig.p_g.iter().map(|v| v.min(y_max)).collect();
+    let g_pts = if no_density(&fig.p_g) {
+        Vec::new()
+    } else {
+        pts(&p_g_cut)
+    };
     chart
-        .draw_series(LineSeries::new(pts(&p_g_cut), G_GREEN.stroke_width(4)))?
+        .draw_series(LineSeries::new(g_pts, G_GREEN.stroke_width(4)))?
         .label(g_label)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
     if let Some((x, peak)) = axis.clipped {
@@ -706,6 +811,7 @@ fn draw(root: &Area<'_>, fig: &FigureData) -> Result<(), Box<dyn std::error::Err
             first = false;
         }
     }
+    draw_atoms(&mut chart, fig, y_max, (d_lo, d_hi))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
@@ -789,6 +895,82 @@ fn draw_class_strips(
             (x0 + 0.01 * span, base + 0.45),
             style.clone().color(&colour),
         )))?;
+    }
+    Ok(())
+}
+
+/// The figure's two coordinate systems: densities left, D right.
+type Xy =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// Each atom as an arrow from 0 to `ATOM_HEIGHT · top · mass`, labelled with
+/// its mass (p_data black, p_g green, side by side when both have one), and
+/// D (blue) and D* (orange) at its x as dots on D's axis.
+fn draw_atoms(
+    chart: &mut plotters::chart::DualCoordChartContext<'_, BitMapBackend<'_>, Xy, Xy>,
+    fig: &FigureData,
+    top: f64,
+    (d_lo, d_hi): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (x0, x1) = match (fig.x.first(), fig.x.last()) {
+        (Some(a), Some(b)) if b > a => (*a, *b),
+        _ => (-1.0, 1.0),
+    };
+    let nudge = 0.004 * (x1 - x0);
+    for a in &fig.atoms {
+        let x = a.x.clamp(x0, x1);
+        let both = a.p_data > 0.0 && a.p_g > 0.0;
+        for (mass, color, dx, name) in [
+            (a.p_data, BLACK, if both { -nudge } else { 0.0 }, "p_data"),
+            (a.p_g, G_GREEN, if both { nudge } else { 0.0 }, "p_g"),
+        ] {
+            if mass <= 0.0 {
+                continue;
+            }
+            let h = ATOM_HEIGHT * top * mass;
+            let xs = x + dx;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(xs, 0.0), (xs, h)],
+                color.stroke_width(5),
+            )))?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                vec![
+                    (xs - 1.5 * nudge, h * 0.95),
+                    (xs + 1.5 * nudge, h * 0.95),
+                    (xs, h * 1.02),
+                ],
+                color.filled(),
+            )))?;
+            // p_data's label to the left of its arrow, p_g's to the right.
+            let label = format!("δ {name} {mass:.2}");
+            let (lx, anchor) = if name == "p_data" {
+                (xs - nudge, HPos::Right)
+            } else {
+                (xs + nudge, HPos::Left)
+            };
+            chart.draw_series(std::iter::once(Text::new(
+                label,
+                (lx, h * 1.02),
+                ("sans-serif", 24)
+                    .into_font()
+                    .color(&color)
+                    .pos(Pos::new(anchor, VPos::Bottom)),
+            )))?;
+        }
+        if a.d.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d.clamp(d_lo, d_hi)),
+                9,
+                D_BLUE.filled(),
+            )))?;
+        }
+        if a.d_star.is_finite() {
+            chart.draw_secondary_series(std::iter::once(Circle::new(
+                (x, a.d_star.clamp(d_lo, d_hi)),
+                6,
+                STAR_ORANGE.filled(),
+            )))?;
+        }
     }
     Ok(())
 }

@@ -4,7 +4,10 @@
 //! # Formula
 //! JSD(P‖Q) = ½ Σ Pᵢ ln(2Pᵢ/(Pᵢ+Qᵢ)) + ½ Σ Qᵢ ln(2Qᵢ/(Pᵢ+Qᵢ)),
 //! KL(P‖Q) = Σ Pᵢ ln(Pᵢ/Qᵢ),
-//! χ²_Pearson(P + Q ‖ 2Q) = Σ (2Qᵢ − (Pᵢ+Qᵢ))²/(Pᵢ+Qᵢ) = Σ (Qᵢ − Pᵢ)²/(Pᵢ + Qᵢ).
+//! χ²(P‖Q) = Σ (Pᵢ − Qᵢ)²/Qᵢ (Pearson's; Neyman's is χ²(Q‖P)),
+//! H²(P, Q) = ½ Σ (√Pᵢ − √Qᵢ)² = 1 − Σ √(PᵢQᵢ) (the squared Hellinger distance),
+//! TV(P, Q) = ½ Σ |Pᵢ − Qᵢ|,
+//! and LSGAN's χ²_Pearson(P + Q ‖ 2Q) = Σ (2Qᵢ − (Pᵢ+Qᵢ))²/(Pᵢ+Qᵢ) = Σ (Qᵢ − Pᵢ)²/(Pᵢ + Qᵢ).
 //!
 //! LSGAN (Mao et al. 2017) trains D on min ½E_data(D − b)² + ½E_g(D − a)², whose
 //! optimum is D*(x) = (b·p_data + a·p_g)/(p_data + p_g): with the 0/1 labels
@@ -14,9 +17,9 @@
 //! is the curve ganscope draws for LSGAN, whichever labels train it.
 //!
 //! # Non-finite values
-//! 0·ln 0 = 0 and bins with Pᵢ + Qᵢ = 0 contribute nothing. KL is `None` —
-//! infinite — when some bin has mass on its first side and none on the other;
-//! it is never a huge finite number. Rounding cannot make JSD leave
+//! 0·ln 0 = 0 and bins with Pᵢ + Qᵢ = 0 contribute nothing. KL and χ² are
+//! `None` — infinite — when some bin has mass on its first side and none on
+//! the other; they are never a huge finite number. Rounding cannot make JSD leave
 //! \[0, ln 2\] or KL go below 0: both are clamped. A NaN mass gives NaN.
 
 use std::f64::consts::LN_2;
@@ -74,12 +77,60 @@ pub fn kl(p: &[f64], q: &[f64]) -> Option<f64> {
     Some(s.max(0.0))
 }
 
+/// χ²(P‖Q) = Σ (Pᵢ − Qᵢ)²/Qᵢ over the bins where Q > 0 (Pearson's; Neyman's
+/// is `chi2(q, p)`); `None` (infinite) when P puts [`UNRESOLVED_MASS`] or more
+/// on bins where Q is 0, as [`kl`].
+///
+/// # Panics
+/// The slices differ in length.
+pub fn chi2(p: &[f64], q: &[f64]) -> Option<f64> {
+    assert_eq!(p.len(), q.len(), "slice lengths");
+    let (mut s, mut outside) = (0.0, 0.0);
+    for (&pi, &qi) in p.iter().zip(q) {
+        if qi > 0.0 {
+            let d = pi - qi;
+            s += d * d / qi;
+        } else if pi > 0.0 {
+            outside += pi;
+        }
+    }
+    if outside >= UNRESOLVED_MASS || s.is_infinite() {
+        return None;
+    }
+    Some(s)
+}
+
+/// H²(P, Q) = ½ Σ (√Pᵢ − √Qᵢ)², in \[0, 1\] (the same as 1 − Σ √(PᵢQᵢ)
+/// without its cancellation).
+///
+/// # Panics
+/// The slices differ in length.
+pub fn hellinger2(p: &[f64], q: &[f64]) -> f64 {
+    assert_eq!(p.len(), q.len(), "slice lengths");
+    let s: f64 = p
+        .iter()
+        .zip(q)
+        .map(|(&a, &b)| (a.max(0.0).sqrt() - b.max(0.0).sqrt()).powi(2))
+        .sum();
+    (0.5 * s).clamp(0.0, 1.0)
+}
+
+/// TV(P, Q) = ½ Σ |Pᵢ − Qᵢ|, in \[0, 1\].
+///
+/// # Panics
+/// The slices differ in length.
+pub fn tv(p: &[f64], q: &[f64]) -> f64 {
+    assert_eq!(p.len(), q.len(), "slice lengths");
+    let s: f64 = p.iter().zip(q).map(|(a, b)| (a - b).abs()).sum();
+    (0.5 * s).clamp(0.0, 1.0)
+}
+
 /// χ²_Pearson(P + Q ‖ 2Q) = Σ (Qᵢ − Pᵢ)²/(Pᵢ + Qᵢ), the divergence LSGAN's
 /// generator minimises (twice its value at the optimal D); in \[0, 2\].
 ///
 /// # Panics
 /// The slices differ in length.
-pub fn pearson_chi2(p: &[f64], q: &[f64]) -> f64 {
+pub fn lsgan_chi2(p: &[f64], q: &[f64]) -> f64 {
     assert_eq!(p.len(), q.len(), "slice lengths");
     let mut s = 0.0;
     for (&pi, &qi) in p.iter().zip(q) {
@@ -121,8 +172,12 @@ mod tests {
         assert_eq!(jsd(&p, &p), 0.0);
         assert_eq!(kl(&p, &q), None);
         assert_eq!(kl(&p, &p), Some(0.0));
-        assert!((pearson_chi2(&p, &q) - 2.0).abs() < 1e-15);
-        assert_eq!(pearson_chi2(&p, &p), 0.0);
+        assert!((lsgan_chi2(&p, &q) - 2.0).abs() < 1e-15);
+        assert_eq!(lsgan_chi2(&p, &p), 0.0);
+        assert_eq!(chi2(&p, &q), None);
+        assert_eq!(chi2(&p, &p), Some(0.0));
+        assert!((hellinger2(&p, &q) - 1.0).abs() < 1e-15 && hellinger2(&p, &p) == 0.0);
+        assert!((tv(&p, &q) - 1.0).abs() < 1e-15 && tv(&p, &p) == 0.0);
     }
 
     #[test]
@@ -139,6 +194,17 @@ mod tests {
         let k = kl(&[tail, 1.0 - 2.0 * tail, tail], &[0.0, 1.0, 0.0]).unwrap();
         assert!(k < 1e-12, "{k}");
         assert!(kl(&[1e-12, 1.0 - 1e-12], &[0.0, 1.0]).is_none());
+    }
+
+    #[test]
+    fn chi2_hellinger_tv_by_hand() {
+        let (p, q) = ([0.5, 0.5], [0.25, 0.75]);
+        // (0.25²/0.25 + 0.25²/0.75) = 0.25 + 1/12
+        assert!((chi2(&p, &q).unwrap() - (0.25 + 1.0 / 12.0)).abs() < 1e-15);
+        assert!((chi2(&q, &p).unwrap() - 0.25).abs() < 1e-15);
+        let h = 1.0 - (0.125f64).sqrt() - (0.375f64).sqrt();
+        assert!((hellinger2(&p, &q) - h).abs() < 1e-15);
+        assert!((tv(&p, &q) - 0.25).abs() < 1e-15);
     }
 
     #[test]

@@ -7,7 +7,11 @@
 //! - JSD(p, q) = ½·KL(p‖m) + ½·KL(q‖m) = ∫ ½\[p·ln(p/m) + q·ln(q/m)\] dx, in \[0, ln 2\];
 //! - KL(p‖q) = ∫ p·ln(p/q) dx and KL(q‖p) = ∫ q·ln(q/p) dx;
 //! - W1(p, q) = ∫ |F_p − F_q| dx;
-//! - C(G) = −ln 4 + 2·JSD (Goodfellow et al. 2014, Theorem 1).
+//! - C(G) = −ln 4 + 2·JSD (Goodfellow et al. 2014, Theorem 1);
+//! - the squared Hellinger distance H² = 1 − ∫ √(p·q) dx, in \[0, 1\];
+//! - Pearson's χ²(p‖q) = ∫ (p − q)²/q dx and Neyman's χ²(p‖q) = ∫ (p − q)²/p dx
+//!   (Pearson's with p and q swapped);
+//! - the total variation TV = ½ ∫ |p − q| dx, in \[0, 1\].
 //!
 //! # Which quantities are infinite
 //!
@@ -16,7 +20,44 @@
 //! (p then puts positive mass where q is zero, since every family is positive on
 //! the interior of its support), or when [`kl_tail_finite`] says the integral
 //! diverges over a tail (a power-law p against an exponential-type q).
-//! W1 = ∞ when [`w1_tail_finite`] fails on a side. JSD is always finite.
+//! W1 = ∞ when [`w1_tail_finite`] fails on a side. The χ² divergences follow
+//! [`chi2_finite`] (supports, tails and the behaviour next to support edges);
+//! a finite χ² too large for f64 (p²/q overflowing) is reported as ∞.
+//! JSD, H² and TV are always finite.
+//!
+//! # Atoms
+//!
+//! A `dirac(x₀)` term is a point mass, kept exact: each density is an atomic
+//! part (the atoms aⱼ at xⱼ, [`Mixture::atoms`]) plus a continuous part of
+//! mass κ = 1 − Σ aⱼ with a sub-density p_c. A point is a cell of its own:
+//! the continuous parts put no mass on it, so the divergences split into a
+//! sum over the atoms (of p or q, positions matched exactly) and the integral
+//! over the continuous parts:
+//!
+//! - JSD = ½ Σ_x \[a ln(2a/(a+b)) + b ln(2b/(a+b))\] + ∫ ½\[p_c ln(2p_c/(p_c+q_c)) + q_c ln(2q_c/(p_c+q_c))\],
+//!   with a, b the atoms of p and q at x; so JSD = ln 2 when p's atoms are
+//!   nowhere atoms of q and the continuous parts do not overlap (δ against any
+//!   density, δ(x₀) against δ(x₁));
+//! - KL(p‖q) = Σ_x a ln(a/b) + ∫ p_c ln(p_c/q_c), infinite when some atom of p
+//!   is not an atom of q (b = 0), or when p's continuous part is not covered
+//!   by q's; so KL(δ(x₀)‖q) is finite only when q has an atom at x₀;
+//! - W1 = ∫ |F_p − F_q| with the CDFs' steps at the atoms: against δ(x₀),
+//!   W1 = E|X − x₀|, infinite for a Cauchy (no mean);
+//! - H² = ½ Σ_x (√a − √b)² + ½ ∫ (√p_c − √q_c)² and
+//!   TV = ½ Σ_x |a − b| + ½ ∫ |p_c − q_c|: an atom with nothing of the other
+//!   side at its point counts fully (½a in each), so H² = TV = 1 between
+//!   δ(x₀) and any density, and between δ(x₀) and δ(x₁);
+//! - χ²(p‖q) = Σ_x (a − b)²/b + ∫ (p_c − q_c)²/q_c, infinite when some atom of
+//!   p is not an atom of q (it divides by b = 0) or when the continuous parts
+//!   make it so ([`chi2_finite`]); an atom of q where p has none adds its
+//!   mass b. So χ²(δ(x₀)‖q) is finite only when q has an atom at x₀
+//!   (χ²(δ(x₀)‖b·δ(x₀) + (1 − b)·q_c) = (1 − b)²/b + (1 − b) = 1/b − 1), and
+//!   χ²(q‖δ(x₀)) = ∞ for every q ≠ δ(x₀) with a continuous part. Neyman's is
+//!   Pearson's with p and q swapped.
+//!
+//! The atoms are breakpoints, so every piece of the quadrature below is
+//! smooth; the integrals see only the continuous parts (the reference μ is
+//! built from them and renormalised to a probability).
 //!
 //! # Method
 //!
@@ -54,7 +95,24 @@
 //!
 //! - JSD: ½\[(p/μ)·ln r + (q/μ)·ln(2 − r)\],
 //! - KL(p‖q): (p/μ)·(ln p − ln q),
-//! - W1: |F_p − F_q|/μ, with F_p − F_q = S_q − S_p above the median of μ.
+//! - W1: |F_p − F_q|/μ, with F_p − F_q = S_q − S_p above the median of μ;
+//! - H² = ½∫(√p − √q)² (the same as 1 − ∫√(pq), without its cancellation):
+//!   ½(a/μ)·(1 − e^(−|d|/2))² with a the larger of p and q and d = ln q − ln p;
+//! - χ²: (p − q)²/(q·μ) as (q/μ)·(e^(−d) − 1)² where p < q and as
+//!   exp(2 ln p − ln q − ln μ)·(1 − e^d)² where p ≥ q (no overflow, no
+//!   cancellation); an integral known to be infinite is not summed at all;
+//! - TV: ½(a/μ)·(1 − e^(−|d|)).
+//!
+//! # Work
+//!
+//! Each evaluation of a family costs a bounded amount (the constructors
+//! refuse the parameters where it would not, see `density::families`), and
+//! the bisections of [`REFINE_BUDGET`] panels at most are spent in all: an
+//! integrand that never settles (the kinks of |F_p − F_q| and |p − q|, or a
+//! CDF whose last digits are noise, as the incomplete beta function's are for
+//! a Student t with ν in the tens) stops being refined rather than taking
+//! minutes. Every call finishes in well under 2 s (`tests/theory_exact.rs`
+//! holds a hang guard; README gives timings).
 //!
 //! # Accuracy
 //!
@@ -69,6 +127,7 @@
 //! e.g. a student_t with ν just above 2 against a normal) converges too slowly
 //! for the cut at |x| = 1e100 to be negligible.
 
+use super::chi2_finite::chi2_finite;
 use crate::density::families::Cauchy;
 use crate::density::{Family, Mixture, Univariate, kl_tail_finite, w1_tail_finite};
 use crate::scalar::softplus;
@@ -88,7 +147,26 @@ pub struct Divergences {
     pub w1: Option<f64>,
     /// C(G) = −ln 4 + 2·JSD, the value of the game at the optimal discriminator.
     pub c_g: f64,
+    /// The squared Hellinger distance 1 − ∫ √(p·q), in \[0, 1\].
+    pub hellinger2: f64,
+    /// Pearson's χ²(p‖q) = ∫ (p − q)²/q.
+    pub chi2_pearson: Option<f64>,
+    /// Neyman's χ²(p‖q) = ∫ (p − q)²/p.
+    pub chi2_neyman: Option<f64>,
+    /// The total variation ½ ∫ |p − q|, in \[0, 1\].
+    pub tv: f64,
 }
+
+/// The integrals summed together, in this order.
+const N: usize = 8;
+const JSD: usize = 0;
+const KL_PQ: usize = 1;
+const KL_QP: usize = 2;
+const W1: usize = 3;
+const H2: usize = 4;
+const CHI2_P: usize = 5;
+const CHI2_N: usize = 6;
+const TV: usize = 7;
 
 /// Uniform panels over the whole of (0, 1), before the end refinements.
 pub const PANELS: usize = 2048;
@@ -102,30 +180,102 @@ const U_MIN: f64 = 1e-280;
 const MAX_DEPTH: usize = 12;
 /// Most geometric panels toward one end.
 const MAX_REFINE: usize = 600;
+/// Most panels that bisections may add in one call, over all pieces (a few
+/// times the ~6 000 panels of the uniform pass).
+pub const REFINE_BUDGET: usize = 16_384;
 
-/// JSD, both KLs, W1 and C(G) of p and q; see the module docs for the method.
+/// Every divergence of [`Divergences`] between p and q; see the module docs
+/// for the method.
 pub fn divergences(p: &Mixture, q: &Mixture) -> Divergences {
-    let sums = Integrator::new(p, q).integrate();
-    let jsd = sums[0].clamp(0.0, LN_2);
+    let pearson = chi2_finite(p, q);
+    let neyman = chi2_finite(q, p);
+    let mut sums = Integrator::new(p, q, [pearson, neyman]).integrate();
+    let atoms = atom_sums(p, q);
+    for (s, a) in sums.iter_mut().zip(atoms) {
+        *s += a;
+    }
+    let jsd = sums[JSD].clamp(0.0, LN_2);
     Divergences {
         jsd,
-        kl_pq: kl_finite(p, q).then_some(sums[1].max(0.0)),
-        kl_qp: kl_finite(q, p).then_some(sums[2].max(0.0)),
+        kl_pq: kl_finite(p, q).then_some(sums[KL_PQ].max(0.0)),
+        kl_qp: kl_finite(q, p).then_some(sums[KL_QP].max(0.0)),
         w1: (0..2)
             .all(|s| w1_tail_finite(p.tails()[s], q.tails()[s]))
-            .then_some(sums[3].max(0.0)),
+            .then_some(sums[W1].max(0.0)),
         c_g: -2.0 * LN_2 + 2.0 * jsd,
+        hellinger2: sums[H2].clamp(0.0, 1.0),
+        // A finite χ² beyond f64's range (p²/q overflowing) is reported as ∞.
+        chi2_pearson: pearson
+            .then_some(sums[CHI2_P].max(0.0))
+            .filter(|v| v.is_finite()),
+        chi2_neyman: neyman
+            .then_some(sums[CHI2_N].max(0.0))
+            .filter(|v| v.is_finite()),
+        tv: sums[TV].clamp(0.0, 1.0),
     }
 }
 
-/// Whether KL(p‖q) is finite: q's support covers p's, and both tails converge.
+/// Whether KL(p‖q) is finite: every atom of p is an atom of q, the support
+/// of q's continuous part covers that of p's, and both tails converge.
 fn kl_finite(p: &Mixture, q: &Mixture) -> bool {
-    let theirs = q.support_intervals();
+    let q_atoms = q.atoms();
+    let atoms_matched = p
+        .atoms()
+        .iter()
+        .all(|&(x, _)| q_atoms.iter().any(|&(y, b)| y == x && b > 0.0));
+    let theirs = q.continuous_support_intervals();
     let covered = p
-        .support_intervals()
+        .continuous_support_intervals()
         .iter()
         .all(|&(lo, hi)| theirs.iter().any(|&(a, b)| a <= lo && hi <= b));
-    covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+    atoms_matched && covered && (0..2).all(|s| kl_tail_finite(p.tails()[s], q.tails()[s]))
+}
+
+/// The atoms' share of every sum (0 for W1, whose steps the integral
+/// already sees): a sum over the positions of the atoms of p and q, each a
+/// cell where the continuous parts put no mass, with a and b the atoms of p
+/// and q there (0 where a side has none):
+///
+/// ```text
+/// JSD  ½[a ln(2a/(a+b)) + b ln(2b/(a+b))]     KL(p‖q)  a ln(a/b)     KL(q‖p)  b ln(b/a)
+/// H²   ½(√a − √b)²                           χ²(p‖q)  (a − b)²/b    χ²(q‖p)  (a − b)²/a
+/// TV   ½|a − b|
+/// ```
+///
+/// So an atom with none on the other side counts fully in JSD (½a ln 2),
+/// H² (½a) and TV (½a), and gives the χ² that divides by the other side
+/// its mass b (Pearson, where p has no atom) — or ∞ where the divisor is the
+/// missing side: a KL or χ² term with no atom on its dividing side is left
+/// out here, and [`kl_finite`] and [`chi2_finite`] make that divergence ∞.
+fn atom_sums(p: &Mixture, q: &Mixture) -> [f64; N] {
+    let (pa, qa) = (p.atoms(), q.atoms());
+    let mut xs: Vec<f64> = pa.iter().chain(&qa).map(|a| a.0).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let at =
+        |atoms: &[(f64, f64)], x: f64| atoms.iter().filter(|a| a.0 == x).map(|a| a.1).sum::<f64>();
+    let mut sums = [0.0; N];
+    for x in xs {
+        let (a, b) = (at(&pa, x), at(&qa, x));
+        let m = a + b;
+        if a > 0.0 {
+            sums[JSD] += 0.5 * a * (2.0 * a / m).ln();
+            sums[CHI2_N] += (a - b) * (a - b) / a;
+            if b > 0.0 {
+                sums[KL_PQ] += a * (a / b).ln();
+            }
+        }
+        if b > 0.0 {
+            sums[JSD] += 0.5 * b * (2.0 * b / m).ln();
+            sums[CHI2_P] += (a - b) * (a - b) / b;
+            if a > 0.0 {
+                sums[KL_QP] += b * (b / a).ln();
+            }
+        }
+        sums[H2] += 0.5 * (a.sqrt() - b.sqrt()).powi(2);
+        sums[TV] += 0.5 * (a - b).abs();
+    }
+    sums
 }
 
 /// Gauss–Legendre nodes and weights on \[−1, 1\], by Newton on Pₙ.
@@ -181,7 +331,15 @@ const LN_W_C: f64 = -1.386_294_361_119_890_6;
 struct Integrator<'a> {
     p: &'a Mixture,
     q: &'a Mixture,
+    /// Whether each χ² integral (Pearson, Neyman) is finite, so summed.
+    chi2: [bool; 2],
+    /// Panels the bisections may still add (see [`REFINE_BUDGET`]).
+    budget: std::cell::Cell<usize>,
     c: Family,
+    /// The total mass of ¾·½(p_c + q_c) + ¼·c before renormalising μ (1
+    /// without atoms), and its log.
+    z: f64,
+    ln_z: f64,
     /// The centre and scale of c, to seed the inversion.
     loc: f64,
     scale: f64,
@@ -189,7 +347,7 @@ struct Integrator<'a> {
 }
 
 impl<'a> Integrator<'a> {
-    fn new(p: &'a Mixture, q: &'a Mixture) -> Self {
+    fn new(p: &'a Mixture, q: &'a Mixture, chi2: [bool; 2]) -> Self {
         let (mut lo, mut hi, mut spread) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
         for t in p.terms().iter().chain(q.terms()) {
             // The centre of the quartiles: `quantile(0.5)` of laplace and cauchy
@@ -211,29 +369,36 @@ impl<'a> Integrator<'a> {
         } else {
             1.0
         };
+        let z = 0.375 * (p.continuous_mass() + q.continuous_mass()) + 0.25;
         Integrator {
             p,
             q,
+            chi2,
+            budget: std::cell::Cell::new(REFINE_BUDGET),
             c,
+            z,
+            ln_z: z.ln(),
             loc,
             scale,
             gl: gauss_legendre(GL_ORDER),
         }
     }
 
+    /// F_μ, from the continuous parts only (the atoms are breakpoints).
     fn cdf(&self, x: f64) -> f64 {
-        0.375 * (self.p.cdf(x) + self.q.cdf(x)) + 0.25 * self.c.cdf(x)
+        (0.375 * (self.p.cdf_continuous(x) + self.q.cdf_continuous(x)) + 0.25 * self.c.cdf(x))
+            / self.z
     }
 
     fn sf(&self, x: f64) -> f64 {
-        0.375 * (self.p.sf(x) + self.q.sf(x)) + 0.25 * self.c.sf(x)
+        (0.375 * (self.p.sf_continuous(x) + self.q.sf_continuous(x)) + 0.25 * self.c.sf(x)) / self.z
     }
 
-    /// ln μ(x), by log-sum-exp.
+    /// ln μ(x), by log-sum-exp (`lp`, `lq` the logs of the continuous parts).
     fn ln_mu(&self, lp: f64, lq: f64, lc: f64) -> f64 {
         let a = [LN_W_PQ + lp, LN_W_PQ + lq, LN_W_C + lc];
         let m = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+        m + a.iter().map(|v| (v - m).exp()).sum::<f64>().ln() - self.ln_z
     }
 
     fn node(&self, x: f64, lower: bool) -> Node {
@@ -318,7 +483,7 @@ impl<'a> Integrator<'a> {
         (s0, s1): (f64, f64),
         x_prev: &mut f64,
         depth: usize,
-    ) -> ([f64; 4], f64) {
+    ) -> ([f64; N], f64) {
         let (whole, x0) = self.panel(piece, from_left, (s0, s1), x_prev);
         self.refine(piece, from_left, (s0, s1), x_prev, depth, whole, x0)
     }
@@ -331,30 +496,32 @@ impl<'a> Integrator<'a> {
         (s0, s1): (f64, f64),
         x_prev: &mut f64,
         depth: usize,
-        whole: [f64; 4],
+        whole: [f64; N],
         x_max: f64,
-    ) -> ([f64; 4], f64) {
+    ) -> ([f64; N], f64) {
         let mid = 0.5 * (s0 + s1);
         // Walk toward the end: the far half (larger offsets) first.
         let (far, x1) = self.panel(piece, from_left, (mid, s1), x_prev);
         let (near, x2) = self.panel(piece, from_left, (s0, mid), x_prev);
         let x_max = x_max.max(x1).max(x2);
-        let mut sum = [0.0; 4];
+        let mut sum = [0.0; N];
         let mut ok = true;
-        for i in 0..4 {
+        for i in 0..N {
             sum[i] = far[i] + near[i];
             let scale = far[i].abs() + near[i].abs();
             if (whole[i] - sum[i]).abs() > 1e-10 * scale + 1e-14 * (s1 - s0) {
                 ok = false;
             }
         }
-        if ok || depth >= MAX_DEPTH || !(mid > s0 && mid < s1) {
+        if ok || depth >= MAX_DEPTH || !(mid > s0 && mid < s1) || self.budget.get() < 4 {
             return (sum, x_max);
         }
+        // The two halves below bisect into four panels.
+        self.budget.set(self.budget.get() - 4);
         let (a, xa) = self.refine(piece, from_left, (mid, s1), x_prev, depth + 1, far, x1);
         let (b, xb) = self.refine(piece, from_left, (s0, mid), x_prev, depth + 1, near, x2);
-        let mut out = [0.0; 4];
-        for i in 0..4 {
+        let mut out = [0.0; N];
+        for i in 0..N {
             out[i] = a[i] + b[i];
         }
         (out, x_max.max(xa).max(xb))
@@ -369,9 +536,9 @@ impl<'a> Integrator<'a> {
         from_left: bool,
         (s0, s1): (f64, f64),
         x_prev: &mut f64,
-    ) -> ([f64; 4], f64) {
+    ) -> ([f64; N], f64) {
         let (half, mid) = (0.5 * (s1 - s0), 0.5 * (s0 + s1));
-        let mut sums = [0.0; 4];
+        let mut sums = [0.0; N];
         let mut x_max = 0.0f64;
         // The nodes run from z = +1 to −1: toward the end, like the panels.
         for &(z, w) in &self.gl {
@@ -397,7 +564,7 @@ impl<'a> Integrator<'a> {
             *x_prev = x;
             x_max = x_max.max(x.abs());
             let n = self.node(x, lower);
-            let f = integrands(&n);
+            let f = integrands(&n, self.chi2);
             for (acc, fi) in sums.iter_mut().zip(f) {
                 *acc += w * half * fi;
             }
@@ -406,7 +573,7 @@ impl<'a> Integrator<'a> {
     }
 
     /// The four integrals, in the order JSD, KL(p‖q), KL(q‖p), W1.
-    fn integrate(&self) -> [f64; 4] {
+    fn integrate(&self) -> [f64; N] {
         let mut cuts: Vec<f64> = self
             .p
             .breakpoints()
@@ -432,7 +599,7 @@ impl<'a> Integrator<'a> {
             v: 0.0,
         });
 
-        let mut total = [0.0; 4];
+        let mut total = [0.0; N];
         for w in pts.windows(2) {
             let piece = self.piece((w[0], w[1]));
             for (t, s) in total.iter_mut().zip(piece) {
@@ -442,15 +609,15 @@ impl<'a> Integrator<'a> {
         total
     }
 
-    fn piece(&self, (a, b): (Pt, Pt)) -> [f64; 4] {
+    fn piece(&self, (a, b): (Pt, Pt)) -> [f64; N] {
         let width = if a.u < 0.5 { b.u - a.u } else { a.v - b.v };
-        let mut total = [0.0; 4];
+        let mut total = [0.0; N];
         if width.is_nan() || width <= 0.0 {
             return total;
         }
         let half_n = ((0.5 * width * PANELS as f64).ceil() as usize).max(1);
         let h = 0.5 * width / half_n as f64;
-        let mut add = |s: [f64; 4]| {
+        let mut add = |s: [f64; N]| {
             for (t, v) in total.iter_mut().zip(s) {
                 *t += v;
             }
@@ -504,13 +671,17 @@ impl<'a> Integrator<'a> {
     }
 }
 
-/// The four integrands per unit of u at one node: JSD, KL(p‖q), KL(q‖p), W1.
-fn integrands(n: &Node) -> [f64; 4] {
+/// The integrands per unit of u at one node, in the order of the sums
+/// (JSD, KL(p‖q), KL(q‖p), W1, H², χ²(p‖q), χ²(q‖p), TV); a χ² known
+/// to be infinite is 0 (`chi2`: which are finite).
+fn integrands(n: &Node, chi2: [bool; 2]) -> [f64; N] {
     let rp = (n.lp - n.lmu).exp();
     let rq = (n.lq - n.lmu).exp();
     let w1 = n.df.abs() * (-n.lmu).exp();
+    let mut out = [0.0; N];
+    out[W1] = w1;
     if rp == 0.0 && rq == 0.0 {
-        return [0.0, 0.0, 0.0, w1];
+        return out;
     }
     let d = n.lq - n.lp;
     // ln r and ln(2 − r), r = p/m = 2/(1 + e^d).
@@ -520,9 +691,37 @@ fn integrands(n: &Node) -> [f64; 4] {
         (LN_2 - softplus(d), LN_2 - softplus(-d))
     };
     let term = |w: f64, l: f64| if w == 0.0 { 0.0 } else { w * l };
-    let jsd = 0.5 * (term(rp, ln_r) + term(rq, ln_s));
     let finite_or_zero = |v: f64| if v.is_finite() { v } else { 0.0 };
-    let kl_pq = finite_or_zero(term(rp, n.lp - n.lq));
-    let kl_qp = finite_or_zero(term(rq, n.lq - n.lp));
-    [jsd, kl_pq, kl_qp, w1]
+    out[JSD] = 0.5 * (term(rp, ln_r) + term(rq, ln_s));
+    out[KL_PQ] = finite_or_zero(term(rp, n.lp - n.lq));
+    out[KL_QP] = finite_or_zero(term(rq, n.lq - n.lp));
+    // ½(√p − √q)² and ½|p − q|, over μ, from the larger density:
+    // ½·a·(1 − √(b/a))² and ½·a·(1 − b/a) with b/a = e^(−|d|) ≤ 1.
+    let (ra, dd) = if d <= 0.0 { (rp, d) } else { (rq, -d) };
+    out[H2] = 0.5 * ra * (0.5 * dd).exp_m1().powi(2);
+    out[TV] = -0.5 * ra * dd.exp_m1();
+    // (a − b)²/(b·μ) for (a, b) = (p, q) and (q, p), from the logs.
+    // An overflow stays +∞ (the caller reports ∞); only NaN becomes 0.
+    let not_nan = |v: f64| if v.is_nan() { 0.0 } else { v };
+    let chi2_of = |la: f64, lb: f64, rb: f64| {
+        let e = lb - la;
+        if e > 0.0 {
+            // a < b: (b/μ)·(a/b − 1)².
+            not_nan(rb * (-e).exp_m1().powi(2))
+        } else if lb == f64::NEG_INFINITY {
+            // b = 0 where a > 0: outside b's support, which the closed form
+            // has ruled out; a node on the edge itself adds nothing.
+            0.0
+        } else {
+            // a ≥ b: (a²/(b·μ))·(1 − b/a)².
+            not_nan((2.0 * la - lb - n.lmu).exp() * e.exp_m1().powi(2))
+        }
+    };
+    if chi2[0] {
+        out[CHI2_P] = chi2_of(n.lp, n.lq, rq);
+    }
+    if chi2[1] {
+        out[CHI2_N] = chi2_of(n.lq, n.lp, rp);
+    }
+    out
 }

@@ -12,7 +12,7 @@
 //! rounding makes negative is set to 0.
 
 use super::grid::Grid;
-use crate::density::Univariate;
+use crate::density::{Mixture, Univariate};
 
 /// The n + 2 bin masses of `d` on `grid`.
 pub fn bin_masses<D: Univariate>(grid: &Grid, d: &D) -> Vec<f64> {
@@ -62,6 +62,56 @@ pub fn bin_masses_into<D: Univariate>(grid: &Grid, d: &D, out: &mut [f64]) {
     }
 }
 
+/// The continuous part of a mixture, renormalised to a probability.
+struct ContinuousPart<'a> {
+    mix: &'a Mixture,
+    mass: f64,
+}
+
+impl Univariate for ContinuousPart<'_> {
+    fn ln_pdf(&self, x: f64) -> f64 {
+        self.mix.ln_pdf(x) - self.mass.ln()
+    }
+    fn cdf(&self, x: f64) -> f64 {
+        (self.mix.cdf_continuous(x) / self.mass).clamp(0.0, 1.0)
+    }
+    fn sf(&self, x: f64) -> f64 {
+        (self.mix.sf_continuous(x) / self.mass).clamp(0.0, 1.0)
+    }
+    fn quantile(&self, u: f64) -> f64 {
+        self.mix.quantile(u)
+    }
+    fn support(&self) -> (f64, f64) {
+        self.mix.support()
+    }
+    fn tails(&self) -> [crate::density::Tail; 2] {
+        self.mix.tails()
+    }
+    fn mean(&self) -> Option<f64> {
+        None
+    }
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.mix.sample(rng)
+    }
+}
+
+/// The bin masses of a mixture's *continuous* part: [`bin_masses`] when it
+/// has no atoms; otherwise the masses of the non-`dirac` terms, summing to
+/// their share 1 − Σ atoms (all 0 for a pure point mass). Its atoms are
+/// [`Mixture::atoms`], kept beside the bins (see [`super::atoms`]).
+pub fn continuous_bin_masses(grid: &Grid, mix: &Mixture) -> Vec<f64> {
+    if !mix.has_atoms() {
+        return bin_masses(grid, mix);
+    }
+    let mass = mix.continuous_mass();
+    if mass <= 0.0 {
+        return vec![0.0; grid.len()];
+    }
+    let mut out = bin_masses(grid, &ContinuousPart { mix, mass });
+    out.iter_mut().for_each(|m| *m *= mass);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +130,22 @@ mod tests {
         }
         assert!((m[0] - d.cdf(g.lo())).abs() < 1e-16);
         assert!((m[g.n() + 1] - d.sf(g.hi())).abs() < 1e-16);
+    }
+
+    #[test]
+    fn atoms_stay_out_of_the_bins() {
+        let d = parse_spec("0.25*dirac(0.3) + 0.75*uniform(0, 1)").unwrap();
+        let g = Grid::new(0.0, 1.0, 4).unwrap();
+        let m = continuous_bin_masses(&g, &d);
+        for (k, want) in [0.0, 0.1875, 0.1875, 0.1875, 0.1875, 0.0]
+            .iter()
+            .enumerate()
+        {
+            assert!((m[k] - want).abs() < 1e-15, "{m:?}");
+        }
+        assert_eq!(d.atoms(), vec![(0.3, 0.25)]);
+        let pure = parse_spec("dirac(2)").unwrap();
+        assert!(continuous_bin_masses(&g, &pure).iter().all(|&m| m == 0.0));
     }
 
     #[test]

@@ -17,7 +17,13 @@
 //! infinite KL is `None`, never a huge finite number. A non-finite G(z) sends
 //! its segment's mass to the overflow bin on its side (NaN: half to each),
 //! so no mass is ever dropped. Each module states its own rule in detail.
+//!
+//! Point masses (a `dirac` target, a constant G) are not spread over a bin:
+//! they are [`Atoms`] beside the bins, cells of their own in every sum
+//! (see [`atoms`]).
 
+pub mod atoms;
+pub mod chi2_finite;
 pub mod classes;
 pub mod divergence;
 pub mod exact;
@@ -30,11 +36,12 @@ pub mod snapshot;
 pub mod value;
 pub mod wasserstein;
 
+pub use atoms::Atoms;
 pub use classes::{ClassInput, Conditional};
-pub use divergence::{jsd, kl, lsgan_d_star_into, pearson_chi2};
+pub use divergence::{chi2, hellinger2, jsd, kl, lsgan_chi2, lsgan_d_star_into, tv};
 pub use grid::{Grid, GridError};
-pub use masses::{bin_masses, bin_masses_into};
-pub use modes::{COVERAGE_FRACTION, ModeCoverage, mode_coverage};
+pub use masses::{bin_masses, bin_masses_into, continuous_bin_masses};
+pub use modes::{COVERAGE_FRACTION, ModeCoverage, mode_coverage, mode_coverage_with_atoms};
 pub use prior::{Prior, PriorError, ZPoints};
 pub use pushforward::{pushforward, pushforward_masses, pushforward_samples};
 pub use snapshot::Theory;

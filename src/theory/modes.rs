@@ -16,7 +16,9 @@
 //!
 //! # Non-finite values
 //! A mode with a non-finite centre or a σ that is not positive and finite has
-//! an empty window: per_mode 0, never covered, nothing assigned to it. When G
+//! an empty window: per_mode 0, never covered, nothing assigned to it —
+//! except σ = 0, a point mass (`dirac`), whose window is its centre alone:
+//! only an atom of G exactly there counts ([`mode_coverage_with_atoms`]). When G
 //! has no mass near any mode, kl_modes is NaN (undefined). Cost O(K³ + n) for
 //! K modes.
 
@@ -99,18 +101,66 @@ fn window(m: &Mode) -> Option<(f64, f64)> {
     ))
 }
 
+/// The one-point window of a point-mass mode (σ = 0, a `dirac` term).
+fn point(m: &Mode) -> Option<f64> {
+    (m.centre.is_finite() && m.sigma == 0.0).then_some(m.centre)
+}
+
+/// The mode an atom at `x` is assigned to: a point mode exactly at `x`, else
+/// the nearest window holding `x` in standardised distance.
+fn atom_mode(x: f64, modes: &[Mode]) -> Option<usize> {
+    if let Some(k) = modes.iter().position(|m| point(m) == Some(x)) {
+        return Some(k);
+    }
+    modes
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| window(m).is_some_and(|(a, b)| a <= x && x <= b))
+        .map(|(k, m)| (k, (x - m.centre).abs() / m.sigma))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
+}
+
 /// Mode coverage of the target's `modes` by G's bin masses `q`.
 ///
 /// # Panics
 /// `q.len() != grid.len()`.
 pub fn mode_coverage(grid: &Grid, q: &[f64], modes: &[Mode]) -> ModeCoverage {
+    mode_coverage_with_atoms(grid, q, &[], modes)
+}
+
+/// [`mode_coverage`] when G also has atoms `(x, mass)` (a constant G). An
+/// atom counts in every window that holds it and is assigned to one mode
+/// as a point is; a point-mass mode (σ = 0) has the one-point window {c}
+/// and only atoms exactly at c fall in it.
+///
+/// # Panics
+/// `q.len() != grid.len()`.
+pub fn mode_coverage_with_atoms(
+    grid: &Grid,
+    q: &[f64],
+    atoms: &[(f64, f64)],
+    modes: &[Mode],
+) -> ModeCoverage {
     assert_eq!(q.len(), grid.len(), "slice lengths");
     let cdf = BinCdf::new(grid, q);
     let windows: Vec<Option<(f64, f64)>> = modes.iter().map(window).collect();
-    let per_mode: Vec<f64> = windows
+    let mut per_mode: Vec<f64> = windows
         .iter()
         .map(|w| w.map_or(0.0, |(a, b)| cdf.between(a, b)))
         .collect();
+    for (k, m) in modes.iter().enumerate() {
+        for &(x, mass) in atoms {
+            let inside = match (windows[k], point(m)) {
+                (Some((a, b)), _) => a <= x && x <= b,
+                (None, Some(c)) => x == c,
+                (None, None) => false,
+            };
+            if inside {
+                per_mode[k] += mass;
+            }
+        }
+    }
     let covered = per_mode
         .iter()
         .zip(modes)
@@ -153,6 +203,11 @@ pub fn mode_coverage(grid: &Grid, q: &[f64], modes: &[Mode]) -> ModeCoverage {
             && d <= WINDOW_SIGMAS
         {
             assigned[k] += cdf.between(u, v);
+        }
+    }
+    for &(x, mass) in atoms {
+        if let Some(k) = atom_mode(x, modes) {
+            assigned[k] += mass;
         }
     }
     let high_quality: f64 = assigned.iter().sum();

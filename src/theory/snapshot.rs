@@ -3,18 +3,23 @@
 //! # Formula
 //! From the bin masses P (p_data) and Q (p_g) on a grid and D's logits per bin:
 //! D* = P/(P+Q), V(G, D), C(G) = V(G, D*) = −ln 4 + 2·JSD, KL both ways, W1 and
-//! the critic f*, χ²_Pearson(P+Q ‖ 2Q) for LSGAN, and mode coverage; see the
+//! the critic f*, LSGAN's χ²_Pearson(P+Q ‖ 2Q), and mode coverage; see the
 //! module of each quantity for its formula and non-finite rule.
+//!
+//! With point masses ([`Theory::compute_with_atoms`]) every sum also runs
+//! over the atoms' cells, D* is also given at the atoms, and W1 and f* see
+//! the CDFs' steps (see [`super::atoms`]).
 //!
 //! # Non-finite values
 //! As in each quantity's module: D* is NaN where P = Q = 0, an infinite KL is
 //! `None` (JSON `null`), `v` is `None` when no D was given, a NaN mass or logit
 //! propagates into the sums it enters.
 
-use super::divergence::{jsd, kl, pearson_chi2};
+use super::atoms::{Atoms, critic_into as atom_critic, w1 as atom_w1};
+use super::divergence::{jsd, kl, lsgan_chi2};
 use super::grid::Grid;
-use super::modes::{ModeCoverage, mode_coverage};
-use super::value::{c_of_g, d_star_into, value};
+use super::modes::{ModeCoverage, mode_coverage, mode_coverage_with_atoms};
+use super::value::{c_of_g, d_star, d_star_into, value};
 use super::wasserstein::{critic_into, w1};
 use crate::density::Mode;
 use serde::{Deserialize, Serialize};
@@ -39,9 +44,13 @@ pub struct Theory {
     /// W1(p_data, p_g).
     pub w1: f64,
     /// χ²_Pearson(p_data + p_g ‖ 2 p_g), LSGAN's divergence.
-    pub pearson_chi2: f64,
+    pub lsgan_chi2: f64,
     /// Mode coverage of the target's modes (empty for no modes).
     pub modes: ModeCoverage,
+    /// The point masses of p_data and p_g beside the bins (empty without).
+    pub atoms: Atoms,
+    /// D* = P/(P + Q) at each atom's position.
+    pub d_star_atoms: Vec<f64>,
 }
 
 impl Theory {
@@ -86,8 +95,60 @@ impl Theory {
         self.kl_data_g = kl(p, q);
         self.kl_g_data = kl(q, p);
         self.w1 = w1(grid, p, q);
-        self.pearson_chi2 = pearson_chi2(p, q);
+        self.lsgan_chi2 = lsgan_chi2(p, q);
         self.modes = mode_coverage(grid, q, modes);
+    }
+
+    /// [`Theory::compute`] when p_data or p_g has point masses: `atoms`
+    /// holds both sides' atoms, and `atom_logits` D's logits at their
+    /// positions (with `logits`). Each atom is a cell of its own in every sum
+    /// (see [`super::atoms`]); without atoms this is `compute`.
+    ///
+    /// # Panics
+    /// A slice is not of length `grid.len()`, or `atom_logits` is given and
+    /// not of length `atoms.len()`.
+    pub fn compute_with_atoms(
+        grid: &Grid,
+        p: &[f64],
+        q: &[f64],
+        atoms: &Atoms,
+        logits: Option<(&[f64], &[f64])>,
+        modes: &[Mode],
+    ) -> Theory {
+        let mut t = Theory::default();
+        if atoms.is_empty() {
+            t.compute_into(grid, p, q, logits.map(|l| l.0), modes);
+            return t;
+        }
+        let len = grid.len();
+        assert!(p.len() == len && q.len() == len, "slice lengths");
+        let (pc, qc) = atoms.cells(p, q);
+        t.d_star = d_star(p, q);
+        t.d_star_atoms = d_star(&atoms.p, &atoms.q);
+        t.critic = vec![0.0; len];
+        atom_critic(grid, p, q, atoms, &mut t.critic);
+        t.v = logits.map(|(bins, at)| {
+            assert_eq!(at.len(), atoms.len(), "one logit per atom");
+            let mut l = bins.to_vec();
+            l.extend_from_slice(at);
+            value(&pc, &qc, &l)
+        });
+        t.c_g = c_of_g(&pc, &qc);
+        t.jsd = jsd(&pc, &qc);
+        t.kl_data_g = kl(&pc, &qc);
+        t.kl_g_data = kl(&qc, &pc);
+        t.w1 = atom_w1(grid, p, q, atoms);
+        t.lsgan_chi2 = lsgan_chi2(&pc, &qc);
+        let g_atoms: Vec<(f64, f64)> = atoms
+            .x
+            .iter()
+            .zip(&atoms.q)
+            .filter(|(_, m)| **m > 0.0)
+            .map(|(x, m)| (*x, *m))
+            .collect();
+        t.modes = mode_coverage_with_atoms(grid, q, &g_atoms, modes);
+        t.atoms = atoms.clone();
+        t
     }
 
     /// C(G) − V(G, D) ≥ 0: how far D is from optimal; `None` without a D.

@@ -1,11 +1,14 @@
 //! The beta distribution on [0, 1].
 
-use crate::density::error::positive;
+use crate::density::error::{positive, within};
 use crate::density::invert::{numeric_isf, numeric_quantile};
 use crate::density::{DensityError, Tail, Univariate};
 use rand::Rng;
 use rand_distr::Distribution;
 use statrs::function::beta::{beta_reg, ln_beta};
+
+/// The values of a and b accepted (see [`Beta::new`]).
+pub const PARAM_RANGE: (f64, f64) = (0.05, 1e5);
 
 /// Beta(a, b).
 ///
@@ -20,10 +23,14 @@ pub struct Beta {
 
 impl Beta {
     /// # Errors
-    /// `a` or `b` not positive and finite.
+    /// `a` or `b` outside \[0.05, 1e5\]: below 0.05 the mass piles up
+    /// against an edge closer than f64 resolves, above 1e5 the regularised
+    /// incomplete beta function slows the exact divergences past 2 s.
     pub fn new(a: f64, b: f64) -> Result<Self, DensityError> {
         let a = positive("beta", "a", a)?;
         let b = positive("beta", "b", b)?;
+        let a = within("beta", "a", a, PARAM_RANGE, "in [0.05, 1e5]")?;
+        let b = within("beta", "b", b, PARAM_RANGE, "in [0.05, 1e5]")?;
         Ok(Beta {
             a,
             b,

@@ -1,7 +1,7 @@
 //! The log-normal distribution: skewed, supported on (0, ∞).
 
 use super::normal::std_normal_lower_quantile;
-use crate::density::error::{finite, positive};
+use crate::density::error::{finite, positive, within};
 use crate::density::{DensityError, LN_SQRT_2PI, Tail, Univariate};
 use rand::Rng;
 use statrs::function::erf::erfc;
@@ -19,12 +19,15 @@ pub struct LogNormal {
 
 impl LogNormal {
     /// # Errors
-    /// `mu` not finite, or `sigma` not positive and finite.
+    /// `mu` outside \[−100, 100\] or `sigma` outside (0, 5\]: beyond them
+    /// the mass (and, against a normal, the second moment that KL weighs it
+    /// by) reaches past |x| = 1e100, where the exact divergences stop.
     pub fn new(mu: f64, sigma: f64) -> Result<Self, DensityError> {
-        Ok(LogNormal {
-            mu: finite("lognormal", "mu", mu)?,
-            sigma: positive("lognormal", "sigma", sigma)?,
-        })
+        let mu = finite("lognormal", "mu", mu)?;
+        let mu = within("lognormal", "mu", mu, (-100.0, 100.0), "in [-100, 100]")?;
+        let sigma = positive("lognormal", "sigma", sigma)?;
+        let sigma = within("lognormal", "sigma", sigma, (0.0, 5.0), "in (0, 5]")?;
+        Ok(LogNormal { mu, sigma })
     }
 }
 

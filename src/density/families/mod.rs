@@ -3,6 +3,7 @@
 
 mod beta;
 mod cauchy;
+mod dirac;
 mod exponential;
 mod gamma;
 mod laplace;
@@ -14,6 +15,7 @@ mod uniform;
 
 pub use beta::Beta;
 pub use cauchy::Cauchy;
+pub use dirac::Dirac;
 pub use exponential::Exponential;
 pub use gamma::Gamma;
 pub use laplace::Laplace;
@@ -40,6 +42,8 @@ pub enum Family {
     Gamma(Gamma),
     Beta(Beta),
     Modes(Modes),
+    /// A point mass (an atom, not a density).
+    Dirac(Dirac),
 }
 
 /// The name and parameter names of every family, as the grammar spells them.
@@ -54,6 +58,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     ("gamma", &["shape", "scale"]),
     ("beta", &["a", "b"]),
     ("modes", &["n", "spacing", "sigma"]),
+    ("dirac", &["x0"]),
 ];
 
 macro_rules! dispatch {
@@ -69,6 +74,7 @@ macro_rules! dispatch {
             Family::Gamma($d) => $e,
             Family::Beta($d) => $e,
             Family::Modes($d) => $e,
+            Family::Dirac($d) => $e,
         }
     };
 }
@@ -91,6 +97,7 @@ impl Family {
             ("gamma", &[k, theta]) => Family::Gamma(Gamma::new(k, theta)?),
             ("beta", &[a, b]) => Family::Beta(Beta::new(a, b)?),
             ("modes", &[n, spacing, s]) => Family::Modes(Modes::new(n, spacing, s)?),
+            ("dirac", &[x0]) => Family::Dirac(Dirac::new(x0)?),
             _ => {
                 return Err(DensityError::Param {
                     family: "family",
@@ -115,6 +122,7 @@ impl Family {
             Family::Gamma(_) => "gamma",
             Family::Beta(_) => "beta",
             Family::Modes(_) => "modes",
+            Family::Dirac(_) => "dirac",
         }
     }
 
@@ -131,11 +139,13 @@ impl Family {
             Family::Gamma(d) => vec![d.shape, d.scale],
             Family::Beta(d) => vec![d.a, d.b],
             Family::Modes(d) => vec![d.n as f64, d.spacing, d.sigma],
+            Family::Dirac(d) => vec![d.x0],
         }
     }
 
     /// The (centre, σ) of each mode: the components of `modes`, and one mode at
-    /// the density's peak for every other family, with its robust scale as σ.
+    /// the density's peak for every other family, with its robust scale as σ
+    /// (0 for a point mass).
     pub fn modes(&self) -> Vec<(f64, f64)> {
         match *self {
             Family::Modes(m) => (0..m.n).map(|i| (m.centre(i), m.sigma)).collect(),
@@ -163,7 +173,15 @@ impl Family {
                 }
             }
             Family::Modes(_) => 0.0,
+            Family::Dirac(d) => d.x0,
         }
+    }
+}
+
+impl Family {
+    /// `true` for a point mass (`dirac`), whose mass is an atom.
+    pub fn is_atom(&self) -> bool {
+        matches!(self, Family::Dirac(_))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Student's t distribution with location and scale: power-law tails of index ν + 1.
 
-use crate::density::error::{finite, positive};
+use crate::density::error::{finite, positive, within};
 use crate::density::invert::{numeric_isf, numeric_quantile};
 use crate::density::{DensityError, LN_SQRT_2PI, Tail, Univariate};
 use rand::Rng;
@@ -8,6 +8,9 @@ use rand_distr::Distribution;
 use statrs::function::beta::beta_reg;
 use statrs::function::gamma::ln_gamma;
 use std::f64::consts::PI;
+
+/// The degrees of freedom ν accepted (see [`StudentT::new`]).
+pub const NU_RANGE: (f64, f64) = (0.1, 1e5);
 
 /// t_ν(μ, σ).
 ///
@@ -24,9 +27,15 @@ pub struct StudentT {
 
 impl StudentT {
     /// # Errors
-    /// `nu` or `sigma` not positive and finite, `mu` not finite.
+    /// `nu` outside \[0.1, 1e5\] (below 0.1 a mass of more than 1e-10 lies
+    /// beyond |x| = 1e100, where the exact divergences stop; above 1e5 the
+    /// regularised incomplete beta function of the CDF slows the exact
+    /// divergences past 2 s, and the family is a normal to 1e-5 anyway),
+    /// `sigma` not positive and finite,
+    /// `mu` not finite.
     pub fn new(nu: f64, mu: f64, sigma: f64) -> Result<Self, DensityError> {
         let nu = positive("student_t", "nu", nu)?;
+        let nu = within("student_t", "nu", nu, NU_RANGE, "in [0.1, 1e5]")?;
         let mu = finite("student_t", "mu", mu)?;
         let sigma = positive("student_t", "sigma", sigma)?;
         let ln_norm =
