@@ -1,16 +1,19 @@
 //! The candle backend against the native engine: on the same weights and
 //! batches, the same forward pass, losses, penalties and gradients (in f64
 //! to 1e-10, in f32 to 1e-5, relative); the same 100-step trajectory on
-//! every loss; bit-for-bit reproducible runs; divergence and restore.
+//! every loss; bit-for-bit reproducible runs; divergence and restore. The
+//! same for conditional runs (a `classes(…)` target) in every conditioning
+//! mode.
 #![cfg(feature = "candle")]
 
 mod common;
 
 use ganscope::backends;
 use ganscope::candle::{CandleBackend, DType, Device};
+use ganscope::gan::condition::with_onehot;
 use ganscope::gan::{
-    BackendInit, BackendKind, Choice, Config, DeviceKind, Draws, LossKind, Objective, Player,
-    Scratch, State, Trainer,
+    BackendInit, BackendKind, Choice, Conditioning, Config, DeviceKind, Draws, LossKind, Objective,
+    Player, Scratch, State, Trainer,
 };
 use ganscope::nn::{Activation, Mlp, OptimizerConfig};
 use rand::{RngExt, SeedableRng};
@@ -33,8 +36,12 @@ fn case(config: Config, seed: u64) -> Case {
     let t = Trainer::new(config.clone()).expect("valid config");
     let (g, d) = (t.generator().clone(), t.discriminator().clone());
     let m = (config.batch / config.pack) * config.pack;
-    let mut draws = Draws::<f32>::zeros(m, config.latent_dim, config.pack);
+    let k = config.class_count();
+    let mut draws = Draws::<f32>::zeros(m, config.latent_dim, config.pack).with_classes(k);
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+    for c in draws.class.iter_mut() {
+        *c = rng.random_range(0..k);
+    }
     let mut normal = |scale: f64| (scale * rng.sample::<f64, _>(StandardNormal)) as f32;
     draws.real.iter_mut().for_each(|x| *x = 2.0 + normal(0.7));
     draws.z.iter_mut().for_each(|x| *x = normal(1.0));
@@ -72,6 +79,7 @@ fn cast_draws(d: &Draws<f32>) -> Draws<f64> {
         noise_real: c(&d.noise_real),
         noise_fake: c(&d.noise_fake),
         eps: c(&d.eps),
+        class: d.class.clone(),
     }
 }
 
@@ -123,6 +131,41 @@ fn native<T: nalgebra::RealField + Copy>(c: &Case, draws: &Draws<T>) -> (DSide, 
     )
 }
 
+/// Three classes for the conditional cases.
+const CLASSES: &str = "classes(normal(-2, 0.5), normal(1, 1), laplace(3, 0.5))";
+
+/// The forward passes' inputs of a case: G's (`[z, onehot]` when
+/// conditional), D's on the real packs (one-hot columns for concat), and the
+/// classes a projection head takes.
+fn forward_inputs(c: &Case) -> (Vec<f32>, Vec<f32>, Vec<usize>) {
+    let obj = Objective::of(&c.config);
+    let layout = obj.layout();
+    let (pack, k, m) = (c.config.pack, layout.classes, c.draws.len());
+    let mut g_in = c.draws.z.clone();
+    if layout.g_class {
+        g_in = vec![0.0; m * layout.g_in(c.config.latent_dim)];
+        with_onehot(
+            &c.draws.z,
+            c.config.latent_dim,
+            &c.draws.class,
+            pack,
+            k,
+            &mut g_in,
+        );
+    }
+    let mut d_in = c.draws.real.clone();
+    if layout.concat {
+        d_in = vec![0.0; m / pack * layout.d_in(pack)];
+        with_onehot(&c.draws.real, pack, &c.draws.class, 1, k, &mut d_in);
+    }
+    let heads = if layout.head {
+        c.draws.class.clone()
+    } else {
+        Vec::new()
+    };
+    (g_in, d_in, heads)
+}
+
 /// Every loss with its tricks, and the penalties on every smooth activation.
 fn cases() -> Vec<Case> {
     let base = Config {
@@ -171,6 +214,35 @@ fn cases() -> Vec<Case> {
         c.d = Mlp::from_params(c.d.sizes(), c.d.activation(), &p).unwrap();
         v.push(c);
     }
+    // Conditional: three classes, each conditioning mode, with the tricks.
+    for (j, &conditioning) in Conditioning::ALL.iter().enumerate() {
+        for (i, (loss, pack, r1)) in [
+            (LossKind::NonSaturating, 2, 1.5),
+            (LossKind::WganGp, 1, 0.0),
+            (LossKind::Lsgan, 3, 0.0),
+            (LossKind::Hinge, 1, 0.5),
+            (LossKind::FganKl, 1, 0.0),
+            (LossKind::FganJs, 2, 0.5),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            v.push(case(
+                Config {
+                    target: CLASSES.into(),
+                    conditioning,
+                    loss,
+                    pack,
+                    r1,
+                    instance_noise: 0.2,
+                    activation: Activation::Tanh,
+                    latent_dim: 1 + i % 2,
+                    ..base.clone()
+                },
+                200 + 10 * j as u64 + i as u64,
+            ));
+        }
+    }
     for (i, &act) in Activation::ALL.iter().enumerate() {
         for loss in [LossKind::WganGp, LossKind::NonSaturating] {
             v.push(case(
@@ -193,8 +265,14 @@ fn check_against_native(dtype: DType, tol: f64) {
     let mut worst = (0.0f64, String::new());
     for c in cases() {
         let label = format!(
-            "{} {} r1={} pack={} latent={}",
-            c.config.loss, c.config.activation, c.config.r1, c.config.pack, c.config.latent_dim
+            "{} {} r1={} pack={} latent={} classes={} {}",
+            c.config.loss,
+            c.config.activation,
+            c.config.r1,
+            c.config.pack,
+            c.config.latent_dim,
+            c.config.class_count(),
+            c.config.conditioning
         );
         let ((dl, dp, dr, df, dg), (gl, gf, gg)) = if dtype == DType::F64 {
             native::<f64>(&c, &cast_draws(&c.draws))
@@ -207,23 +285,30 @@ fn check_against_native(dtype: DType, tol: f64) {
         let cg = b.g_gradient(&obj, &c.draws).unwrap();
 
         // Forward passes on the step's own inputs.
-        let z: Vec<f64> = c.draws.z.iter().map(|&x| f64::from(x)).collect();
+        let (g_in, d_in, heads) = forward_inputs(&c);
+        let z: Vec<f64> = g_in.iter().map(|&x| f64::from(x)).collect();
         let want_g: Vec<f64> = if dtype == DType::F64 {
             c.g.cast::<f64>().eval(&z)
         } else {
-            c.g.eval(&c.draws.z).into_iter().map(f64::from).collect()
+            c.g.eval(&g_in).into_iter().map(f64::from).collect()
         };
-        let x: Vec<f64> = c.draws.real.iter().map(|&x| f64::from(x)).collect();
+        let x: Vec<f64> = d_in.iter().map(|&x| f64::from(x)).collect();
         let want_d: Vec<f64> = if dtype == DType::F64 {
-            c.d.cast::<f64>().eval(&x)
+            let d = c.d.cast::<f64>();
+            let mut ws = d.workspace(0);
+            d.forward_classes(&mut ws, &x, &heads).to_vec()
         } else {
-            c.d.eval(&c.draws.real).into_iter().map(f64::from).collect()
+            let mut ws = c.d.workspace(0);
+            c.d.forward_classes(&mut ws, &d_in, &heads)
+                .iter()
+                .map(|&v| f64::from(v))
+                .collect()
         };
         let errs = [
-            ("G forward", rel(&b.g_forward(&c.draws.z).unwrap(), &want_g)),
+            ("G forward", rel(&b.g_forward(&g_in).unwrap(), &want_g)),
             (
                 "D forward",
-                rel(&b.d_forward(&c.draws.real).unwrap(), &want_d),
+                rel(&b.d_forward(&d_in, &heads).unwrap(), &want_d),
             ),
             ("D loss", rel1(cd.loss, dl)),
             (
@@ -289,7 +374,14 @@ fn flat(t: &Trainer) -> Vec<f64> {
 /// 100 iterations of the same config and seed on both backends: the
 /// parameters (relative distance), every loss and the final JSD.
 fn run_both(c: &Config) -> (String, f64, f64, f64, f64) {
-    let label = format!("{} {} {}", c.loss, c.optimizer, c.activation);
+    let label = format!(
+        "{} {} {} classes={} {}",
+        c.loss,
+        c.optimizer,
+        c.activation,
+        c.class_count(),
+        c.conditioning
+    );
     let mut a = Trainer::new(c.clone()).unwrap();
     let mut b = backends::trainer(c.clone(), CANDLE).unwrap();
     assert_eq!(b.choice(), CANDLE);
@@ -379,6 +471,22 @@ fn trajectories_match_native_for_100_steps() {
         c.set("optimizer", "momentum").unwrap();
         configs.push(c);
     }
+    for conditioning in Conditioning::ALL {
+        configs.push(Config {
+            target: CLASSES.into(),
+            conditioning: *conditioning,
+            r1: 1.0,
+            pack: 2,
+            ..base.clone()
+        });
+    }
+    // An f-GAN loss on a conditional target, with its per-class critic.
+    configs.push(Config {
+        target: CLASSES.into(),
+        conditioning: Conditioning::Projection,
+        loss: LossKind::FganReverseKl,
+        ..base.clone()
+    });
     for c in configs {
         let (label, params, _, losses, jsd) = run_both(&c);
         assert!(
@@ -564,8 +672,13 @@ fn full_gradients_match_native_in_f64() {
     let mut worst = 0.0f64;
     for c in cases() {
         let label = format!(
-            "{} {} r1={} pack={}",
-            c.config.loss, c.config.activation, c.config.r1, c.config.pack
+            "{} {} r1={} pack={} classes={} {}",
+            c.config.loss,
+            c.config.activation,
+            c.config.r1,
+            c.config.pack,
+            c.config.class_count(),
+            c.config.conditioning
         );
         let (g, d): (Mlp<f64>, Mlp<f64>) = (c.g.cast(), c.d.cast());
         let draws = cast_draws(&c.draws);
@@ -656,6 +769,28 @@ fn every_update_rule_matches_native_for_100_steps() {
             dirac.set(k, v).unwrap();
         }
         configs.push(dirac);
+        // A conditional run: the rule's draws carry the classes, and
+        // consensus's cross gradients run through the one-hot columns
+        // (concat) or the projection head.
+        let mut cond = Config {
+            target: CLASSES.into(),
+            activation: act,
+            pack: 2,
+            ..base.clone()
+        };
+        cond.conditioning = if rule == "extragradient" || rule == "consensus" {
+            Conditioning::Projection
+        } else {
+            Conditioning::Concat
+        };
+        if rule == "consensus" {
+            cond.loss = LossKind::WganGp;
+            cond.lr_d = 1e-3;
+            cond.lr_g = 1e-3;
+            cond.set("optimizer", "momentum").unwrap();
+        }
+        cond.set("update", rule).unwrap();
+        configs.push(cond);
     }
     let mut sgd = Config {
         r1: 1.0,

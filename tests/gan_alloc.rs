@@ -74,6 +74,28 @@ fn steps_do_not_allocate() {
         });
         assert_eq!(n, 0, "{loss}: {n} allocations in 22 steps");
     }
+    // Conditional runs, in every conditioning mode, with every penalty.
+    for &conditioning in ganscope::gan::Conditioning::ALL {
+        for loss in [LossKind::NonSaturating, LossKind::WganGp] {
+            let c = Config {
+                loss,
+                conditioning,
+                batch: 64,
+                r1: 1.0,
+                pack: 2,
+                target: "classes(normal(-2, 0.3), laplace(2, 0.5), normal(5, 1))".into(),
+                ..Config::default()
+            };
+            let mut t = Trainer::new(c).unwrap();
+            t.run(3);
+            let n = allocations(|| {
+                for _ in 0..20 {
+                    std::hint::black_box(t.step());
+                }
+            });
+            assert_eq!(n, 0, "{conditioning} {loss}: {n} allocations in 20 steps");
+        }
+    }
     // Every update rule, and the Dirac-GAN's players.
     for rule in ["simultaneous", "extragradient", "optimistic", "consensus"] {
         for dirac in [false, true] {
@@ -98,6 +120,29 @@ fn steps_do_not_allocate() {
                 }
             });
             assert_eq!(n, 0, "{rule} (dirac {dirac}): {n} allocations in 10 steps");
+        }
+    }
+    // Every update rule on a conditional run (consensus's cross gradients
+    // through one-hot columns and a projection head, and WGAN-GP's).
+    for rule in ["simultaneous", "extragradient", "optimistic", "consensus"] {
+        for conditioning in ["concat", "projection"] {
+            let mut c = Config {
+                loss: LossKind::WganGp,
+                batch: 64,
+                pack: 2,
+                target: "classes(normal(-2, 0.3), laplace(2, 0.5))".into(),
+                ..Config::default()
+            };
+            c.set("update", rule).unwrap();
+            c.set("conditioning", conditioning).unwrap();
+            let mut t = Trainer::new(c).unwrap();
+            t.run(3);
+            let n = allocations(|| {
+                for _ in 0..10 {
+                    std::hint::black_box(t.step());
+                }
+            });
+            assert_eq!(n, 0, "{rule} {conditioning}: {n} allocations in 10 steps");
         }
     }
     // The counter does count.

@@ -110,6 +110,7 @@ fn set_reaches_every_key() {
         ("noise_schedule", "constant"),
         ("noise_draws", "stratified"),
         ("init_scale", "0.1"),
+        ("conditioning", "projection"),
     ];
     assert_eq!(values.len(), KEYS.len());
     let mut c = Config::default();

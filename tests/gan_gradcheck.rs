@@ -7,8 +7,12 @@
 //! deterministic function of the parameters, so
 //! `∂L/∂θ_i ≈ (L(θ + h e_i) − L(θ − h e_i)) / 2h` for EVERY parameter of D
 //! (D step, penalties included) and of G (G step, through D's input).
+//!
+//! The same for conditional G(z, c) and D(x, c) with random classes per
+//! pack, in both conditioning modes (`concat`, `projection`: the head's
+//! embeddings are parameters of D like any other) and with D blind to c.
 
-use ganscope::gan::{Config, Draws, LossKind, Objective, Scratch};
+use ganscope::gan::{Conditioning, Config, Draws, LossKind, Objective, Scratch};
 use ganscope::nn::{Activation, Grads, Init, Mlp};
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -41,10 +45,31 @@ fn build(
         s.push(1);
         s
     };
-    let g = Mlp::new(&sizes(latent, g_hidden), act, Init::Default, &mut rng).unwrap();
-    let d = Mlp::new(&sizes(obj.pack, d_hidden), act, Init::Default, &mut rng).unwrap();
+    let layout = obj.layout();
+    let g = Mlp::new(
+        &sizes(layout.g_in(latent), g_hidden),
+        act,
+        Init::Default,
+        &mut rng,
+    )
+    .unwrap();
+    let mut d = Mlp::new(
+        &sizes(layout.d_in(obj.pack), d_hidden),
+        act,
+        Init::Default,
+        &mut rng,
+    )
+    .unwrap();
+    if layout.head {
+        d = d
+            .with_projection(layout.classes, Init::Default, &mut rng)
+            .unwrap();
+    }
     let m = packs * obj.pack;
-    let mut draws = Draws::zeros(m, latent, obj.pack);
+    let mut draws = Draws::zeros(m, latent, obj.pack).with_classes(obj.classes);
+    for c in draws.class.iter_mut() {
+        *c = rng.random_range(0..obj.classes);
+    }
     let mut fill = |v: &mut Vec<f64>, lo: f64, hi: f64| {
         for x in v.iter_mut() {
             *x = rng.random_range(lo..hi);
@@ -81,9 +106,9 @@ fn check(net: &Mlp<f64>, f: impl Fn(&Mlp<f64>) -> (f64, Grads<f64>)) -> Result<(
     for i in 0..theta.len() {
         let mut p = theta.clone();
         p[i] = theta[i] + H;
-        let up = f(&Mlp::from_params(net.sizes(), net.activation(), &p).unwrap()).0;
+        let up = f(&net.with_params(&p).unwrap()).0;
         p[i] = theta[i] - H;
-        let down = f(&Mlp::from_params(net.sizes(), net.activation(), &p).unwrap()).0;
+        let down = f(&net.with_params(&p).unwrap()).0;
         let fd = (up - down) / (2.0 * H);
         let a = analytic[i];
         let err = (a - fd).abs() / a.abs().max(fd.abs()).max(1e-3);
@@ -108,6 +133,15 @@ fn obj(loss: LossKind, s: f64, r1: f64, gp: f64, pack: usize) -> Objective {
         pack,
         ..Config::default()
     })
+}
+
+/// `o` for `classes` classes seen by D as `conditioning` says.
+fn cond(o: Objective, classes: usize, conditioning: Conditioning) -> Objective {
+    Objective {
+        classes,
+        conditioning,
+        ..o
+    }
 }
 
 fn smooth_activation() -> impl Strategy<Value = Activation> {
@@ -142,6 +176,83 @@ proptest! {
         let c = build(seed, obj(loss, smoothing, r1, gp, pack), act, latent, &g_hidden, &d_hidden, packs);
         check(&c.d, |d| d_loss(&c, d)).map_err(|e| TestCaseError::fail(format!("D step: {e}")))?;
         check(&c.g, |g| g_loss(&c, g)).map_err(|e| TestCaseError::fail(format!("G step: {e}")))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// G(z, c) and D(x, c): every loss and trick, in every conditioning mode.
+    #[test]
+    fn conditional_losses_and_tricks_match_finite_differences(
+        seed in any::<u64>(),
+        loss in prop::sample::select(LossKind::ALL.to_vec()),
+        conditioning in prop::sample::select(Conditioning::ALL.to_vec()),
+        classes in 1usize..4,
+        act in smooth_activation(),
+        latent in 1usize..3,
+        pack in 1usize..4,
+        packs in 1usize..5,
+        g_hidden in hidden(),
+        d_hidden in hidden(),
+        smoothing in 0.0f64..0.45,
+        r1 in prop_oneof![Just(0.0), 0.1f64..5.0],
+        gp in 0.5f64..12.0,
+    ) {
+        let o = cond(obj(loss, smoothing, r1, gp, pack), classes, conditioning);
+        let c = build(seed, o, act, latent, &g_hidden, &d_hidden, packs);
+        check(&c.d, |d| d_loss(&c, d)).map_err(|e| TestCaseError::fail(format!("D step: {e}")))?;
+        check(&c.g, |g| g_loss(&c, g)).map_err(|e| TestCaseError::fail(format!("G step: {e}")))?;
+    }
+}
+
+/// Conditional G and D for both conditioning modes, one fixed network each,
+/// with every penalty on: the embeddings and the one-hot columns' weights
+/// get gradients, and they match.
+#[test]
+fn conditional_g_and_d_in_both_modes() {
+    for conditioning in [Conditioning::Concat, Conditioning::Projection] {
+        for (name, o) in [
+            (
+                "non_saturating + r1",
+                obj(LossKind::NonSaturating, 0.1, 2.0, 0.0, 1),
+            ),
+            (
+                "wgan_gp + r1 + pack",
+                obj(LossKind::WganGp, 0.0, 1.0, 5.0, 2),
+            ),
+            ("lsgan", obj(LossKind::Lsgan, 0.0, 0.0, 0.0, 3)),
+        ] {
+            let c = build(
+                5,
+                cond(o, 3, conditioning),
+                Activation::Tanh,
+                2,
+                &[5, 4],
+                &[6, 5],
+                5,
+            );
+            let classes_seen = c
+                .draws
+                .class
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>();
+            assert!(
+                classes_seen.len() >= 2,
+                "{name}: several classes in the batch"
+            );
+            let label = format!("{conditioning} {name}");
+            check(&c.d, |d| d_loss(&c, d)).unwrap_or_else(|e| panic!("{label}, D step: {e}"));
+            check(&c.g, |g| g_loss(&c, g)).unwrap_or_else(|e| panic!("{label}, G step: {e}"));
+            let (_, gd) = d_loss(&c, &c.d);
+            match conditioning {
+                Conditioning::Projection => {
+                    let e = gd.embed().expect("the head's gradient");
+                    assert!(e.norm() > 1e-6, "{label}: the embeddings learn");
+                }
+                _ => assert!(gd.embed().is_none()),
+            }
+        }
     }
 }
 
@@ -261,6 +372,42 @@ proptest! {
         check(&c.g, |g| d_loss_in_g(&c, g)).map_err(|e| TestCaseError::fail(format!("∂L_D/∂θ_G: {e}")))?;
         check(&c.d, |d| g_loss_in_d(&c, d)).map_err(|e| TestCaseError::fail(format!("∂L_G/∂θ_D: {e}")))?;
         // And the own-player halves are the step gradients, bit for bit.
+        let mut s = Scratch::new(&c.g, &c.d, c.draws.len());
+        let (mut gg, mut gd) = (c.g.zero_grads(), c.d.zero_grads());
+        c.obj.d_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gd.to_flat(), d_loss(&c, &c.d).1.to_flat());
+        c.obj.g_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);
+        prop_assert_eq!(gg.to_flat(), g_loss(&c, &c.g).1.to_flat());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The cross terms on conditional G(z, c) and D(x, c), in every
+    /// conditioning mode (consensus optimisation on a `classes(…)` target):
+    /// the fakes enter through G's one-hot input, D's one-hot columns or its
+    /// projection head, and the WGAN-GP interpolates within a class.
+    #[test]
+    fn conditional_cross_gradients_match_finite_differences(
+        seed in any::<u64>(),
+        loss in prop::sample::select(LossKind::ALL.to_vec()),
+        conditioning in prop::sample::select(Conditioning::ALL.to_vec()),
+        classes in 1usize..4,
+        act in smooth_activation(),
+        latent in 1usize..3,
+        pack in 1usize..4,
+        packs in 1usize..5,
+        g_hidden in hidden(),
+        d_hidden in hidden(),
+        smoothing in 0.0f64..0.45,
+        r1 in prop_oneof![Just(0.0), 0.1f64..5.0],
+        gp in 0.5f64..12.0,
+    ) {
+        let o = cond(obj(loss, smoothing, r1, gp, pack), classes, conditioning);
+        let c = build(seed, o, act, latent, &g_hidden, &d_hidden, packs);
+        check(&c.g, |g| d_loss_in_g(&c, g)).map_err(|e| TestCaseError::fail(format!("∂L_D/∂θ_G: {e}")))?;
+        check(&c.d, |d| g_loss_in_d(&c, d)).map_err(|e| TestCaseError::fail(format!("∂L_G/∂θ_D: {e}")))?;
         let mut s = Scratch::new(&c.g, &c.d, c.draws.len());
         let (mut gg, mut gd) = (c.g.zero_grads(), c.d.zero_grads());
         c.obj.d_full_grad(&c.g, &c.d, &c.draws, &mut s, &mut gg, &mut gd);

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::settings::Settings;
-use crate::density::parse_spec_in;
+use crate::density::print_spec_in;
 use crate::gan::keys::{self, Key, Widget};
 use crate::gan::{Config, presets};
 use egui::{RichText, Slider, Ui};
@@ -88,6 +88,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "prior",
             "latent_dim",
             "init_scale",
+            "conditioning",
             "seed",
         ],
     ),
@@ -257,10 +258,10 @@ impl Draft {
             )
             .labelled_by(spec_label.id);
         if resp.changed() {
-            match parse_spec_in(&self.spec, base) {
-                Ok(m) => {
+            match print_spec_in(&self.spec, base) {
+                Ok(spec) => {
                     self.spec_error = None;
-                    self.cfg.target = m.to_string();
+                    self.cfg.target = spec;
                 }
                 Err(e) => self.spec_error = Some(e.to_string()),
             }

@@ -92,9 +92,10 @@ pub fn csv_spec(path: &str, column: &str) -> String {
 /// The curves over steps as CSV, with the columns of `metrics.csv` (losses
 /// averaged since the point before) and its rule for non-finite values.
 pub fn history_csv(points: &[HistoryPoint]) -> String {
-    let header = metrics_csv().names().into_iter().map(str::to_string);
+    let classes = points.first().map_or(0, |p| p.classes());
+    let header = metrics_csv().names(classes);
     let rows = points.iter().map(|p| p.csv_fields(metrics_csv()));
-    crate::report::csv::to_text(std::iter::once(header.collect::<Vec<_>>()).chain(rows))
+    crate::report::csv::to_text(std::iter::once(header).chain(rows))
 }
 
 /// A word for a POSIX shell: as is when it is plain, else single-quoted.

@@ -20,6 +20,8 @@
 //!   page's title and address).
 //! - [`draw`] — "Draw target": a stroke over the figure becomes `pieces(...)`.
 //! - `plots` — the figure, the z→x strip, the curves, the side panel.
+//! - `classes` — a conditional run's class selector, class colours, class
+//!   curves and stacked strips.
 //! - [`fit_panel`] — a `[fit]` lesson's exact fits, on a thread of their own
 //!   natively and within the frame loop on the web.
 //! - `phase` — the phase-plane panel: a trajectory in the plane of a
@@ -32,6 +34,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+mod classes;
 mod controls;
 #[cfg(not(target_arch = "wasm32"))]
 mod disk;

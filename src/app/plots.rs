@@ -2,6 +2,7 @@
 //! status line and the side panel. Everything here only reads the newest
 //! view, the history and the status.
 
+use super::classes;
 use super::controls::Action;
 use super::history::History;
 use super::session::Status;
@@ -123,12 +124,14 @@ pub(super) fn status_ui(ui: &mut Ui, s: &Status, (fps, ui_ms): (f64, f64), view:
 /// drawn on it, rescaled, and the right axis reads it back. Both axes tick
 /// at the same four round steps (D's quarters), with a dashed line at D = ½.
 ///
-/// With `draw` (the "draw target" mode), dragging over the figure adds
-/// points to the stroke instead of panning; the stroke is returned, whole,
-/// when the drag ends.
+/// `shown` picks one class of a conditional run (see [`classes`]). With
+/// `draw` (the "draw target" mode), dragging over the figure adds points to
+/// the stroke instead of panning; the stroke is returned, whole, when the
+/// drag ends.
 pub(super) fn figure_ui(
     ui: &mut Ui,
     v: &View,
+    shown: Option<usize>,
     t: Toggles,
     height: f32,
     draw: Option<&mut Vec<[f64; 2]>>,
@@ -136,15 +139,16 @@ pub(super) fn figure_ui(
     let drawing = draw.is_some();
     let stroke_now: Vec<[f64; 2]> = draw.as_ref().map(|s| s.to_vec()).unwrap_or_default();
     let mut new_point = None;
-    let axis = v.figure.density_axis();
+    let (fig, force) = classes::shown_figure(v, shown);
+    let axis = fig.density_axis();
     let y_max = axis.top;
     let quarter = y_max / 4.0;
-    let (d_lo, d_hi) = v.figure.d_axis();
+    let (d_lo, d_hi) = fig.d_axis();
     let d_step = (d_hi - d_lo) / 4.0;
     let to_plot = move |d: f64| (d - d_lo) / (d_hi - d_lo) * y_max;
     let major =
         move |value: f64| ((value / quarter).round() * quarter - value).abs() <= 1e-9 * y_max;
-    let d_name = v.figure.d_label.clone();
+    let d_name = fig.d_label.clone();
     let right = AxisHints::new_y()
         .label(d_name.clone())
         .placement(HPlacement::Right)
@@ -183,7 +187,7 @@ pub(super) fn figure_ui(
         .include_y(y_max)
         .allow_scroll(false)
         .show(ui, |plot| {
-            if v.figure.d_is_probability && t.d {
+            if fig.d_is_probability && t.d {
                 plot.hline(
                     HLine::new("", to_plot(0.5))
                         .color(D_BLUE.gamma_multiply(0.45))
@@ -191,7 +195,7 @@ pub(super) fn figure_ui(
                         .style(LineStyle::Dashed { length: 8.0 }),
                 );
             }
-            let xs = &v.figure.x;
+            let xs = &fig.x;
             let line = |ys: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<[f64; 2]> {
                 xs.iter()
                     .zip(ys)
@@ -199,23 +203,28 @@ pub(super) fn figure_ui(
                     .map(|(x, y)| [*x, f(*y)])
                     .collect()
             };
+            let (data_name, g_name) = if fig.classes.is_empty() {
+                ("p_data", "p_g")
+            } else {
+                ("marginal p_data", "marginal p_g")
+            };
             // A density that is 0 everywhere beside its atoms is not drawn.
-            let drawn = |ys: &[f64]| v.figure.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
-            if t.p_data && !v.figure.p_empirical.is_empty() {
+            let drawn = |ys: &[f64]| fig.atoms.is_empty() || ys.iter().any(|&y| y != 0.0);
+            if t.p_data && !fig.p_empirical.is_empty() {
                 // The training set, smoothed, and its samples as a rug.
                 plot.line(
                     Line::new(
-                        v.figure.empirical_label.clone(),
-                        line(&v.figure.p_empirical, &|y| y.min(y_max)),
+                        fig.empirical_label.clone(),
+                        line(&fig.p_empirical, &|y| y.min(y_max)),
                     )
                     .color(DATA_GREY)
                     .width(2.0),
                 );
             }
-            if t.p_data && !v.figure.rug.is_empty() {
+            if t.p_data && !fig.rug.is_empty() {
                 // A tick per sample along the bottom of the axis.
                 let h = 0.04 * y_max;
-                for &x in v.figure.rug.iter().take(RUG_TICKS) {
+                for &x in fig.rug.iter().take(RUG_TICKS) {
                     plot.line(
                         Line::new("", vec![[x, 0.0], [x, h]])
                             .color(DATA_GREY)
@@ -223,22 +232,22 @@ pub(super) fn figure_ui(
                     );
                 }
             }
-            if t.p_data && drawn(&v.figure.p_data) {
-                let name = if v.figure.p_data_label.is_empty() {
-                    "p_data".to_string()
+            if t.p_data && drawn(&fig.p_data) {
+                let name = if fig.p_data_label.is_empty() {
+                    data_name.to_string()
                 } else {
-                    v.figure.p_data_label.clone()
+                    fig.p_data_label.clone()
                 };
                 plot.line(
-                    Line::new(name, line(&v.figure.p_data, &|y| y))
+                    Line::new(name, line(&fig.p_data, &|y| y))
                         .color(DATA_BLACK)
                         .width(2.5)
                         .style(LineStyle::Dotted { spacing: 6.0 }),
                 );
             }
-            if t.p_g && drawn(&v.figure.p_g) {
+            if t.p_g && drawn(&fig.p_g) {
                 plot.line(
-                    Line::new("p_g", line(&v.figure.p_g, &|y| y.min(y_max)))
+                    Line::new(g_name, line(&fig.p_g, &|y| y.min(y_max)))
                         .color(G_GREEN)
                         .width(2.5),
                 );
@@ -259,11 +268,12 @@ pub(super) fn figure_ui(
                     );
                 }
             }
+            classes::class_curves(plot, fig, y_max, &to_plot, t.d);
             if t.d_star {
-                for run in runs(xs, &v.figure.d_star) {
+                for run in runs(xs, &fig.d_star) {
                     let pts: PlotPoints = run.into_iter().map(|[x, y]| [x, to_plot(y)]).collect();
                     plot.line(
-                        Line::new(v.figure.d_star_label.clone(), pts)
+                        Line::new(fig.d_star_label.clone(), pts)
                             .color(STAR_ORANGE)
                             .width(2.0),
                     );
@@ -273,7 +283,7 @@ pub(super) fn figure_ui(
                 // Dashes are cut into one segment per pair of points:
                 // at the grid's spacing that is a dozen per dash, and
                 // D is smooth at the dashes' scale.
-                let d_points = thinned(line(&v.figure.d, &to_plot), DASHED_POINTS);
+                let d_points = thinned(line(&fig.d, &to_plot), DASHED_POINTS);
                 plot.line(
                     Line::new(d_name.clone(), d_points)
                         .color(D_BLUE)
@@ -281,10 +291,9 @@ pub(super) fn figure_ui(
                         .style(LineStyle::Dashed { length: 12.0 }),
                 );
             }
-            if t.force && !v.force.is_empty() {
+            if t.force && !force.is_empty() {
                 // The force on a fake sample at x, scaled to a tenth of the plot.
-                let fmax = v
-                    .force
+                let fmax = force
                     .iter()
                     .copied()
                     .filter(|f| f.is_finite())
@@ -294,7 +303,7 @@ pub(super) fn figure_ui(
                     plot.line(
                         Line::new(
                             "G's gradient along x",
-                            line(&v.force, &|f| mid + f / fmax * 0.25 * y_max),
+                            line(force, &|f| mid + f / fmax * 0.25 * y_max),
                         )
                         .color(FORCE_PURPLE)
                         .width(1.5),
@@ -305,7 +314,7 @@ pub(super) fn figure_ui(
             // labelled with it; D and D* at the atom as dots.
             let (xa, xb) = v.x_range();
             let nudge = 0.004 * (xb - xa);
-            for a in &v.figure.atoms {
+            for a in &fig.atoms {
                 let both = a.p_data > 0.0 && a.p_g > 0.0;
                 for (mass, color, dx, name, shown) in [
                     (a.p_data, DATA_BLACK, -nudge, "p_data", t.p_data),
@@ -357,12 +366,9 @@ pub(super) fn figure_ui(
                 }
                 if t.d_star && a.d_star.is_finite() {
                     plot.points(
-                        Points::new(
-                            v.figure.d_star_label.clone(),
-                            vec![[a.x, to_plot(a.d_star)]],
-                        )
-                        .radius(4.0)
-                        .color(STAR_ORANGE),
+                        Points::new(fig.d_star_label.clone(), vec![[a.x, to_plot(a.d_star)]])
+                            .radius(4.0)
+                            .color(STAR_ORANGE),
                     );
                 }
             }
@@ -404,8 +410,13 @@ pub(super) fn figure_ui(
     None
 }
 
-/// Figure 1's z→x strip: a line from each z-quantile to G(z).
-pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
+/// Figure 1's z→x strip: a line from each z-quantile to G(z) (one strip
+/// per class for all the classes of a conditional run).
+pub(super) fn strip_ui(ui: &mut Ui, v: &View, shown: Option<usize>, show_ghost: bool, height: f32) {
+    if shown.is_none() && !v.classes.is_empty() {
+        return classes::strips_ui(ui, v, show_ghost, height);
+    }
+    let (fig, _) = classes::shown_figure(v, shown);
     let (x0, x1) = v.x_range();
     let (z_lo, z_hi) = v.z_range();
     let span = x1 - x0;
@@ -431,7 +442,7 @@ pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
         .show(ui, |plot| {
             let grey = Color32::from_gray(190);
             if show_ghost {
-                for (z, x) in &v.figure.optimal_map {
+                for (z, x) in &fig.optimal_map {
                     if x.is_finite() {
                         plot.line(
                             Line::new("optimal map", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
@@ -441,7 +452,7 @@ pub(super) fn strip_ui(ui: &mut Ui, v: &View, show_ghost: bool, height: f32) {
                     }
                 }
             }
-            for (z, x) in &v.figure.z_map {
+            for (z, x) in &fig.z_map {
                 if x.is_finite() {
                     plot.line(
                         Line::new("G(z)", vec![[zpos(*z), 0.0], [x.clamp(x0, x1), 1.0]])
@@ -575,6 +586,7 @@ pub(super) fn side_ui(ui: &mut Ui, lesson: Option<&str>, view: Option<&View>) {
             }
         });
     two_sample_ui(ui, v);
+    classes::numbers_ui(ui, v);
     if let Some(modes) = &v.modes {
         let covered = r.by_name("modes_covered").number();
         let total = modes.len();

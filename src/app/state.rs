@@ -43,6 +43,8 @@ pub struct App {
     pub(super) fps: Fps,
     /// Hidden curves (bit i = curve i) in the two plots over steps.
     pub(super) curve_hidden: (u32, u32, u32),
+    /// The class the figure shows in a conditional run (`None`: all).
+    pub(super) class_shown: Option<usize>,
     /// The paths of the files section and its last message.
     pub(super) files: Files,
     /// The exact fits of a lesson with a `[fit]` table.
@@ -170,6 +172,7 @@ impl App {
             history: History::default(),
             fps: Fps::default(),
             curve_hidden: (0, 0, 0),
+            class_shown: None,
             files: Files::new(files_dir),
             lesson_end,
             lesson_done: None,
@@ -200,6 +203,11 @@ impl App {
     /// The newest view the session published.
     pub fn view(&self) -> Option<&View> {
         self.view.as_deref()
+    }
+
+    /// The class the figure shows in a conditional run (`None`: all of them).
+    pub fn class_shown(&self) -> Option<usize> {
+        self.class_shown
     }
 
     /// The last good settings (those the trainer runs on).
@@ -423,26 +431,40 @@ impl App {
                     .as_deref()
                     .and_then(|v| v.phase.as_ref())
                     .filter(|p| self.settings.toggles.phase || p.dirac.is_some());
+                // A conditional run's class selector above the figure; the
+                // figure and the strip give up its height in proportion.
+                let selector =
+                    |ui: &mut egui::Ui, v: &super::view::View, shown: &mut Option<usize>| {
+                        let before = ui.available_height();
+                        super::classes::selector_ui(ui, v, shown);
+                        let used = before - ui.available_height();
+                        if h > 0.0 {
+                            (h - used).max(0.0) / h
+                        } else {
+                            1.0
+                        }
+                    };
                 match view.as_deref() {
                     // With the phase plane: the figure, then the curves
                     // beside the plane (a constant G's z→x strip is one point).
                     Some(v) => {
+                        let scale = selector(ui, v, &mut self.class_shown);
+                        let shown = self.class_shown;
+                        let toggles = self.settings.toggles;
                         let fig_h = if phase.is_some() {
                             figure_h.min(h * 0.42)
                         } else {
                             figure_h
-                        };
+                        } * scale;
                         let draw = self.draft.draw.then_some(&mut self.draft.stroke);
-                        if let Some(stroke) =
-                            plots::figure_ui(ui, v, self.settings.toggles, fig_h, draw)
-                        {
+                        if let Some(stroke) = plots::figure_ui(ui, v, shown, toggles, fig_h, draw) {
                             match super::draw::stroke_to_spec(&stroke) {
                                 Ok(spec) => actions.push(Action::Target(spec)),
                                 Err(e) => self.draft.spec_error = Some(e.to_string()),
                             }
                         }
                         if phase.is_none() && self.fit.is_none() {
-                            plots::strip_ui(ui, v, self.settings.toggles.ghost_map, h * 0.16);
+                            plots::strip_ui(ui, v, shown, toggles.ghost_map, h * 0.16 * scale);
                         }
                     }
                     None => {

@@ -38,6 +38,9 @@ pub struct View {
     pub empirical: Option<(usize, String, Option<Theory>)>,
     /// How p_data was smoothed from a data file (a `csv(...)` target).
     pub data_note: Option<String>,
+    /// A conditional run: each class's own figure (see
+    /// [`FigureData::for_class`]) and the force on its fakes.
+    pub classes: Vec<(FigureData, Vec<f64>)>,
     /// The phase plane (filled by the worker).
     pub phase: Option<PhaseView>,
 }
@@ -91,6 +94,7 @@ impl View {
         self.figure
             .z_map
             .iter()
+            .chain(self.classes.iter().flat_map(|c| &c.0.z_map))
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (z, _)| {
                 (a.min(*z), b.max(*z))
             })
@@ -129,6 +133,13 @@ impl View {
                 )
             })
             .collect();
+        let figure = figure_data(snap, "");
+        let classes = snap
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(c, cs)| (figure.for_class(c), cs.force[1..=n].to_vec()))
+            .collect();
         View {
             step: snap.step,
             force: snap.force[1..=n].to_vec(),
@@ -142,7 +153,8 @@ impl View {
                 .as_ref()
                 .map(|e| (e.n, e.note.clone(), e.theory.clone())),
             data_note: snap.p_data_note.clone(),
-            figure: figure_data(snap, ""),
+            figure,
+            classes,
             phase: None,
         }
     }
@@ -291,7 +303,15 @@ pub fn param_name(sizes: &[usize], index: usize) -> String {
         }
         at -= b;
     }
-    format!("#{index}")
+    // Past the layers: a projection head's embeddings, column by column
+    // (`E[j, c]` for class c, numbered from 1).
+    match sizes.len() {
+        n if n >= 2 && sizes[n - 2] > 0 => {
+            let h = sizes[n - 2];
+            format!("E[{},{}] (projection)", at % h, at / h + 1)
+        }
+        _ => format!("#{index}"),
+    }
 }
 
 #[cfg(test)]
@@ -306,5 +326,8 @@ mod tests {
         assert_eq!(param_name(&sizes, 6), "W2[0,0]");
         assert_eq!(param_name(&sizes, 9), "b2[0] (output bias)");
         assert_eq!(default_indices(10, 10), (9, 8));
+        // A projection head after the layers: E is 3 × K, column by column.
+        assert_eq!(param_name(&sizes, 10), "E[0,1] (projection)");
+        assert_eq!(param_name(&sizes, 14), "E[1,2] (projection)");
     }
 }

@@ -9,6 +9,12 @@
 //! probes (`Σ 0·x` is 0 for finite `x` and NaN otherwise). One G step is
 //! the same with D detached.
 //!
+//! For a `classes(…)` target the host builds G's input `[z, onehot(c)]`
+//! and the packs' one-hot classes (`n × K`) before the upload; D sees them
+//! as concatenated columns or through its projection head (see
+//! [`crate::gan::condition`]), and the penalties' gradients are those of
+//! the x columns.
+//!
 //! A G step against the oracle D ([`Backend::g_step_by`]) downloads the
 //! fakes, asks the oracle for `∂L_G/∂x` on the host, uploads it as a
 //! constant `w` and runs the reverse pass of the surrogate `Σ w·x`, whose
@@ -27,6 +33,7 @@ use candle_core::{DType, Device, Tensor, Var};
 use super::loss::{d_loss, g_loss};
 use super::net::{Net as Mlp1, flat_of};
 use super::optim::{Previous, State};
+use crate::gan::condition::{Layout, with_onehot};
 use crate::gan::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Draws, Frozen, GanError,
     LossKind, Objective, Outcome, Player, Slot, StepOut,
@@ -109,9 +116,16 @@ impl Side {
         self.host.get_or_init(|| {
             self.net.to_mlp().unwrap_or_else(|_| {
                 // A device that cannot be read: a network that says so (NaN).
-                let n: usize = self.net.sizes.windows(2).map(|p| p[0] * p[1] + p[1]).sum();
-                Mlp::from_params(&self.net.sizes, self.net.act, &vec![f32::NAN; n])
-                    .expect("sizes of a network that exists")
+                let sizes = &self.net.sizes;
+                let n: usize = sizes.windows(2).map(|p| p[0] * p[1] + p[1]).sum::<usize>()
+                    + self.net.classes * sizes[sizes.len() - 2];
+                Mlp::from_params_with_classes(
+                    sizes,
+                    self.net.act,
+                    self.net.classes,
+                    &vec![f32::NAN; n],
+                )
+                .expect("sizes of a network that exists")
             })
         })
     }
@@ -216,18 +230,87 @@ impl CandleBackend {
         Tensor::from_slice(v, (rows, cols), &self.device)?.to_dtype(self.dtype)
     }
 
-    fn pack(&self) -> usize {
-        self.d.net.sizes[0]
+    /// The packs' classes one-hot (`n × K`), for a conditional objective.
+    fn onehot(&self, layout: Layout, draws: &Draws<f32>) -> CResult<Option<Tensor>> {
+        if layout.classes == 0 {
+            return Ok(None);
+        }
+        let k = layout.classes;
+        let mut v = vec![0.0f32; draws.class.len() * k];
+        for (row, &c) in v.chunks_exact_mut(k).zip(&draws.class) {
+            row[c] = 1.0;
+        }
+        self.upload(&v, draws.class.len(), k).map(Some)
     }
 
-    /// `G(z) + ν_f` as D's packed inputs, `n × pack`.
-    fn fakes(&self, draws: &Draws<f32>, detached: bool) -> CResult<Tensor> {
+    /// `G(z, c) + ν_f` as D's packed inputs, `n × pack` (x only).
+    fn fakes(&self, obj: &Objective, draws: &Draws<f32>, detached: bool) -> CResult<Tensor> {
+        self.fakes_of(obj.layout(), obj.pack, draws, detached)
+    }
+
+    /// [`fakes`](Self::fakes) for a layout and a pack size.
+    fn fakes_of(
+        &self,
+        layout: Layout,
+        pack: usize,
+        draws: &Draws<f32>,
+        detached: bool,
+    ) -> CResult<Tensor> {
         let m = draws.len();
-        let (pack, latent) = (self.pack(), self.g.net.sizes[0]);
-        let z = self.upload(&draws.z, m, latent)?;
-        let gz = self.g.net.forward(&z, detached, false)?.out;
+        let width = self.g.net.sizes[0];
+        let z = if layout.g_class {
+            let latent = draws.z.len() / m.max(1);
+            let mut g_in = vec![0.0f32; m * width];
+            with_onehot(
+                &draws.z,
+                latent,
+                &draws.class,
+                pack,
+                layout.classes,
+                &mut g_in,
+            );
+            self.upload(&g_in, m, width)?
+        } else {
+            self.upload(&draws.z, m, width)?
+        };
+        let gz = self.g.net.forward(&z, detached, false, None)?.out;
         let noise = self.upload(&draws.noise_fake, m / pack, pack)?;
         gz.reshape((m / pack, pack))?.add(&noise)
+    }
+
+    /// D on packed inputs `x` (`n × pack`): the one-hot columns appended
+    /// (concat) or handed to the head (projection).
+    fn d_on(
+        &self,
+        layout: Layout,
+        onehot: Option<&Tensor>,
+        x: &Tensor,
+        detached: bool,
+        slopes: bool,
+    ) -> CResult<super::net::Forward> {
+        let d = &self.d.net;
+        match onehot {
+            Some(o) if layout.concat => {
+                d.forward(&Tensor::cat(&[x, o], 1)?, detached, slopes, None)
+            }
+            Some(o) if layout.head => d.forward(x, detached, slopes, Some(o)),
+            _ => d.forward(x, detached, slopes, None),
+        }
+    }
+
+    /// `∂D/∂x` of the x columns.
+    fn d_input_grad(
+        &self,
+        layout: Layout,
+        pack: usize,
+        fwd: &super::net::Forward,
+    ) -> CResult<Tensor> {
+        let g = self.d.net.input_grad(fwd, false)?;
+        if layout.concat {
+            g.narrow(1, 0, pack)
+        } else {
+            Ok(g)
+        }
     }
 
     fn d_graph(&self, obj: &Objective, draws: &Draws<f32>) -> CResult<Graph> {
@@ -237,20 +320,21 @@ impl CandleBackend {
     /// D's objective; with `through_g`, G is not detached (its gradient
     /// then flows through the fakes and the interpolates).
     fn d_graph_with(&self, obj: &Objective, draws: &Draws<f32>, through_g: bool) -> CResult<Graph> {
-        let pack = self.pack();
+        let pack = obj.pack;
+        let layout = obj.layout();
         let n = draws.len() / pack;
-        let fake_in = self.fakes(draws, !through_g)?;
+        let onehot = self.onehot(layout, draws)?;
+        let fake_in = self.fakes(obj, draws, !through_g)?;
         let real_in =
             self.upload(&draws.real, n, pack)?
                 .add(&self.upload(&draws.noise_real, n, pack)?)?;
-        let d = &self.d.net;
-        let fr = d.forward(&real_in, false, obj.r1 > 0.0)?;
-        let ff = d.forward(&fake_in, false, false)?;
+        let fr = self.d_on(layout, onehot.as_ref(), &real_in, false, obj.r1 > 0.0)?;
+        let ff = self.d_on(layout, onehot.as_ref(), &fake_in, false, false)?;
         let loss = d_loss(obj.loss, &fr.out, &ff.out, obj.label_smoothing)?;
         let mut penalty = Tensor::zeros((), self.dtype, &self.device)?;
         if obj.r1 > 0.0 {
             // γ/2 · mean over packs of ‖∇ₓ D(x_r)‖².
-            let g = d.input_grad(&fr, false)?;
+            let g = self.d_input_grad(layout, pack, &fr)?;
             let p = g.sqr()?.sum_all()?.affine(obj.r1 * 0.5 / n as f64, 0.0)?;
             penalty = penalty.add(&p)?;
         }
@@ -260,8 +344,8 @@ impl CandleBackend {
             let interp = real_in
                 .broadcast_mul(&eps)?
                 .add(&fake_in.broadcast_mul(&eps.affine(-1.0, 1.0)?)?)?;
-            let fi = d.forward(&interp, false, true)?;
-            let g = d.input_grad(&fi, false)?;
+            let fi = self.d_on(layout, onehot.as_ref(), &interp, false, true)?;
+            let g = self.d_input_grad(layout, pack, &fi)?;
             // The 1e-24 keeps √ differentiable at a zero gradient (a dead
             // ReLU critic), where the native engine takes the subgradient 0.
             let norm = g.sqr()?.sum_keepdim(1)?.affine(1.0, 1e-24)?.sqrt()?;
@@ -288,8 +372,10 @@ impl CandleBackend {
 
     /// G's loss; with `through_d`, D is not detached.
     fn g_graph_with(&self, obj: &Objective, draws: &Draws<f32>, through_d: bool) -> CResult<Graph> {
-        let fake_in = self.fakes(draws, false)?;
-        let ff = self.d.net.forward(&fake_in, !through_d, false)?;
+        let layout = obj.layout();
+        let onehot = self.onehot(layout, draws)?;
+        let fake_in = self.fakes(obj, draws, false)?;
+        let ff = self.d_on(layout, onehot.as_ref(), &fake_in, !through_d, false)?;
         let loss = g_loss(obj.loss, &ff.out)?;
         let zero = Tensor::zeros((), self.dtype, &self.device)?;
         Ok(Graph {
@@ -432,15 +518,29 @@ impl CandleBackend {
         run().map_err(err)
     }
 
-    /// D's raw outputs on packed inputs (`n × pack` values, row by row).
+    /// D's raw outputs on its inputs (`in_dim` values each, row by row;
+    /// one-hot columns included for concat); `classes` are the rows' classes
+    /// for a projection head (empty without one).
     ///
     /// # Errors
     /// The device failed.
-    pub fn d_forward(&self, x: &[f32]) -> Result<Vec<f64>, BackendError> {
-        let pack = self.pack();
+    pub fn d_forward(&self, x: &[f32], classes: &[usize]) -> Result<Vec<f64>, BackendError> {
+        let width = self.d.net.sizes[0];
         let run = || -> CResult<Vec<f64>> {
-            let t = self.upload(x, x.len() / pack, pack)?;
-            flat_of(std::iter::once(&self.d.net.forward(&t, true, false)?.out))
+            let t = self.upload(x, x.len() / width, width)?;
+            let onehot = if self.d.net.classes > 0 {
+                let k = self.d.net.classes;
+                let mut v = vec![0.0f32; classes.len() * k];
+                for (row, &c) in v.chunks_exact_mut(k).zip(classes) {
+                    row[c] = 1.0;
+                }
+                Some(self.upload(&v, classes.len(), k)?)
+            } else {
+                None
+            };
+            flat_of(std::iter::once(
+                &self.d.net.forward(&t, true, false, onehot.as_ref())?.out,
+            ))
         };
         run().map_err(err)
     }
@@ -453,7 +553,9 @@ impl CandleBackend {
         let latent = self.g.net.sizes[0];
         let run = || -> CResult<Vec<f64>> {
             let t = self.upload(z, z.len() / latent, latent)?;
-            flat_of(std::iter::once(&self.g.net.forward(&t, true, false)?.out))
+            flat_of(std::iter::once(
+                &self.g.net.forward(&t, true, false, None)?.out,
+            ))
         };
         run().map_err(err)
     }
@@ -682,7 +784,12 @@ impl Backend for CandleBackend {
         draws: &Draws<f32>,
         loss: &mut crate::gan::objective::FakeLoss<'_, f32>,
     ) -> Result<StepOut, BackendError> {
-        let fake_in = self.fakes(draws, false).map_err(err)?;
+        // The oracle is unconditional (the config refuses it with classes),
+        // and D's input width is the pack.
+        let unconditional = Layout::new(crate::gan::Conditioning::None, 0);
+        let fake_in = self
+            .fakes_of(unconditional, self.d.net.sizes[0], draws, false)
+            .map_err(err)?;
         let (rows, cols) = fake_in.dims2().map_err(err)?;
         let x: Vec<f32> = flat_of(std::iter::once(&fake_in))
             .map_err(err)?

@@ -20,6 +20,17 @@
 //! These are ordinary ops on `Z_k` and `W_k`, so a penalty built on `g` is
 //! differentiated by candle's (first-order) reverse pass, second-order
 //! terms included.
+//!
+//! # The projection head
+//!
+//! A network with a head (see [`crate::nn::projection`]) keeps its
+//! embeddings `E` (`K × n_{L−1}`, one row per class: the flat order of
+//! [`Mlp::params_flat`]) as its last parameter. With `O` the batch's
+//! one-hot classes (`B × K`), `R = O E` holds each sample's embedding and
+//!
+//! ```text
+//! out = A_{L−1} W_Lᵀ + b_L + rowsum(R ⊙ A_{L−1})      G_{L−1} = 1 W_L + R
+//! ```
 
 use candle_core::{DType, Device, Result, Tensor, Var};
 
@@ -31,8 +42,11 @@ use crate::nn::{Activation, Mlp};
 pub(crate) struct Net {
     pub(crate) sizes: Vec<usize>,
     pub(crate) act: Activation,
-    /// `W_l` (`n_l × n_{l−1}`) then `b_l` (`n_l`), layer by layer.
+    /// `W_l` (`n_l × n_{l−1}`) then `b_l` (`n_l`), layer by layer; then
+    /// the projection head's `E` (`K × n_{L−1}`), if any.
     pub(crate) params: Vec<Var>,
+    /// The classes of the projection head (0: none).
+    pub(crate) classes: usize,
 }
 
 /// What a forward pass keeps for the input gradient.
@@ -42,6 +56,8 @@ pub(crate) struct Forward {
     /// `f'(Z_k)` of the hidden layers, `k = 1 … L − 1`.
     slopes: Vec<Tensor>,
     batch: usize,
+    /// `R = O E` of a projection head.
+    proj: Option<Tensor>,
 }
 
 impl Net {
@@ -60,10 +76,17 @@ impl Net {
                 at += len;
             }
         }
+        let classes = mlp.classes();
+        if classes > 0 {
+            let h = sizes[sizes.len() - 2];
+            let t = Tensor::from_slice(&flat[at..], (classes, h), device)?.to_dtype(dtype)?;
+            params.push(Var::from_tensor(&t)?);
+        }
         Ok(Net {
             sizes,
             act: mlp.activation(),
             params,
+            classes,
         })
     }
 
@@ -75,7 +98,7 @@ impl Net {
     /// A host copy.
     pub(crate) fn to_mlp(&self) -> Result<Mlp<f32>> {
         let flat: Vec<f32> = self.params_flat()?.into_iter().map(|v| v as f32).collect();
-        Mlp::from_params(&self.sizes, self.act, &flat)
+        Mlp::from_params_with_classes(&self.sizes, self.act, self.classes, &flat)
             .map_err(|e| candle_core::Error::Msg(e.to_string()))
     }
 
@@ -94,16 +117,42 @@ impl Net {
         }
     }
 
+    /// The projection head's `E`, detached when the caller trains the
+    /// other network.
+    fn embed(&self, detached: bool) -> Option<Tensor> {
+        (self.classes > 0).then(|| {
+            let e = &self.params[2 * self.layers()];
+            if detached {
+                e.as_detached_tensor()
+            } else {
+                e.as_tensor().clone()
+            }
+        })
+    }
+
     /// The outputs on a `B × n₀` batch; with `slopes`, also what
-    /// [`input_grad`](Self::input_grad) needs.
-    pub(crate) fn forward(&self, x: &Tensor, detached: bool, slopes: bool) -> Result<Forward> {
+    /// [`input_grad`](Self::input_grad) needs. `onehot` (`B × K`) gives
+    /// each sample's class to a projection head (`None` without one).
+    pub(crate) fn forward(
+        &self,
+        x: &Tensor,
+        detached: bool,
+        slopes: bool,
+        onehot: Option<&Tensor>,
+    ) -> Result<Forward> {
         let last = self.layers();
         let mut a = x.clone();
         let mut kept = Vec::new();
+        let mut proj = None;
         for l in 1..=last {
             let (w, b) = self.layer(l, detached);
-            let z = a.matmul(&w.t()?)?.broadcast_add(&b)?;
+            let mut z = a.matmul(&w.t()?)?.broadcast_add(&b)?;
             if l == last {
+                if let (Some(e), Some(o)) = (self.embed(detached), onehot) {
+                    let r = o.matmul(&e)?;
+                    z = z.add(&r.mul(&a)?.sum_keepdim(1)?)?;
+                    proj = Some(r);
+                }
                 a = z;
             } else if slopes {
                 let (f, d) = act::value_and_slope(self.act, &z)?;
@@ -117,6 +166,7 @@ impl Net {
             out: a,
             slopes: kept,
             batch: x.dim(0)?,
+            proj,
         })
     }
 
@@ -126,6 +176,9 @@ impl Net {
         let (w_last, _) = self.layer(last, detached);
         // G_{L−1} = 1 W_L: every sample gets W_L's row.
         let mut g = w_last.broadcast_as((fwd.batch, self.sizes[last - 1]))?;
+        if let Some(r) = &fwd.proj {
+            g = g.add(r)?;
+        }
         for l in (1..last).rev() {
             let delta = g.mul(&fwd.slopes[l - 1])?;
             let (w, _) = self.layer(l, detached);

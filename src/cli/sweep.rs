@@ -170,6 +170,8 @@ pub fn run_list(base: &Config, axes: &[Axis], seeds: u64) -> CliResult<Vec<Run>>
         )));
     }
     let mut runs = Vec::with_capacity(total as usize);
+    // A sweep's runs share their number of classes (the jsd_c columns).
+    let mut classes: Option<(usize, String)> = None;
     for c in 0..combos {
         // Odometer digits, the last axis fastest.
         let mut rest = c;
@@ -195,6 +197,22 @@ pub fn run_list(base: &Config, axes: &[Axis], seeds: u64) -> CliResult<Vec<Run>>
         };
         cfg.validate()
             .map_err(|e| CliError::bad_input(format!("grid point {}: {e}", combo_text())))?;
+        let k = cfg.class_count();
+        match &classes {
+            None => classes = Some((k, combo_text())),
+            Some((k0, first)) if *k0 != k => {
+                let of = |k: usize, at: &str| match k {
+                    0 => format!("{at} is unconditional"),
+                    k => format!("{at} has {k} classes"),
+                };
+                return Err(CliError::bad_input(format!(
+                    "grid point {} and grid point {}: a sweep's runs must have the same number of classes",
+                    of(*k0, first),
+                    of(k, &combo_text())
+                )));
+            }
+            Some(_) => {}
+        }
         for s in 0..seeds {
             let mut run_cfg = cfg.clone();
             run_cfg.seed = cfg
@@ -343,7 +361,8 @@ pub fn run(args: &SweepArgs) -> CliResult<Report> {
     let wall_secs = t0.elapsed().as_secs_f64();
 
     let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
-    let mut table = Table::new(&keys);
+    let classes = all.first().map_or(0, |r| r.config.class_count());
+    let mut table = Table::new(&keys, classes);
     let mut failure = None;
     let seconds = table.col("seconds");
     let mut run_secs = 0.0;

@@ -189,13 +189,7 @@ pub fn run(
         b
     });
     let mut recorder = Recorder {
-        rows: vec![
-            metrics_csv()
-                .names()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        ],
+        rows: vec![metrics_csv().names(cfg.class_count())],
         gif: if gif {
             Some(GifRecorder::new().map_err(CliError::failure)?)
         } else {

@@ -200,6 +200,20 @@ impl Mixture {
         (1.0 - inside).max(0.0)
     }
 
+    /// The term a uniform draw `u` in (0, 1) picks: the first whose
+    /// cumulative weight exceeds `u` (the last when rounding leaves `u`
+    /// above them all).
+    pub(crate) fn pick(&self, u: f64) -> usize {
+        let mut acc = 0.0;
+        for (i, w) in self.weights.iter().enumerate() {
+            acc += w;
+            if u < acc {
+                return i;
+            }
+        }
+        self.terms.len() - 1
+    }
+
     /// A location and scale to seed numeric searches.
     fn guess(&self) -> (f64, f64) {
         let (mut lo, mut hi, mut scale) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
@@ -299,14 +313,7 @@ impl Univariate for Mixture {
             return t.family.sample(rng);
         }
         let u = super::open_unit(rng);
-        let mut acc = 0.0;
-        for (w, f) in self.components() {
-            acc += w;
-            if u < acc {
-                return f.sample(rng);
-            }
-        }
-        self.terms[self.terms.len() - 1].family.sample(rng)
+        self.terms[self.pick(u)].family.sample(rng)
     }
 }
 

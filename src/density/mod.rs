@@ -1,5 +1,6 @@
 //! Target densities: the families of the spec grammar, their weighted mixtures,
-//! and the parser that reads and prints them.
+//! labelled mixtures whose components are classes (conditional targets), and
+//! the parser that reads and prints them.
 //!
 //! Every family validates its parameters in its constructor and returns a
 //! [`DensityError`] instead of panicking on user numbers. Each provides the
@@ -12,6 +13,7 @@
 //! complements up to rounding, each accurate in its own tail; `quantile(0)` and
 //! `quantile(1)` are the support's edges (possibly infinite).
 
+mod classes;
 pub mod data_file;
 mod error;
 pub mod families;
@@ -21,10 +23,14 @@ pub mod smooth;
 pub mod spec;
 mod tail;
 
+pub use classes::{Classes, MAX_CLASSES};
 pub use error::DensityError;
 pub use families::Family;
 pub use mixture::{Mixture, Mode, Term};
-pub use spec::{SpecError, parse_spec, parse_spec_in};
+pub use spec::{
+    SpecError, parse_classes, parse_classes_in, parse_spec, parse_spec_in, print_spec,
+    print_spec_in,
+};
 pub use tail::{Tail, kl_tail_finite, w1_tail_finite};
 
 use rand::Rng;

@@ -11,14 +11,23 @@
 //! for example `0.3*normal(-2, 0.5) + 0.7*laplace(2, 1)` or
 //! `csv("heights.csv", "cm")`, with at most [`MAX_TERMS`] terms and numbers
 //! of magnitude at most 1e12. `pieces` takes any even number of numbers
-//! (two knots or more). Errors carry the column where they were found, so
-//! that a caret can point at it, and a misspelt family name comes with the
-//! nearest valid one; an error in a data file names the file, its line and
-//! its column instead ([`SpecError::in_file`]).
+//! (two knots or more). A conditional target is the whole spec written as
+//!
+//! ```text
+//! spec   := "classes" "(" term ( "," term )* ")"
+//! ```
+//!
+//! one term per class (see [`super::Classes`]), at most
+//! [`super::MAX_CLASSES`]; [`parse_spec`] reads it as its marginal and
+//! [`parse_classes`] keeps the labels. Errors carry the column where they
+//! were found, so that a caret can point at it, and a misspelt family name
+//! comes with the nearest valid one; an error in a data file names the
+//! file, its line and its column instead ([`SpecError::in_file`]).
 //!
 //! A `csv` path is relative to the base directory the spec is read against
 //! ([`parse_spec_in`]): the working directory for [`parse_spec`].
 
+use super::classes::{Classes, MAX_CLASSES};
 use super::data_file::Column;
 use super::families::{Csv, FAMILIES, VARIADIC};
 use super::{DensityError, Family, Mixture, Term};
@@ -190,12 +199,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The family name nearest to `name`, if it is plausibly a misspelling.
+/// The word that makes a spec conditional.
+const CLASSES: &str = "classes";
+
+/// The family name (or `classes`) nearest to `name`, if it is plausibly a
+/// misspelling.
 pub fn suggest_family(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     FAMILIES
         .iter()
-        .map(|(f, _)| (edit_distance(&lower, f), *f))
+        .map(|(f, _)| *f)
+        .chain(std::iter::once(CLASSES))
+        .map(|f| (edit_distance(&lower, f), f))
         .min()
         .filter(|(d, f)| *d <= 2.max(f.len() / 3))
         .map(|(_, f)| f)
@@ -406,6 +421,13 @@ impl Parser<'_> {
                 ));
             }
         };
+        if name == CLASSES {
+            return Err(self.err(
+                "classes(...) must be the whole spec, not a term of it",
+                noff,
+                nlen,
+            ));
+        }
         let Some((fname, pnames)) = FAMILIES.iter().find(|(f, _)| *f == name) else {
             let hint = match suggest_family(&name) {
                 Some(s) => format!("; did you mean '{s}'?"),
@@ -497,7 +519,7 @@ impl Parser<'_> {
     }
 }
 
-/// Parse a target spec.
+/// Parse a target spec; a `classes(…)` spec gives its marginal.
 ///
 /// # Examples
 /// ```
@@ -521,6 +543,69 @@ pub fn parse_spec(spec: &str) -> Result<Mixture, SpecError> {
 /// As [`parse_spec`], and a data file that cannot be used (its error names
 /// the file, line and column; [`SpecError::in_file`] is set).
 pub fn parse_spec_in(spec: &str, base: &Path) -> Result<Mixture, SpecError> {
+    parse_target(spec, base).map(|(m, _)| m)
+}
+
+/// Parse a target spec and keep its classes: `Some` for a `classes(…)`
+/// spec, `None` for an unconditional one.
+///
+/// # Examples
+/// ```
+/// use ganscope::density::parse_classes;
+/// let c = parse_classes("classes(normal(-2, 0.5), 3*laplace(3, 1))").unwrap().unwrap();
+/// assert_eq!((c.k(), c.weights()), (2, &[0.25, 0.75][..]));
+/// assert_eq!(c.to_string(), "classes(normal(-2, 0.5), 3*laplace(3, 1))");
+/// assert!(parse_classes("normal(0, 1)").unwrap().is_none());
+/// ```
+///
+/// # Errors
+/// As [`parse_spec`], and a `classes(…)` that is not the whole spec, is
+/// empty, or has more than [`MAX_CLASSES`] classes.
+pub fn parse_classes(spec: &str) -> Result<Option<Classes>, SpecError> {
+    parse_classes_in(spec, Path::new(""))
+}
+
+/// [`parse_classes`] with `csv` paths relative to `base`.
+///
+/// # Errors
+/// As [`parse_classes`] and [`parse_spec_in`].
+pub fn parse_classes_in(spec: &str, base: &Path) -> Result<Option<Classes>, SpecError> {
+    let (m, labelled) = parse_target(spec, base)?;
+    Ok(labelled.then(|| Classes::from_marginal(m)))
+}
+
+/// The spec printed back in the grammar, as [`parse_spec`] and
+/// [`parse_classes`] read it: a `classes(…)` spec stays one.
+///
+/// # Examples
+/// ```
+/// use ganscope::density::print_spec;
+/// assert_eq!(print_spec("classes(normal(0,1),2*laplace(1,1))").unwrap(),
+///            "classes(normal(0, 1), 2*laplace(1, 1))");
+/// assert_eq!(print_spec("normal(0,1)+laplace(1,1)").unwrap(), "normal(0, 1) + laplace(1, 1)");
+/// ```
+///
+/// # Errors
+/// As [`parse_classes`].
+pub fn print_spec(spec: &str) -> Result<String, SpecError> {
+    print_spec_in(spec, Path::new(""))
+}
+
+/// [`print_spec`] with `csv` paths relative to `base`.
+///
+/// # Errors
+/// As [`parse_classes_in`].
+pub fn print_spec_in(spec: &str, base: &Path) -> Result<String, SpecError> {
+    let (m, labelled) = parse_target(spec, base)?;
+    Ok(if labelled {
+        Classes::from_marginal(m).to_string()
+    } else {
+        m.to_string()
+    })
+}
+
+/// The marginal, and whether the spec was `classes(…)`.
+fn parse_target(spec: &str, base: &Path) -> Result<(Mixture, bool), SpecError> {
     let chars: Vec<char> = spec.chars().collect();
     let lexer = lex(&chars);
     let mut p = Parser {
@@ -532,6 +617,14 @@ pub fn parse_spec_in(spec: &str, base: &Path) -> Result<Mixture, SpecError> {
     };
     if p.toks.is_empty() {
         return Err(p.err("empty spec: expected a term such as normal(0, 1)", 0, 1));
+    }
+    let mixture = |p: &Parser, terms| {
+        Mixture::new(terms).map_err(|e: DensityError| p.err(e.to_string(), 0, chars.len().max(1)))
+    };
+    if matches!(p.peek(), Some((Tok::Ident(s), _, _)) if s == CLASSES) {
+        p.pos += 1;
+        let terms = p.classes()?;
+        return Ok((mixture(&p, terms)?, true));
     }
     let mut terms = vec![p.term()?];
     while let Some((t, off, len)) = p.peek().cloned() {
@@ -555,5 +648,63 @@ pub fn parse_spec_in(spec: &str, base: &Path) -> Result<Mixture, SpecError> {
             }
         }
     }
-    Mixture::new(terms).map_err(|e: DensityError| p.err(e.to_string(), 0, chars.len().max(1)))
+    Ok((mixture(&p, terms)?, false))
+}
+
+impl Parser<'_> {
+    /// After `classes`: `"(" term ( "," term )* ")"` and the end of the spec.
+    fn classes(&mut self) -> Result<Vec<Term>, SpecError> {
+        self.expect_sym('(', "'(' after classes")?;
+        let mut terms = Vec::new();
+        loop {
+            let at = self.peek().map_or((self.end, 1), |t| (t.1, t.2));
+            terms.push(self.term()?);
+            if terms.len() > MAX_CLASSES {
+                return Err(self.err(
+                    format!("classes takes at most {MAX_CLASSES} classes"),
+                    at.0,
+                    at.1,
+                ));
+            }
+            match self.peek().cloned() {
+                Some((Tok::Sym(','), _, _)) => self.pos += 1,
+                Some((Tok::Sym(')'), _, _)) => {
+                    self.pos += 1;
+                    break;
+                }
+                Some((Tok::Sym('+'), off, len)) => {
+                    return Err(self.err(
+                        "a class is one term: separate classes with ','",
+                        off,
+                        len,
+                    ));
+                }
+                Some((t, off, len)) => {
+                    return Err(self.err(
+                        format!("expected ',' or ')', found {}", describe(&t)),
+                        off,
+                        len,
+                    ));
+                }
+                None => {
+                    return Err(self.err(
+                        "expected ',' or ')', found the end of the spec",
+                        self.end,
+                        1,
+                    ));
+                }
+            }
+        }
+        if let Some((t, off, len)) = self.peek().cloned() {
+            return Err(self.err(
+                format!(
+                    "classes(...) must be the whole spec, found {} after it",
+                    describe(&t)
+                ),
+                off,
+                len,
+            ));
+        }
+        Ok(terms)
+    }
 }

@@ -10,11 +10,14 @@
 //! are one row of [`super::keys::KEYS`]; this module holds the struct, its
 //! defaults and the TOML in and out.
 
-use crate::density::{Family, Mixture, parse_spec, parse_spec_in};
+use crate::density::{
+    Classes, Family, Mixture, parse_classes, parse_spec, parse_spec_in, print_spec_in,
+};
 use crate::nn::{Activation, OptimizerKind};
 pub use crate::theory::Prior;
 use std::path::Path;
 
+use super::condition::Conditioning;
 use super::{ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, UpdateRule};
 
 /// Everything that defines a run; see the [module docs](self) for ranges.
@@ -93,6 +96,9 @@ pub struct Config {
     pub noise_draws: NoiseDraws,
     /// Every initial parameter of G and D is multiplied by this.
     pub init_scale: f64,
+    /// How D sees the class of a `classes(…)` target (see
+    /// [`super::condition`]).
+    pub conditioning: Conditioning,
 }
 
 impl Default for Config {
@@ -134,6 +140,7 @@ impl Default for Config {
             noise_schedule: NoiseSchedule::Anneal,
             noise_draws: NoiseDraws::Iid,
             init_scale: 1.0,
+            conditioning: Conditioning::Concat,
         }
     }
 }
@@ -213,7 +220,8 @@ impl Config {
         }
         let m = parse_spec_in(&self.target, dir)?;
         if m.terms().iter().any(|t| matches!(t.family, Family::Csv(_))) {
-            self.target = m.to_string();
+            // Printed as the grammar reads it: a classes(…) target stays one.
+            self.target = print_spec_in(&self.target, dir)?;
         }
         Ok(())
     }
@@ -234,6 +242,23 @@ impl Config {
     /// The spec's own error, with its column.
     pub fn target_mixture(&self) -> Result<Mixture, ConfigError> {
         Ok(parse_spec(&self.target)?)
+    }
+
+    /// The target's classes: `Some` for a `classes(…)` target.
+    ///
+    /// # Errors
+    /// The spec's own error, with its column.
+    pub fn target_classes(&self) -> Result<Option<Classes>, ConfigError> {
+        Ok(parse_classes(&self.target)?)
+    }
+
+    /// The number of classes K of the target (0: unconditional, or a spec
+    /// that does not parse).
+    pub fn class_count(&self) -> usize {
+        parse_classes(&self.target)
+            .ok()
+            .flatten()
+            .map_or(0, |c| c.k())
     }
 
     /// Checks every value against its range (each key's row of

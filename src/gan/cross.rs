@@ -20,12 +20,19 @@
 //!
 //! and `∂L_D/∂x_f` flows into G's backward pass (the noise is additive). R1
 //! is a function of the real samples alone and does not reach G.
+//!
+//! With classes (see [`super::objective`]) G's input is `[z, onehot(c)]`
+//! and D's forward passes take the packs' classes as the objectives do;
+//! `∂/∂x` keeps the x columns only (the one-hot columns are constants).
 
 use nalgebra::RealField;
 
 use super::LossKind;
+use super::condition::drop_onehot;
 use super::loss::g_loss;
-use super::objective::{DEval, Draws, GEval, Objective, Scratch, generate};
+use super::objective::{
+    DEval, Draws, GEval, Objective, Scratch, d_input, d_input_grad, generate_in, head_classes,
+};
 use crate::nn::{Grads, Mlp};
 
 impl Objective {
@@ -45,14 +52,19 @@ impl Objective {
     ) -> GEval<T> {
         let m = draws.len();
         assert_eq!(s.fake_in.len(), m, "scratch was built for another batch");
-        let pack = d.in_dim();
+        let layout = self.layout();
+        let pack = self.pack;
+        assert_eq!(d.in_dim(), layout.d_in(pack), "D's input width");
+        s.fit(layout, pack, m, draws.z.len() / m.max(1));
         grads_g.zero();
         grads_d.zero();
-        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
-        let out_f = d.forward(&mut s.ws_fake, &s.fake_in);
+        generate_in(g, s, draws, layout, pack);
+        let cls = head_classes(layout, &draws.class);
+        let fake_in = d_input(layout, pack, &draws.class, &s.fake_in, &mut s.d_fake_in);
+        let out_f = d.forward_classes(&mut s.ws_fake, fake_in, cls);
         let loss = g_loss(self.loss, out_f, &mut s.dout_fake);
         let mean_fake = super::objective::mean(out_f);
-        d.input_grad(&mut s.ws_fake, &mut s.dx);
+        d_input_grad(d, layout, pack, &mut s.ws_fake, &mut s.dx_full, &mut s.dx);
         for (dxp, &dl) in s.dx.chunks_exact_mut(pack).zip(&s.dout_fake) {
             for v in dxp {
                 *v *= dl;
@@ -79,13 +91,19 @@ impl Objective {
     ) -> DEval<T> {
         let ev = self.d_step_grad(g, d, draws, s, grads_d);
         grads_g.zero();
-        let pack = d.in_dim();
+        let layout = self.layout();
+        let pack = self.pack;
         // The penalty's pull on the interpolates, before ws_fake is reused.
         let gp = self.loss == LossKind::WganGp && self.gp > 0.0;
         if gp {
-            d.double_backward_input(&mut s.ws_interp, &mut s.dx_pen);
+            if layout.concat {
+                d.double_backward_input(&mut s.ws_interp, &mut s.u_full);
+                drop_onehot(&s.u_full, pack, layout.classes, &mut s.dx_pen);
+            } else {
+                d.double_backward_input(&mut s.ws_interp, &mut s.dx_pen);
+            }
         }
-        d.input_grad(&mut s.ws_fake, &mut s.dx);
+        d_input_grad(d, layout, pack, &mut s.ws_fake, &mut s.dx_full, &mut s.dx);
         for (dxp, &dl) in s.dx.chunks_exact_mut(pack).zip(&s.dout_fake) {
             for v in dxp {
                 *v *= dl;

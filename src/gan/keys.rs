@@ -18,6 +18,7 @@
 
 use std::str::FromStr;
 
+use super::condition::Conditioning;
 use super::loss::names;
 use super::{
     Config, ConfigError, DModel, GModel, LossKind, NoiseDraws, NoiseSchedule, Prior, UpdateRule,
@@ -224,6 +225,11 @@ impl Named for LossKind {
         LossKind::ALL.iter().map(|l| l.name()).collect()
     }
 }
+impl Named for Conditioning {
+    fn names() -> Vec<&'static str> {
+        Conditioning::ALL.iter().map(|c| c.name()).collect()
+    }
+}
 
 macro_rules! named_text {
     ($($t:ty),*) => {$(
@@ -267,7 +273,7 @@ impl Named for NoiseDraws {
     }
 }
 
-named_text!(Prior, Activation, OptimizerKind, LossKind);
+named_text!(Prior, Activation, OptimizerKind, LossKind, Conditioning);
 named_text!(UpdateRule, GModel, DModel, NoiseSchedule, NoiseDraws);
 
 // The range checks: each takes the key's name and value and says what is
@@ -517,6 +523,9 @@ pub static KEYS: &[Key] = &[
     key!(init_scale, live: false, widget: log_slider(0.01, 10.0),
         range: "positive", check: positive,
         doc: "every initial parameter of G and D is multiplied by this (1: PyTorch's default init; small starts the Dirac-GAN near its equilibrium)"),
+    key!(conditioning, live: false, widget: Widget::Choice(Conditioning::names),
+        range: "`concat`, `projection`, `g_only`, `none` (a `classes(…)` target needs `g_model` = `mlp`, `d_model` = `mlp` and no `dirac` class)", check: any,
+        doc: "how the networks see the class c of a `classes(…)` target: G gets c one-hot and D sees it one-hot beside x (`concat`) or through a projection head (`projection`, Miyato & Koyama 2018); `g_only`: D does not see c; `none`: neither does G"),
 ];
 
 fn bool_names() -> Vec<&'static str> {
@@ -541,6 +550,50 @@ pub(super) fn check_together(c: &Config) -> Result<(), ConfigError> {
     }
     if c.d_model == DModel::Oracle {
         oracle_together(c)?;
+    }
+    if c.class_count() > 0 {
+        classes_together(c)?;
+    }
+    Ok(())
+}
+
+/// What a `classes(…)` target (a conditional run, see `condition`) needs of
+/// the other keys. Every update rule, loss, trick and `conditioning` runs
+/// with classes; what does not:
+///
+/// - `g_model = mlp` and `d_model = mlp`: the class enters G and D as
+///   one-hot input columns or D's projection head, which the Dirac-GAN's
+///   one-parameter players (a constant G, a bias-free linear D) do not have,
+///   and the oracle is the unconditional optimum p_data/(p_data + p_g) on
+///   one grid, not D*(x, c) per class;
+/// - classes with a density: the per-class theory (p_g(· | c) by the
+///   pushforward, D*(x, c), JSD_c) is on the bins, without atoms, so no
+///   class may be a point mass (`dirac`).
+fn classes_together(c: &Config) -> Result<(), ConfigError> {
+    if c.g_model != GModel::Mlp {
+        return fail(format!(
+            "a classes(…) target needs g_model = mlp, not {} (G reads its class from one-hot inputs)",
+            c.g_model
+        ));
+    }
+    if c.d_model != DModel::Mlp {
+        return fail(format!(
+            "a classes(…) target needs d_model = mlp, not {} (D reads the class from one-hot inputs or a projection head)",
+            c.d_model
+        ));
+    }
+    if c.dataset > 0 {
+        return fail(format!(
+            "a classes(…) target needs dataset = 0, got {} (a finite training set has no labels)",
+            c.dataset
+        ));
+    }
+    // An unreadable target was reported by its own check.
+    if c.target_mixture().is_ok_and(|t| t.has_atoms()) {
+        return fail(
+            "a classes(…) target needs classes with a density, not a point mass (dirac): the per-class theory is on the bins"
+                .into(),
+        );
     }
     Ok(())
 }
@@ -591,6 +644,12 @@ fn oracle_together(c: &Config) -> Result<(), ConfigError> {
     if c.dataset != 0 {
         return fail(format!(
             "d_model = oracle needs dataset = 0 (the oracle is optimal against p_data itself), got {}",
+            c.dataset
+        ));
+    }
+    if c.dataset > 0 {
+        return fail(format!(
+            "a classes(…) target needs dataset = 0, got {} (a finite training set has no labels)",
             c.dataset
         ));
     }

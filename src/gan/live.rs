@@ -3,7 +3,9 @@
 //!
 //! Which keys are live is their row's `live` in [`super::keys::KEYS`]; the
 //! others change the networks, the optimizers' state or the random stream,
-//! and need a new trainer: [`GanError::NeedsReset`].
+//! and need a new trainer: [`GanError::NeedsReset`]. The target is live
+//! while its number of classes stays the same (the classes are columns of
+//! the networks' inputs).
 
 use super::keys::KEYS;
 use super::objective::Draws;
@@ -27,21 +29,28 @@ impl Trainer {
             });
         }
         let target = if new.target != old.target {
-            Some(new.target_mixture()?)
+            let classes = new.target_classes()?;
+            if classes.as_ref().map_or(0, |c| c.k()) != old.class_count() {
+                return Err(GanError::NeedsReset {
+                    key: "the number of classes of target".into(),
+                });
+            }
+            Some((new.target_mixture()?, classes))
         } else {
             None
         };
         self.set_scheduled_lrs(&new)?;
-        if let Some(t) = target {
+        if let Some((t, classes)) = target {
             if new.dataset > 0 {
                 // The same set a new trainer on this target would draw.
                 self.dataset = Some(super::dataset::DataSet::draw(&t, new.dataset, new.seed));
             }
             self.target = t;
+            self.classes = classes;
         }
         if samples_per_step(&new) != samples_per_step(&self.config) {
             let m = samples_per_step(&new);
-            self.draws = Draws::zeros(m, new.latent_dim, new.pack);
+            self.draws = Draws::zeros(m, new.latent_dim, new.pack).with_classes(new.class_count());
             self.engine.resize(m);
         }
         if new.prior != self.config.prior {

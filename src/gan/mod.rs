@@ -6,6 +6,8 @@
 //! - [`config`] — [`Config`]: every key of a run, TOML in and out, ranges.
 //! - [`loss`] — [`LossKind`] and the losses on D's raw outputs
 //!   (log-sum-exp forms), with what D's output means and its optimum.
+//! - [`condition`] — [`Conditioning`]: how G and D see the class of a
+//!   `classes(…)` target (one-hot columns, a projection head, or not at all).
 //! - [`fgan`] — [`FDiv`]: the f-GAN divergences of Nowozin et al. (2016),
 //!   their conjugates, output activations and optima.
 //! - [`objective`] — the D and G objectives on fixed batches: packing,
@@ -45,6 +47,8 @@
 //! - `eval` — G, D, ∂D/∂x and the generator's force at many points.
 //! - [`snapshot`] — [`Snapshot`]: p_data, p_g, D, D*, f*, the exact theory
 //!   and the z → x map on a grid, when asked.
+//! - [`class_snapshot`] — [`ClassSnapshot`]: the same for each class of a
+//!   conditional run, and the marginal picture.
 //! - [`error`] — [`ConfigError`], [`GanError`].
 //!
 //! The module never prints; numbers flow out through [`StepStats`].
@@ -65,6 +69,8 @@
 
 pub mod backend;
 mod backup;
+pub mod class_snapshot;
+pub mod condition;
 pub mod config;
 mod cross;
 pub mod dataset;
@@ -91,6 +97,8 @@ pub use backend::{
     Backend, BackendError, BackendInit, BackendKind, Choice, DeviceKind, Outcome, Player, Slot,
     StepOut,
 };
+pub use class_snapshot::ClassSnapshot;
+pub use condition::Conditioning;
 pub use config::{Config, Prior};
 pub use dataset::DataSet;
 pub use driver::{Budget, Driver, Observer, Stop};

@@ -35,10 +35,24 @@
 //! and `∂L_G/∂x` flows into G's backward pass; noise is additive, so
 //! `∂x_f/∂G(z) = 1`. [`g_grad_by`] is the same step with `L_G` and
 //! `∂L_G/∂x` given by a function of the fakes (the oracle D of `oracle`).
+//!
+//! # Classes
+//!
+//! For a `classes(…)` target the draws hold one class per pack; G's input
+//! is `[z, onehot(c)]`, and D sees the class as [`super::condition`] says
+//! (one-hot columns after each pack, a projection head, or not at all).
+//! The fake packs of a D step take the real packs' classes, so that a pack
+//! of fakes is judged against reals of its own class and WGAN-GP
+//! interpolates within a class. Gradients in x — the penalties' `g` and the
+//! G step's `∂L_G/∂x` — are those of the x columns only: a penalty's `u` is
+//! 0 in the one-hot columns, which are constants. (The oracle's
+//! [`g_grad_by`] is unconditional: the config refuses the oracle with
+//! classes.)
 
 use nalgebra::RealField;
 
 use super::LossKind;
+use super::condition::{Conditioning, Layout, drop_onehot, pad_zeros, with_onehot};
 use super::loss::{d_loss, g_loss};
 use crate::nn::{Grads, Mlp, Workspace};
 
@@ -58,6 +72,10 @@ pub struct Objective {
     pub gp_one_sided: bool,
     /// Samples per D input.
     pub pack: usize,
+    /// Classes of the target (0: unconditional).
+    pub classes: usize,
+    /// How D sees the class.
+    pub conditioning: Conditioning,
 }
 
 impl Objective {
@@ -70,13 +88,21 @@ impl Objective {
             gp: config.gp,
             gp_one_sided: config.gp_one_sided,
             pack: config.pack,
+            classes: config.class_count(),
+            conditioning: config.conditioning,
         }
+    }
+
+    /// The networks' shapes for these classes.
+    pub fn layout(&self) -> Layout {
+        Layout::new(self.conditioning, self.classes)
     }
 }
 
 /// The random inputs of one step, fixed so that its loss is a deterministic
 /// function of the parameters. Lengths: `real`, `noise_real`, `noise_fake`:
-/// `m`; `z`: `m · latent_dim`; `eps`: `m / pack` (or empty without GP).
+/// `m`; `z`: `m · latent_dim`; `eps`: `m / pack` (or empty without GP);
+/// `class`: `m / pack` (empty for an unconditional target).
 /// Noise already includes σ_t (all zeros when off).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draws<T> {
@@ -90,6 +116,8 @@ pub struct Draws<T> {
     pub noise_fake: Vec<T>,
     /// Interpolation coefficients ε per pack (WGAN-GP).
     pub eps: Vec<T>,
+    /// The class of each pack, real and fake alike (conditional targets).
+    pub class: Vec<usize>,
 }
 
 impl<T: RealField + Copy> Draws<T> {
@@ -101,7 +129,18 @@ impl<T: RealField + Copy> Draws<T> {
             noise_real: vec![T::zero(); m],
             noise_fake: vec![T::zero(); m],
             eps: vec![T::zero(); m / pack.max(1)],
+            class: Vec::new(),
         }
+    }
+
+    /// The same buffers with one class per pack (class 0) when `classes > 0`.
+    pub fn with_classes(mut self, classes: usize) -> Self {
+        self.class = if classes > 0 {
+            vec![0; self.eps.len()]
+        } else {
+            Vec::new()
+        };
+        self
     }
 
     /// Samples per step.
@@ -131,6 +170,14 @@ pub struct Scratch<T: RealField + Copy> {
     pub(super) u: Vec<T>,
     /// The penalty's input gradient at the interpolates (`cross`).
     pub(super) dx_pen: Vec<T>,
+    /// Conditional runs: G's input `[z, onehot]`, and D's inputs, input
+    /// gradients and penalty directions with one-hot columns (concat).
+    pub(super) g_in: Vec<T>,
+    pub(super) d_real_in: Vec<T>,
+    pub(super) d_fake_in: Vec<T>,
+    pub(super) d_interp_in: Vec<T>,
+    pub(super) dx_full: Vec<T>,
+    pub(super) u_full: Vec<T>,
 }
 
 impl<T: RealField + Copy> Scratch<T> {
@@ -150,7 +197,49 @@ impl<T: RealField + Copy> Scratch<T> {
             dx: vec![T::zero(); m],
             u: vec![T::zero(); m],
             dx_pen: vec![T::zero(); m],
+            g_in: Vec::new(),
+            d_real_in: Vec::new(),
+            d_fake_in: Vec::new(),
+            d_interp_in: Vec::new(),
+            dx_full: Vec::new(),
+            u_full: Vec::new(),
         }
+    }
+
+    /// Sizes the conditional buffers for `m` samples of `latent_dim` under
+    /// `layout` (allocates only when a size changes).
+    pub(super) fn fit(&mut self, layout: Layout, pack: usize, m: usize, latent_dim: usize) {
+        let k = layout.classes;
+        let size = |v: &mut Vec<T>, len: usize| {
+            if v.len() != len {
+                v.resize(len, T::zero());
+            }
+        };
+        size(
+            &mut self.g_in,
+            if layout.g_class {
+                m * (latent_dim + k)
+            } else {
+                0
+            },
+        );
+        let d = if layout.concat {
+            m / pack * layout.d_in(pack)
+        } else {
+            0
+        };
+        for v in [
+            &mut self.d_real_in,
+            &mut self.d_fake_in,
+            &mut self.d_interp_in,
+            &mut self.dx_full,
+            &mut self.u_full,
+        ] {
+            size(v, d);
+        }
+        let n = m / pack;
+        size(&mut self.dout_real, n);
+        size(&mut self.dout_fake, n);
     }
 
     /// The fake samples G produced in the last step, with their noise.
@@ -204,6 +293,88 @@ pub(super) fn generate<T: RealField + Copy>(
     }
 }
 
+/// `x_f = G(z, c) + ν` into `out`: G's input is `z` (unconditional) or
+/// `[z, onehot(c)]` built in `g_in`.
+pub(super) fn generate_in<T: RealField + Copy>(
+    g: &Mlp<T>,
+    s: &mut Scratch<T>,
+    draws: &Draws<T>,
+    layout: Layout,
+    pack: usize,
+) {
+    if !layout.g_class {
+        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+        return;
+    }
+    let latent = draws.z.len() / draws.len().max(1);
+    with_onehot(
+        &draws.z,
+        latent,
+        &draws.class,
+        pack,
+        layout.classes,
+        &mut s.g_in,
+    );
+    generate(g, &mut s.ws_g, &s.g_in, &draws.noise_fake, &mut s.fake_in);
+}
+
+/// D's input for the packs of `x`: `x` itself, or (concat) each pack
+/// followed by its class's one-hot, built in `buf`.
+pub(super) fn d_input<'a, T: RealField + Copy>(
+    layout: Layout,
+    pack: usize,
+    class: &[usize],
+    x: &'a [T],
+    buf: &'a mut [T],
+) -> &'a [T] {
+    if layout.concat {
+        with_onehot(x, pack, class, 1, layout.classes, buf);
+        buf
+    } else {
+        x
+    }
+}
+
+/// The classes D's forward pass takes: one per pack for a projection head.
+pub(super) fn head_classes(layout: Layout, class: &[usize]) -> &[usize] {
+    if layout.head { class } else { &[] }
+}
+
+/// `∂D/∂x` of the last forward pass on `ws`, x columns only, into `dx`.
+pub(super) fn d_input_grad<T: RealField + Copy>(
+    d: &Mlp<T>,
+    layout: Layout,
+    pack: usize,
+    ws: &mut Workspace<T>,
+    dx_full: &mut [T],
+    dx: &mut [T],
+) {
+    if layout.concat {
+        d.input_grad(ws, dx_full);
+        drop_onehot(dx_full, pack, layout.classes, dx);
+    } else {
+        d.input_grad(ws, dx);
+    }
+}
+
+/// The double backward of a penalty whose `∂P/∂g` on the x columns is `u`.
+fn d_double_backward<T: RealField + Copy>(
+    d: &Mlp<T>,
+    layout: Layout,
+    pack: usize,
+    ws: &mut Workspace<T>,
+    u: &[T],
+    u_full: &mut [T],
+    grads: &mut Grads<T>,
+) {
+    if layout.concat {
+        pad_zeros(u, pack, layout.classes, u_full);
+        d.double_backward(ws, u_full, grads);
+    } else {
+        d.double_backward(ws, u, grads);
+    }
+}
+
 impl Objective {
     /// The D step: overwrites `grads` with `∂L/∂θ_D` and returns the loss.
     ///
@@ -219,16 +390,22 @@ impl Objective {
     ) -> DEval<T> {
         let m = draws.len();
         assert_eq!(s.real_in.len(), m, "scratch was built for another batch");
-        let pack = d.in_dim();
+        let layout = self.layout();
+        let pack = self.pack;
+        assert_eq!(d.in_dim(), layout.d_in(pack), "D's input width");
         let n = m / pack;
+        s.fit(layout, pack, m, draws.z.len() / m.max(1));
         grads.zero();
 
-        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
+        generate_in(g, s, draws, layout, pack);
         for ((o, &x), &nu) in s.real_in.iter_mut().zip(&draws.real).zip(&draws.noise_real) {
             *o = x + nu;
         }
-        let out_r = d.forward(&mut s.ws_real, &s.real_in);
-        let out_f = d.forward(&mut s.ws_fake, &s.fake_in);
+        let cls = head_classes(layout, &draws.class);
+        let real_in = d_input(layout, pack, &draws.class, &s.real_in, &mut s.d_real_in);
+        let out_r = d.forward_classes(&mut s.ws_real, real_in, cls);
+        let fake_in = d_input(layout, pack, &draws.class, &s.fake_in, &mut s.d_fake_in);
+        let out_f = d.forward_classes(&mut s.ws_fake, fake_in, cls);
         let smoothing = cast::<T>(self.label_smoothing);
         let loss = d_loss(
             self.loss,
@@ -247,13 +424,13 @@ impl Objective {
         if self.r1 > 0.0 {
             // P = γ/2 · mean ‖g‖², ∂P/∂g = γ/n · g.
             let gamma = cast::<T>(self.r1);
-            d.input_grad(&mut s.ws_real, &mut s.dx);
+            d_input_grad(d, layout, pack, &mut s.ws_real, &mut s.dx_full, &mut s.dx);
             let sq = s.dx.iter().fold(T::zero(), |a, &v| a + v * v);
             penalty += gamma * cast::<T>(0.5) * sq * inv_n;
             for (u, &gx) in s.u.iter_mut().zip(&s.dx) {
                 *u = gamma * inv_n * gx;
             }
-            d.double_backward(&mut s.ws_real, &s.u, grads);
+            d_double_backward(d, layout, pack, &mut s.ws_real, &s.u, &mut s.u_full, grads);
         }
         if self.loss == LossKind::WganGp && self.gp > 0.0 {
             let lambda = cast::<T>(self.gp);
@@ -261,8 +438,9 @@ impl Objective {
                 let e = draws.eps[i / pack];
                 *x = e * s.real_in[i] + (T::one() - e) * s.fake_in[i];
             }
-            d.forward(&mut s.ws_interp, &s.interp);
-            d.input_grad(&mut s.ws_interp, &mut s.dx);
+            let interp = d_input(layout, pack, &draws.class, &s.interp, &mut s.d_interp_in);
+            d.forward_classes(&mut s.ws_interp, interp, cls);
+            d_input_grad(d, layout, pack, &mut s.ws_interp, &mut s.dx_full, &mut s.dx);
             for (gp, up) in s.dx.chunks_exact(pack).zip(s.u.chunks_exact_mut(pack)) {
                 let norm = gp.iter().fold(T::zero(), |a, &v| a + v * v).sqrt();
                 let mut dev = norm - T::one();
@@ -281,7 +459,15 @@ impl Objective {
                     *u = scale * gx;
                 }
             }
-            d.double_backward(&mut s.ws_interp, &s.u, grads);
+            d_double_backward(
+                d,
+                layout,
+                pack,
+                &mut s.ws_interp,
+                &s.u,
+                &mut s.u_full,
+                grads,
+            );
         }
         DEval {
             loss: loss + penalty,
@@ -293,7 +479,7 @@ impl Objective {
 
     /// The G step: overwrites `grads` with `∂L_G/∂θ_G` and returns the loss.
     ///
-    /// Only `draws.z` and `draws.noise_fake` are used.
+    /// Only `draws.z`, `draws.noise_fake` and `draws.class` are used.
     ///
     /// # Panics
     /// If the draws, the scratch and the networks disagree in size.
@@ -307,15 +493,20 @@ impl Objective {
     ) -> GEval<T> {
         let m = draws.len();
         assert_eq!(s.fake_in.len(), m, "scratch was built for another batch");
-        let pack = d.in_dim();
+        let layout = self.layout();
+        let pack = self.pack;
+        assert_eq!(d.in_dim(), layout.d_in(pack), "D's input width");
+        s.fit(layout, pack, m, draws.z.len() / m.max(1));
         grads.zero();
-        generate(g, &mut s.ws_g, &draws.z, &draws.noise_fake, &mut s.fake_in);
-        let out_f = d.forward(&mut s.ws_fake, &s.fake_in);
+        generate_in(g, s, draws, layout, pack);
+        let cls = head_classes(layout, &draws.class);
+        let fake_in = d_input(layout, pack, &draws.class, &s.fake_in, &mut s.d_fake_in);
+        let out_f = d.forward_classes(&mut s.ws_fake, fake_in, cls);
         let loss = g_loss(self.loss, out_f, &mut s.dout_fake);
         let mean_fake = mean(out_f);
         // Samples of different packs do not interact, so ∂L/∂x_i is the
         // pack's ∂L/∂l times ∂l/∂x_i.
-        d.input_grad(&mut s.ws_fake, &mut s.dx);
+        d_input_grad(d, layout, pack, &mut s.ws_fake, &mut s.dx_full, &mut s.dx);
         for (dxp, &dl) in s.dx.chunks_exact_mut(pack).zip(&s.dout_fake) {
             for v in dxp {
                 *v *= dl;

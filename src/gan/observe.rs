@@ -94,18 +94,32 @@ fn says_real(loss: LossKind, raw: f32) -> Option<bool> {
 }
 
 impl Trainer {
-    /// `n` fake samples G(z), z from `rng`.
+    /// `n` fake samples G(z), z from `rng`; for a `classes(…)` target,
+    /// samples of the marginal p_g: each one's class drawn first, then its z.
     fn fakes(&self, n: usize, rng: &mut Pcg64Mcg) -> Vec<f64> {
         let prior = self.config.prior;
-        let z: Vec<f64> = (0..n * self.config.latent_dim)
-            .map(|_| sample_prior(prior, rng))
-            .collect();
+        let latent = self.config.latent_dim;
+        if let Some(classes) = &self.classes {
+            return (0..n)
+                .flat_map(|_| {
+                    let c = classes.draw_class(rng);
+                    let z: Vec<f64> = (0..latent).map(|_| sample_prior(prior, rng)).collect();
+                    self.generate_class(&z, c)
+                })
+                .collect();
+        }
+        let z: Vec<f64> = (0..n * latent).map(|_| sample_prior(prior, rng)).collect();
         self.generate(&z)
     }
 
     /// How many of D's verdicts on packs of `pack` consecutive samples of
     /// `x` are `real` (or not), and the number of packs; `None` for a critic.
+    /// A conditional D judges a sample with its class: `None` there too
+    /// (the tests of the marginal still run).
     fn verdicts(&self, x: &[f64], real: bool, oracle: Option<&Oracle>) -> Option<(u64, u64)> {
+        if self.classes.is_some() {
+            return None;
+        }
         let loss = self.config.loss;
         let pack = self.discriminator().in_dim();
         let packs = x.len() / pack;

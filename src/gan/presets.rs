@@ -87,6 +87,11 @@ const FILES: &[(&str, &str)] = &[
         "oracle-d",
         include_str!("../../assets/presets/oracle-d.toml"),
     ),
+    ("cgan", include_str!("../../assets/presets/cgan.toml")),
+    (
+        "cgan-ignores-label",
+        include_str!("../../assets/presets/cgan-ignores-label.toml"),
+    ),
 ];
 
 /// One lesson.

@@ -53,6 +53,12 @@
 //! With `d_model = oracle`, `d` and the force are those of the exact optimum
 //! ([`super::oracle`]) instead of the network's, so the figure shows D on D*
 //! and V(G, D) = C(G).
+//!
+//! # Classes
+//!
+//! For a `classes(…)` target, [`Snapshot::classes`] holds each class's
+//! picture and the snapshot's own fields the marginal one (see
+//! [`super::class_snapshot`]); for an unconditional target it is empty.
 
 use crate::density::families::Family;
 use crate::density::{Mixture, Univariate};
@@ -183,6 +189,8 @@ pub struct Snapshot {
     /// the column, the rows and the smoothing (`None` for the analytic
     /// families).
     pub p_data_note: Option<String>,
+    /// Each class of a `classes(…)` target (empty for an unconditional one).
+    pub classes: Vec<super::ClassSnapshot>,
 }
 
 /// The exact theory with the training set's smoothing in place of p_data:
@@ -280,8 +288,9 @@ impl Trainer {
     /// Computes the snapshot of the current G and D (allocates; not for
     /// every step of a fast run).
     pub fn snapshot(&self) -> Snapshot {
-        let prior = self.config.prior;
-        let latent = self.config.latent_dim;
+        if let Some(classes) = &self.classes {
+            return self.class_snapshot(classes);
+        }
         let loss = self.config.loss;
 
         // G where p_g is measured.
@@ -371,11 +380,7 @@ impl Trainer {
         let u: Vec<f64> = (0..MAP_LINES)
             .map(|j| (j as f64 + 0.5) / MAP_LINES as f64)
             .collect();
-        let map_z: Vec<f64> = u.iter().map(|&u| prior.quantile(u)).collect();
-        let mut z_in = vec![0.0; MAP_LINES * latent];
-        for (j, &z) in map_z.iter().enumerate() {
-            z_in[j * latent] = z;
-        }
+        let (map_z, z_in) = self.map_points();
         let map_x = self.generate(&z_in);
         let map_optimal = u.iter().map(|&u| self.target.quantile(u)).collect();
 
@@ -414,6 +419,21 @@ impl Trainer {
             observed: self.observe(),
             empirical,
             p_data_note: data_note(&self.target),
+            classes: Vec::new(),
         }
+    }
+
+    /// The map's z-quantiles `F_z⁻¹((j + ½)/40)`, and G's inputs for them
+    /// (the other latent coordinates at 0).
+    pub(super) fn map_points(&self) -> (Vec<f64>, Vec<f64>) {
+        let (prior, latent) = (self.config.prior, self.config.latent_dim);
+        let map_z: Vec<f64> = (0..MAP_LINES)
+            .map(|j| prior.quantile((j as f64 + 0.5) / MAP_LINES as f64))
+            .collect();
+        let mut z_in = vec![0.0; MAP_LINES * latent];
+        for (j, &z) in map_z.iter().enumerate() {
+            z_in[j * latent] = z;
+        }
+        (map_z, z_in)
     }
 }

@@ -49,6 +49,23 @@
 //! `steps` (and stay there): [`Trainer::lr_factor`]. A rate set live is
 //! scaled the same way. The schedule draws nothing from the stream.
 //!
+//! # Classes
+//!
+//! A `classes(…)` target (K classes) changes three things, and nothing in
+//! an unconditional run: G takes `latent_dim + K` inputs (unless
+//! `conditioning = none`); D takes `pack + K` with `conditioning = concat`
+//! (see [`super::condition`]); and
+//! with `conditioning = projection` D's head — K embeddings — is drawn
+//! right after D's layers, class by class (and scaled by `init_scale` with
+//! them). The draws: per D step, for each pack in turn, its class (one
+//! uniform draw, see [`crate::density::Classes::draw_class`]) then its
+//! `pack` real samples from that class, in place of the `m` real samples
+//! above (the fake packs take the same classes); per G step, one class per
+//! pack before the noise values. A round of the other update rules draws
+//! its classes the same way, as a D step or as a G step, and both players
+//! use them. Everything else is drawn as above. (The config allows classes
+//! only with MLPs for G and D: see `keys::check_together`.)
+//!
 //! # Divergence
 //!
 //! After every D or G update the loss, the gradient and the new parameters
@@ -74,7 +91,7 @@ use super::objective::{Draws, Objective};
 use super::oracle::Oracle;
 use super::snapshot::{GRID_BINS, LatentPoints};
 use super::{Config, DModel, GanError, LossKind, Prior, UpdateRule};
-use crate::density::{Mixture, Univariate};
+use crate::density::{Classes, Mixture, Univariate};
 use crate::nn::{Init, Mlp, OptimizerConfig};
 
 impl StepStats {
@@ -141,6 +158,8 @@ pub struct StepStats {
 pub struct Trainer {
     pub(super) config: Config,
     pub(super) target: Mixture,
+    /// The target's classes (conditional targets).
+    pub(super) classes: Option<Classes>,
     pub(super) objective: Objective,
     /// G, D and their optimizers (see `backend`).
     pub(super) engine: Box<dyn Backend>,
@@ -273,6 +292,9 @@ impl Trainer {
     ) -> Result<Trainer, E> {
         config.validate().map_err(GanError::from)?;
         let target = config.target_mixture().map_err(GanError::from)?;
+        let classes = config.target_classes().map_err(GanError::from)?;
+        let objective = Objective::of(&config);
+        let layout = objective.layout();
         let mut rng = Pcg64Mcg::seed_from_u64(config.seed);
         let act = config.activation;
         let sizes = |first: usize, hidden: &[usize]| {
@@ -282,19 +304,30 @@ impl Trainer {
             s
         };
         let mut g = Mlp::new(
-            &sizes(config.latent_dim, &config.g_model.hidden(&config.g_hidden)),
+            &sizes(
+                layout.g_in(config.latent_dim),
+                &config.g_model.hidden(&config.g_hidden),
+            ),
             act,
             Init::Default,
             &mut rng,
         )
         .map_err(GanError::from)?;
         let mut d = Mlp::new(
-            &sizes(config.pack, &config.d_model.hidden(&config.d_hidden)),
+            &sizes(
+                layout.d_in(config.pack),
+                &config.d_model.hidden(&config.d_hidden),
+            ),
             act,
             Init::Default,
             &mut rng,
         )
         .map_err(GanError::from)?;
+        if layout.head {
+            d = d
+                .with_projection(layout.classes, Init::Default, &mut rng)
+                .map_err(GanError::from)?;
+        }
         if config.init_scale != 1.0 {
             for net in [&mut g, &mut d] {
                 let scaled: Vec<f32> = net
@@ -325,11 +358,12 @@ impl Trainer {
         let dataset =
             (config.dataset > 0).then(|| DataSet::draw(&target, config.dataset, config.seed));
         Ok(Trainer {
-            objective: Objective::of(&config),
-            draws: Draws::zeros(m, config.latent_dim, config.pack),
+            draws: Draws::zeros(m, config.latent_dim, config.pack).with_classes(layout.classes),
+            objective,
             engine,
             config,
             target,
+            classes,
             rng,
             step: 0,
             state: State::Running,
@@ -402,17 +436,29 @@ impl Trainer {
 
     /// The draws of a D step (see the module docs for their order).
     pub(super) fn fill_d_draws(&mut self, sigma: f64) {
-        match &self.dataset {
-            Some(set) => {
-                let data = set.samples();
-                for x in &mut self.draws.real {
-                    *x = data[self.rng.random_range(0..data.len())] as f32;
+        if let Some(classes) = &self.classes {
+            // Per pack: its class, then its samples from that class.
+            let pack = self.config.pack;
+            let draws = &mut self.draws;
+            for (c, xs) in draws
+                .class
+                .iter_mut()
+                .zip(draws.real.chunks_exact_mut(pack))
+            {
+                *c = classes.draw_class(&mut self.rng);
+                for x in xs {
+                    *x = classes.sample_in(*c, &mut self.rng) as f32;
                 }
             }
-            None => {
-                for x in &mut self.draws.real {
-                    *x = self.target.sample(&mut self.rng) as f32;
-                }
+        } else if let Some(set) = &self.dataset {
+            // A finite set (never with classes: `validate` refuses that).
+            let data = set.samples();
+            for x in &mut self.draws.real {
+                *x = data[self.rng.random_range(0..data.len())] as f32;
+            }
+        } else {
+            for x in &mut self.draws.real {
+                *x = self.target.sample(&mut self.rng) as f32;
             }
         }
         self.real_batch_used = true;
@@ -429,6 +475,7 @@ impl Trainer {
 
     /// The draws of a G step.
     pub(super) fn fill_g_draws(&mut self, sigma: f64) {
+        self.fill_classes();
         self.fill_noise();
         let how = self.config.noise_draws;
         how.fill(&mut self.rng, &mut self.draws.noise_fake, sigma);
@@ -467,6 +514,15 @@ impl Trainer {
                     Outcome::NonFiniteParams => self.diverge(Rollback::of(player)),
                 }
                 Some(out)
+            }
+        }
+    }
+
+    /// One class per pack (conditional targets only).
+    fn fill_classes(&mut self) {
+        if let Some(classes) = &self.classes {
+            for c in &mut self.draws.class {
+                *c = classes.draw_class(&mut self.rng);
             }
         }
     }
@@ -632,7 +688,8 @@ impl Trainer {
         true
     }
 
-    /// The generator `G: R^latent_dim → R`.
+    /// The generator `G: R^latent_dim → R` (`R^(latent_dim + K)` with K
+    /// classes: z, then c one-hot).
     pub fn generator(&self) -> &Mlp<f32> {
         self.engine.generator()
     }
@@ -642,7 +699,7 @@ impl Trainer {
         self.engine.discriminator()
     }
 
-    /// The target `p_data`.
+    /// The target `p_data` (for a `classes(…)` target, the marginal).
     pub fn target(&self) -> &Mixture {
         &self.target
     }
@@ -650,6 +707,11 @@ impl Trainer {
     /// The finite training set, when `dataset > 0`.
     pub fn dataset(&self) -> Option<&DataSet> {
         self.dataset.as_ref()
+    }
+
+    /// The target's classes, for a `classes(…)` target.
+    pub fn classes(&self) -> Option<&Classes> {
+        self.classes.as_ref()
     }
 
     /// The current settings (live changes included).
@@ -679,5 +741,41 @@ impl Trainer {
     /// [`State::Diverged`] and [`restore`](Self::restore) does nothing).
     pub fn backend_error(&self) -> Option<&BackendError> {
         self.backend_error.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With `pack > 1` the real samples of a pack come from the pack's
+    /// class, and every pack has its own class draw.
+    #[test]
+    fn packed_samples_share_a_class() {
+        let config = Config {
+            target: "classes(uniform(0, 1), uniform(10, 11), uniform(20, 21))".into(),
+            pack: 4,
+            batch: 64,
+            ..Config::default()
+        };
+        let mut t = Trainer::new(config).unwrap();
+        let mut seen = [false; 3];
+        for _ in 0..5 {
+            t.step_d();
+            assert_eq!(t.draws.class.len(), 16);
+            for (c, xs) in t.draws.class.iter().zip(t.draws.real.chunks_exact(4)) {
+                let lo = 10.0 * *c as f32;
+                assert!(
+                    xs.iter().all(|x| (lo..lo + 1.0).contains(x)),
+                    "class {c}: {xs:?}"
+                );
+                seen[*c] = true;
+            }
+        }
+        assert_eq!(seen, [true; 3]);
+        // A G step draws its own classes, one per pack.
+        let before = t.draws.class.clone();
+        t.step_g();
+        assert_ne!(t.draws.class, before);
     }
 }

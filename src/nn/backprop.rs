@@ -18,10 +18,15 @@
 //! layer of G and of an unpacked D) needs no product: `W x + b` and `f` are
 //! one pass; so does the adjoint below a layer with one output. Both give
 //! the same bits as the product would. A pass allocates nothing.
+//!
+//! A network with a projection head takes each sample's class
+//! ([`Mlp::forward_classes`]); the head's terms at layer L are those of
+//! [`super::projection`].
 
 use nalgebra::{DMatrix, RealField};
 
 use super::linalg::{gemm_into, gemm_nt_into, split_pairs};
+use super::projection;
 use super::{Activation, Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -32,16 +37,46 @@ impl<T: RealField + Copy> Mlp<T> {
     ///
     /// # Panics
     /// If `x.len()` is not a multiple of `in_dim`, or `ws` was built for
-    /// another network shape.
+    /// another network shape, or the network has a projection head (use
+    /// [`forward_classes`](Self::forward_classes)).
     pub fn forward<'w>(&self, ws: &'w mut Workspace<T>, x: &[T]) -> &'w [T] {
+        self.forward_classes(ws, x, &[])
+    }
+
+    /// [`forward`](Self::forward) for a network with a projection head:
+    /// `classes[s]` is sample s's class (empty for a network without one).
+    ///
+    /// # Panics
+    /// As `forward`, or if `classes` does not hold one class below
+    /// [`Mlp::classes`] per sample (none without a head).
+    pub fn forward_classes<'w>(
+        &self,
+        ws: &'w mut Workspace<T>,
+        x: &[T],
+        classes: &[usize],
+    ) -> &'w [T] {
         let n0 = self.in_dim();
         assert!(
             x.len().is_multiple_of(n0),
             "input length {} is not a multiple of in_dim {n0}",
             x.len()
         );
-        ws.fit(self.sizes(), x.len() / n0);
+        let batch = x.len() / n0;
+        ws.fit(self.sizes(), batch);
         ws.a[0].as_mut_slice().copy_from_slice(x);
+        match self.embed() {
+            None => assert!(classes.is_empty(), "a network without a projection head"),
+            Some(e) => {
+                assert_eq!(classes.len(), batch, "one class per sample");
+                assert!(
+                    classes.iter().all(|&c| c < e.ncols()),
+                    "a class beyond the projection head's"
+                );
+                projection::gather(&mut ws.proj, e, classes);
+                ws.classes.clear();
+                ws.classes.extend_from_slice(classes);
+            }
+        }
 
         let last = self.num_layers();
         for k in 1..=last {
@@ -65,6 +100,10 @@ impl<T: RealField + Copy> Mlp<T> {
                     for (z, &b) in col.iter_mut().zip(b.as_slice()) {
                         *z += b;
                     }
+                }
+                if self.embed().is_some() {
+                    // z_L[s] += e_{c_s} · a_{L−1}[:, s].
+                    projection::add_dot(ws.z[k].as_mut_slice(), &ws.proj, &ws.a[k - 1]);
                 }
             }
         }
@@ -138,14 +177,38 @@ impl<T: RealField + Copy> Mlp<T> {
         need_input: bool,
     ) {
         let stop = if need_input { 0 } else { 1 };
-        for k in (1..=self.num_layers()).rev() {
+        let last = self.num_layers();
+        let head = self.embed().is_some();
+        for k in (1..=last).rev() {
             if let Some(g) = grads.as_deref_mut() {
                 accumulate_layer_grads(g, k, &ws.adj[k], &ws.a[k - 1]);
+                if k == last
+                    && let Some(de) = g.embed.as_mut()
+                {
+                    projection::accumulate(de, &ws.classes, &ws.a[k - 1], ws.adj[k].as_slice());
+                }
             }
             if k - 1 < stop {
                 break;
             }
             let w = self.layer(k).0;
+            if head && k == last {
+                // G_{L−1} = W_Lᵀ Δ_L + R ⊙ Δ_L, then f'.
+                ws.w_t[k].tr_copy_from(w);
+                let (below, above) = ws.adj.split_at_mut(k);
+                gemm_into(
+                    &mut below[k - 1],
+                    T::one(),
+                    &ws.w_t[k],
+                    &above[0],
+                    T::zero(),
+                );
+                projection::add_scaled(&mut below[k - 1], &ws.proj, above[0].as_slice());
+                if k > 1 {
+                    mul_by_deriv(self.activation(), &mut ws.adj[k - 1], &ws.z[k - 1]);
+                }
+                continue;
+            }
             if w.nrows() == 1 && k > 1 {
                 // One output per sample: Δ_{k−1} = f'(z_{k−1}) ⊙ w_kᵀ δ_k
                 // in one pass, without the outer product in between.

@@ -42,11 +42,16 @@
 //! through `f'`, so `z` collects `f''(z) ż ǡ`. Dropping it is the classic
 //! bug that makes a gradient penalty silently wrong for smooth activations
 //! (for ReLU `f'' = 0` almost everywhere and the term vanishes).
+//!
+//! A projection head adds its terms at layer L (see [`super::projection`]):
+//! `ż_L += r ⊙ ȧ_{L−1}` summed per sample, `∂e_c` collects both streams,
+//! and `ā_{L−1}`, `ǡ_{L−1}` get `r z̄_L`, `r ż̄_L`.
 
 use nalgebra::RealField;
 
 use super::backprop::{accumulate_layer_grads, add_outer};
 use super::linalg::gemm_into;
+use super::projection;
 use super::{Grads, Mlp, Workspace};
 
 impl<T: RealField + Copy> Mlp<T> {
@@ -91,12 +96,16 @@ impl<T: RealField + Copy> Mlp<T> {
         );
         let act = self.activation();
         let last = self.num_layers();
+        let head = self.embed().is_some();
 
         // Tangent forward: ż_k = W_k ȧ_{k−1}, ȧ_k = f'(z_k) ⊙ ż_k, ȧ_0 = u.
         ws.a_dot[0].as_mut_slice().copy_from_slice(dp_dg);
         for k in 1..=last {
             let (w, _) = self.layer(k);
             gemm_into(&mut ws.z_dot[k], T::one(), w, &ws.a_dot[k - 1], T::zero());
+            if head && k == last {
+                projection::add_dot(ws.z_dot[k].as_mut_slice(), &ws.proj, &ws.a_dot[k - 1]);
+            }
             if k < last {
                 let (a_dot, z_dot, z) = (&mut ws.a_dot[k], &ws.z_dot[k], &ws.z[k]);
                 for ((ad, &zd), &z) in a_dot
@@ -119,6 +128,13 @@ impl<T: RealField + Copy> Mlp<T> {
             // Tangent path: ∂W_k += ż̄_k ȧ_{k−1}ᵀ (no bias: ż_k has none).
             let dw = &mut grads.weights[k - 1];
             add_outer(dw, &ws.z_dot_adj[k], &ws.a_dot[k - 1]);
+            if k == last
+                && let Some(de) = grads.embed.as_mut()
+            {
+                let (a, a_dot) = (&ws.a[k - 1], &ws.a_dot[k - 1]);
+                projection::accumulate(de, &ws.classes, a, ws.adj[k].as_slice());
+                projection::accumulate(de, &ws.classes, a_dot, ws.z_dot_adj[k].as_slice());
+            }
             if k == 1 {
                 break; // u is a constant: nothing flows into the input.
             }
@@ -142,6 +158,10 @@ impl<T: RealField + Copy> Mlp<T> {
                 &tan_above[0],
                 T::zero(),
             );
+            if head && k == last {
+                projection::add_scaled(&mut adj_below[k - 1], &ws.proj, adj_above[0].as_slice());
+                projection::add_scaled(&mut tan_below[k - 1], &ws.proj, tan_above[0].as_slice());
+            }
 
             // Through a_{k−1} = f(z_{k−1}) and ȧ_{k−1} = f'(z_{k−1}) ⊙ ż_{k−1}.
             let z = ws.z[k - 1].as_slice();

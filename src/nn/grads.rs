@@ -18,10 +18,13 @@ pub struct Grads<T: RealField + Copy> {
     pub(crate) weights: Vec<DMatrix<T>>,
     /// `biases[l − 1]` is `∂L/∂b_l`.
     pub(crate) biases: Vec<DVector<T>>,
+    /// `∂L/∂E` of a projection head (column c is `∂L/∂e_c`).
+    pub(crate) embed: Option<DMatrix<T>>,
 }
 
 impl<T: RealField + Copy> Grads<T> {
-    /// A zero gradient for a network with these layer sizes.
+    /// A zero gradient for a network with these layer sizes (and no
+    /// projection head: see [`Mlp::zero_grads`](super::Mlp::zero_grads)).
     pub fn zeros(sizes: &[usize]) -> Self {
         Grads {
             weights: sizes
@@ -29,7 +32,13 @@ impl<T: RealField + Copy> Grads<T> {
                 .map(|p| DMatrix::zeros(p[1], p[0]))
                 .collect(),
             biases: sizes.windows(2).map(|p| DVector::zeros(p[1])).collect(),
+            embed: None,
         }
+    }
+
+    /// `∂L/∂E` of a projection head (column c is `∂L/∂e_c`).
+    pub fn embed(&self) -> Option<&DMatrix<T>> {
+        self.embed.as_ref()
     }
 
     /// Sets every entry to zero (keeps the buffers).
@@ -105,13 +114,18 @@ impl<T: RealField + Copy> Grads<T> {
 
     /// All entries in the same order as [`Mlp::params_flat`](super::Mlp::params_flat).
     pub fn to_flat(&self) -> Vec<T> {
-        super::flat::to_flat(&self.weights, &self.biases)
+        super::flat::to_flat(&self.weights, &self.biases, self.embed.as_ref())
     }
 
     /// Overwrites every entry from a vector in [`to_flat`](Self::to_flat)
     /// order (e.g. gradients computed by another backend).
     pub fn set_flat(&mut self, flat: &[T]) -> Result<(), NnError> {
-        super::flat::set_from_flat(&mut self.weights, &mut self.biases, flat)
+        super::flat::set_from_flat(
+            &mut self.weights,
+            &mut self.biases,
+            self.embed.as_mut(),
+            flat,
+        )
     }
 
     /// Storage slices in [`Mlp::param_slices`](super::Mlp) order (weights
@@ -121,6 +135,7 @@ impl<T: RealField + Copy> Grads<T> {
             .iter()
             .zip(&self.biases)
             .flat_map(|(w, b)| [w.as_slice(), b.as_slice()])
+            .chain(self.embed.as_ref().map(|e| e.as_slice()))
     }
 
     fn slices_mut(&mut self) -> impl Iterator<Item = &mut [T]> {
@@ -128,11 +143,14 @@ impl<T: RealField + Copy> Grads<T> {
             .iter_mut()
             .zip(&mut self.biases)
             .flat_map(|(w, b)| [w.as_mut_slice(), b.as_mut_slice()])
+            .chain(self.embed.as_mut().map(|e| e.as_mut_slice()))
     }
 
-    /// Whether these gradients belong to a network with `sizes` (no allocation).
-    pub(crate) fn fits(&self, sizes: &[usize]) -> bool {
-        self.weights.len() + 1 == sizes.len()
+    /// Whether these gradients belong to a network with `sizes` and a
+    /// projection head of `classes` classes (no allocation).
+    pub(crate) fn fits(&self, sizes: &[usize], classes: usize) -> bool {
+        self.embed.as_ref().map_or(0, |e| e.ncols()) == classes
+            && self.weights.len() + 1 == sizes.len()
             && self
                 .weights
                 .iter()
@@ -144,6 +162,7 @@ impl<T: RealField + Copy> Grads<T> {
     pub(crate) fn same_shape(&self, other: &Grads<T>) -> bool {
         // No allocation: this runs inside every optimizer step.
         self.weights.len() == other.weights.len()
+            && self.embed.as_ref().map(|e| e.shape()) == other.embed.as_ref().map(|e| e.shape())
             && self
                 .weights
                 .iter()

@@ -13,6 +13,11 @@
 //! a_l = f(z_l)      (l < L)      a_0 = x
 //! out = z_L                      (the last layer is linear)
 //! ```
+//!
+//! A conditional discriminator may carry a projection head: one embedding
+//! `e_c` (a column of `E : n_{L−1} × K`) per class, added to the last
+//! layer's weights for a sample of class c (see [`super::projection`]).
+//! Its passes then take each sample's class.
 
 use nalgebra::{DMatrix, DVector, RealField};
 use rand::Rng;
@@ -29,6 +34,8 @@ pub struct Mlp<T: RealField + Copy> {
     weights: Vec<DMatrix<T>>,
     /// `biases[l − 1]` is `b_l` (`n_l`).
     biases: Vec<DVector<T>>,
+    /// The projection head `E` (`n_{L−1} × K`), if any.
+    embed: Option<DMatrix<T>>,
 }
 
 /// Checks `sizes` (used by the constructor and `from_params`).
@@ -80,13 +87,54 @@ impl<T: RealField + Copy> Mlp<T> {
             act,
             weights,
             biases,
+            embed: None,
         })
+    }
+
+    /// The same network with a projection head for `classes` classes,
+    /// drawn after every layer: class by class, `n_{L−1}` weights each, as
+    /// the last layer's weights are drawn (fan-in `n_{L−1}`, fan-out 1).
+    ///
+    /// # Errors
+    /// [`NnError::ZeroWidth`] for no classes.
+    pub fn with_projection<R: Rng + ?Sized>(
+        mut self,
+        classes: usize,
+        init: Init,
+        rng: &mut R,
+    ) -> Result<Self, NnError> {
+        let h = self.sizes[self.sizes.len() - 2];
+        if classes == 0 {
+            return Err(NnError::ZeroWidth {
+                index: self.sizes.len(),
+            });
+        }
+        let e: Vec<f64> = (0..classes * h)
+            .map(|_| init.sample_weight(h, 1, rng))
+            .collect();
+        self.embed = Some(DMatrix::from_fn(h, classes, |j, c| {
+            nalgebra::convert(e[c * h + j])
+        }));
+        Ok(self)
     }
 
     /// Builds a network from a flat parameter vector (see
     /// [`params_flat`](Self::params_flat) for the order).
     pub fn from_params(sizes: &[usize], act: Activation, params: &[T]) -> Result<Self, NnError> {
         validate_sizes(sizes)?;
+        Self::from_params_with_classes(sizes, act, 0, params)
+    }
+
+    /// Builds a network with a projection head for `classes` classes (none
+    /// for 0) from a flat parameter vector.
+    pub fn from_params_with_classes(
+        sizes: &[usize],
+        act: Activation,
+        classes: usize,
+        params: &[T],
+    ) -> Result<Self, NnError> {
+        validate_sizes(sizes)?;
+        let h = sizes[sizes.len() - 2];
         let mut mlp = Mlp {
             sizes: sizes.to_vec(),
             act,
@@ -95,9 +143,25 @@ impl<T: RealField + Copy> Mlp<T> {
                 .map(|p| DMatrix::zeros(p[1], p[0]))
                 .collect(),
             biases: sizes.windows(2).map(|p| DVector::zeros(p[1])).collect(),
+            embed: (classes > 0).then(|| DMatrix::zeros(h, classes)),
         };
         mlp.set_params_flat(params)?;
         Ok(mlp)
+    }
+
+    /// The same shape with other parameters (in [`params_flat`](Self::params_flat) order).
+    pub fn with_params(&self, params: &[T]) -> Result<Self, NnError> {
+        Self::from_params_with_classes(&self.sizes, self.act, self.classes(), params)
+    }
+
+    /// The classes of the projection head (0: none).
+    pub fn classes(&self) -> usize {
+        self.embed.as_ref().map_or(0, |e| e.ncols())
+    }
+
+    /// The projection head's embeddings `E` (`n_{L−1} × K`, column c is `e_c`).
+    pub fn embed(&self) -> Option<&DMatrix<T>> {
+        self.embed.as_ref()
     }
 
     /// `[in_dim, h₁, …, 1]`.
@@ -130,21 +194,32 @@ impl<T: RealField + Copy> Mlp<T> {
         &self.biases[l - 1]
     }
 
-    /// Total number of scalars in all weights and biases.
+    /// Total number of scalars in all weights and biases (and the
+    /// projection head).
     pub fn num_params(&self) -> usize {
-        self.sizes.windows(2).map(|p| p[1] * p[0] + p[1]).sum()
+        self.sizes
+            .windows(2)
+            .map(|p| p[1] * p[0] + p[1])
+            .sum::<usize>()
+            + self.embed.as_ref().map_or(0, |e| e.len())
     }
 
     /// All parameters in a stable order: layer by layer, the weights in
     /// row-major order `W_l[i][j]` (PyTorch's `state_dict` order for
-    /// `nn.Linear.weight`), then the bias `b_l`.
+    /// `nn.Linear.weight`), then the bias `b_l`; then the projection head
+    /// class by class (`nn.Embedding.weight`'s order).
     pub fn params_flat(&self) -> Vec<T> {
-        super::flat::to_flat(&self.weights, &self.biases)
+        super::flat::to_flat(&self.weights, &self.biases, self.embed.as_ref())
     }
 
     /// Overwrites every parameter from a vector in [`params_flat`](Self::params_flat) order.
     pub fn set_params_flat(&mut self, params: &[T]) -> Result<(), NnError> {
-        super::flat::set_from_flat(&mut self.weights, &mut self.biases, params)
+        super::flat::set_from_flat(
+            &mut self.weights,
+            &mut self.biases,
+            self.embed.as_mut(),
+            params,
+        )
     }
 
     /// The parameter at `index` of [`params_flat`](Self::params_flat)'s
@@ -164,7 +239,10 @@ impl<T: RealField + Copy> Mlp<T> {
             }
             at -= b.len();
         }
-        None
+        // The projection head, class by class (contiguous in storage).
+        self.embed
+            .as_ref()
+            .and_then(|e| e.as_slice().get(at).copied())
     }
 
     /// Copies every parameter of `other`, a network of the same sizes,
@@ -185,7 +263,7 @@ impl<T: RealField + Copy> Mlp<T> {
     /// If `g` does not fit this network.
     pub fn add_scaled(&mut self, k: T, g: &Grads<T>) {
         assert!(
-            g.fits(&self.sizes),
+            g.fits(&self.sizes, self.classes()),
             "gradient shapes differ from the network's"
         );
         for (p, d) in self.param_slices_mut().zip(g.slices()) {
@@ -206,12 +284,18 @@ impl<T: RealField + Copy> Mlp<T> {
             act: self.act,
             weights: self.weights.iter().map(|w| w.map(|x| conv(&x))).collect(),
             biases: self.biases.iter().map(|b| b.map(|x| conv(&x))).collect(),
+            embed: self.embed.as_ref().map(|e| e.map(|x| conv(&x))),
         }
     }
 
     /// A zero gradient shaped like this network's parameters.
     pub fn zero_grads(&self) -> Grads<T> {
-        Grads::zeros(&self.sizes)
+        let mut g = Grads::zeros(&self.sizes);
+        g.embed = self
+            .embed
+            .as_ref()
+            .map(|e| DMatrix::zeros(e.nrows(), e.ncols()));
+        g
     }
 
     /// A workspace for batches of `batch` samples (it resizes itself if a
@@ -228,6 +312,7 @@ impl<T: RealField + Copy> Mlp<T> {
             .iter()
             .zip(&self.biases)
             .flat_map(|(w, b)| [w.as_slice(), b.as_slice()])
+            .chain(self.embed.as_ref().map(|e| e.as_slice()))
     }
 
     /// Mutable version of [`param_slices`](Self::param_slices).
@@ -236,6 +321,7 @@ impl<T: RealField + Copy> Mlp<T> {
             .iter_mut()
             .zip(&mut self.biases)
             .flat_map(|(w, b)| [w.as_mut_slice(), b.as_mut_slice()])
+            .chain(self.embed.as_mut().map(|e| e.as_mut_slice()))
     }
 
     /// Internal access for the passes.

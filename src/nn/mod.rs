@@ -19,6 +19,8 @@
 //! - `linalg` — the allocation-free matrix products the passes use:
 //!   `reference` (the definition), `x86` (the AVX2/FMA kernel), `threads`
 //!   (one block per thread for large products), picked in one place.
+//! - [`projection`] — the projection head of a conditional discriminator
+//!   (one embedding per class on the last layer).
 //! - [`grads`] — parameter-gradient buffers (`Grads<T>`).
 //! - [`optim`] — SGD, momentum, RMSprop and Adam.
 //! - [`error`] — `NnError`.
@@ -77,6 +79,7 @@ pub mod init;
 mod linalg;
 pub mod mlp;
 pub mod optim;
+pub mod projection;
 pub mod workspace;
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ impl<T: RealField + Copy> Optimizer<T> {
             "optimizer was built for another network"
         );
         assert!(
-            grads.fits(mlp.sizes()),
+            grads.fits(mlp.sizes(), mlp.classes()),
             "gradient shapes differ from the network's"
         );
         self.t += 1;

@@ -44,6 +44,11 @@ pub struct Workspace<T: RealField + Copy> {
     /// `W_kᵀ` copies (`n_{k−1} × n_k`; `w_t[0]` is empty), refreshed by
     /// every backward pass.
     pub(crate) w_t: Vec<DMatrix<T>>,
+    /// A projection head's embedding of each sample's class (`n_{L−1} ×
+    /// batch`; empty without a head), filled by the forward pass.
+    pub(crate) proj: DMatrix<T>,
+    /// Each sample's class (empty without a projection head).
+    pub(crate) classes: Vec<usize>,
 }
 
 impl<T: RealField + Copy> Workspace<T> {
@@ -66,6 +71,8 @@ impl<T: RealField + Copy> Workspace<T> {
                     _ => DMatrix::zeros(sizes[k - 1], sizes[k]),
                 })
                 .collect(),
+            proj: DMatrix::zeros(0, 0),
+            classes: Vec::new(),
         }
     }
 

@@ -6,6 +6,16 @@
 //! curves, exact panel and history CSV all read [`METRICS`] by name; a new
 //! metric is one row here.
 //!
+//! # Conditional runs
+//!
+//! [`CLASS_METRICS`] are the metrics of a run on a `classes(…)` target,
+//! absent from every file of an unconditional run (so those files are as
+//! they were). A row is either one value (`classes`, `jsd_marginal`) or one
+//! value per class: its name holds `{k}`, which a CSV header spells out as
+//! `1 ..= K` (`jsd_c{k}` → `jsd_c1, jsd_c2, jsd_c3`), and JSON writes the
+//! values as one list under the row's `json` key (`jsd_by_class`). The
+//! file lists below name these rows like any metric.
+//!
 //! # Non-finite values (every file)
 //!
 //! - CSV: a finite number is written in Rust's shortest round-trip form
@@ -180,12 +190,12 @@ pub static METRICS: &[Column<MetricFn>] = &[
     },
     Column {
         name: "f_divergence",
-        doc: "f-GAN losses: D_f(p_data ‖ p_g) = ∫ p_g f(p_data/p_g), exact on the grid (fgan_js: 2·JSD; fgan_hellinger: 2·H²); ∞ when infinite",
+        doc: "f-GAN losses: D_f(p_data ‖ p_g) = ∫ p_g f(p_data/p_g), exact on the grid (fgan_js: 2·JSD; fgan_hellinger: 2·H²); ∞ when infinite; with classes, Σ_c π_c D_f(p_data(· | c) ‖ p_g(· | c))",
         value: |m| Value::from_opt(m.snap.f_divergence),
     },
     Column {
         name: "f_bound",
-        doc: "f-GAN losses: the variational bound E_data[T(x)] − E_g[f*(T(x))] ≤ D_f at the current critic T, exact on the grid",
+        doc: "f-GAN losses: the variational bound E_data[T(x)] − E_g[f*(T(x))] ≤ D_f at the current critic T, exact on the grid (with classes, Σ_c π_c of each class's bound at T(·, c))",
         value: |m| Value::from_opt(m.snap.f_bound),
     },
     Column {
@@ -263,6 +273,50 @@ pub static METRICS: &[Column<MetricFn>] = &[
     },
 ];
 
+/// How a metric of conditional runs is read.
+#[derive(Clone, Copy)]
+pub enum ClassValue {
+    /// One value for the run.
+    Once(MetricFn),
+    /// One value per class c (0-based here, numbered from 1 in files).
+    PerClass(fn(&Moment<'_>, usize) -> Value),
+}
+
+/// A metric of conditional runs; see the [module docs](self).
+pub struct ClassColumn {
+    /// The CSV header; `{k}` is the class number for a per-class row.
+    pub name: &'static str,
+    /// The JSON key (a list for a per-class row).
+    pub json: &'static str,
+    /// What it is.
+    pub doc: &'static str,
+    /// Its value(s).
+    pub value: ClassValue,
+}
+
+/// Every metric of conditional runs, in one order. `classes` comes first:
+/// a [`Record`] reads K from it.
+pub static CLASS_METRICS: &[ClassColumn] = &[
+    ClassColumn {
+        name: "classes",
+        json: "classes",
+        doc: "K, the number of classes of a `classes(…)` target",
+        value: ClassValue::Once(|m| Value::Count(m.snap.classes.len() as u64)),
+    },
+    ClassColumn {
+        name: "jsd_marginal",
+        json: "jsd_marginal",
+        doc: "JSD between the marginals p_data(x) = Σ_c π_c p_data(x | c) and p_g(x) = Σ_c π_c p_g(x | c) (the same as jsd in a conditional run)",
+        value: ClassValue::Once(|m| Value::Num(m.snap.theory.jsd)),
+    },
+    ClassColumn {
+        name: "jsd_c{k}",
+        json: "jsd_by_class",
+        doc: "JSD(p_data(· | c) ‖ p_g(· | c)) of class c, classes numbered from 1; C(G) = −log 4 + 2 Σ_c π_c JSD_c",
+        value: ClassValue::PerClass(|m, c| Value::Num(m.snap.classes[c].theory.jsd)),
+    },
+];
+
 /// The columns of `metrics.csv` (and of the window's history CSV).
 pub const METRICS_CSV: &[&str] = &[
     "step",
@@ -289,6 +343,7 @@ pub const METRICS_CSV: &[&str] = &[
     "d_acc_train",
     "d_acc_fresh",
     "jsd_empirical",
+    "jsd_c{k}",
 ];
 
 /// The keys of `summary.json`'s `final`.
@@ -316,6 +371,8 @@ pub const SUMMARY_FINAL: &[&str] = &[
     "d_acc_train",
     "d_acc_fresh",
     "jsd_empirical",
+    "jsd_marginal",
+    "jsd_c{k}",
 ];
 
 /// The metric columns of `sweep.csv` (between the grid keys and the run's
@@ -330,6 +387,8 @@ pub const SWEEP_METRICS: &[&str] = &[
     "modes_covered",
     "modes_total",
     "high_quality",
+    "classes",
+    "jsd_c{k}",
 ];
 
 /// The position of metric `name` in [`METRICS`].
@@ -352,7 +411,9 @@ pub fn metric(name: &str) -> &'static Column<MetricFn> {
     &METRICS[index(name)]
 }
 
-/// The values of every metric at one moment, in [`METRICS`] order.
+/// The values of every metric at one moment, in [`METRICS`] order, then
+/// — for a conditional run only — those of [`CLASS_METRICS`] in their
+/// order (K values for a per-class row, K being the first of them).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record(pub Vec<Value>);
 
@@ -360,7 +421,43 @@ impl Record {
     /// Reads every metric off `snap` and `stats`.
     pub fn new(snap: &Snapshot, stats: &StepStats) -> Record {
         let m = Moment { snap, stats };
-        Record(METRICS.iter().map(|c| (c.value)(&m)).collect())
+        let mut v: Vec<Value> = METRICS.iter().map(|c| (c.value)(&m)).collect();
+        if !snap.classes.is_empty() {
+            for c in CLASS_METRICS {
+                match c.value {
+                    ClassValue::Once(f) => v.push(f(&m)),
+                    ClassValue::PerClass(f) => {
+                        v.extend((0..snap.classes.len()).map(|k| f(&m, k)));
+                    }
+                }
+            }
+        }
+        Record(v)
+    }
+
+    /// K, the number of classes (0: an unconditional run).
+    pub fn classes(&self) -> usize {
+        match self.0.get(METRICS.len()) {
+            Some(Value::Count(k)) => *k as usize,
+            _ => 0,
+        }
+    }
+
+    /// The values of conditional row `row` of [`CLASS_METRICS`] (one, or K;
+    /// none in an unconditional run).
+    pub fn class_values(&self, row: usize) -> &[Value] {
+        let k = self.classes();
+        if k == 0 {
+            return &[];
+        }
+        let width = |c: &ClassColumn| match c.value {
+            ClassValue::Once(_) => 1,
+            ClassValue::PerClass(_) => k,
+        };
+        let start = METRICS.len() + CLASS_METRICS[..row].iter().map(width).sum::<usize>();
+        self.0
+            .get(start..start + width(&CLASS_METRICS[row]))
+            .unwrap_or(&[])
     }
 
     /// The value of metric `i` (see [`index`]).
@@ -381,9 +478,17 @@ impl Record {
         }
     }
 
-    /// The fields of `columns` as CSV text.
+    /// The fields of `columns` as CSV text (see [`Selection::names`] for
+    /// the headers).
     pub fn csv_fields(&self, columns: &Selection) -> Vec<String> {
-        columns.0.iter().map(|&i| self.get(i).csv()).collect()
+        let mut out = Vec::new();
+        for e in &columns.0 {
+            match *e {
+                Entry::Metric(i) => out.push(self.get(i).csv()),
+                Entry::Class(row) => out.extend(self.class_values(row).iter().map(Value::csv)),
+            }
+        }
+        out
     }
 
     /// `columns` as a JSON object (in their order).
@@ -397,30 +502,74 @@ struct JsonRecord<'a>(&'a Record, &'a Selection);
 impl serde::Serialize for JsonRecord<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.1.0.len()))?;
-        for &i in &self.1.0 {
-            map.serialize_entry(METRICS[i].name, &self.0.get(i))?;
+        let mut map = s.serialize_map(None)?;
+        for e in &self.1.0 {
+            match *e {
+                Entry::Metric(i) => map.serialize_entry(METRICS[i].name, &self.0.get(i))?,
+                Entry::Class(row) => {
+                    let values = self.0.class_values(row);
+                    let c = &CLASS_METRICS[row];
+                    match (c.value, values) {
+                        (_, []) => {}
+                        (ClassValue::Once(_), [v]) => map.serialize_entry(c.json, v)?,
+                        _ => map.serialize_entry(c.json, values)?,
+                    }
+                }
+            }
         }
         map.end()
     }
 }
 
+/// One column of a file's list: a metric, or a row of [`CLASS_METRICS`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Entry {
+    Metric(usize),
+    Class(usize),
+}
+
 /// Some metrics by position, in a file's order.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Selection(Vec<usize>);
+pub struct Selection(Vec<Entry>);
 
 impl Selection {
-    /// The metrics named, in that order.
+    /// The metrics named (in [`METRICS`] or [`CLASS_METRICS`]), in that order.
     ///
     /// # Panics
-    /// As [`index`].
+    /// For a name that is neither (a programming error; a test checks
+    /// every list).
     pub fn of(names: &[&str]) -> Selection {
-        Selection(names.iter().map(|n| index(n)).collect())
+        Selection(
+            names
+                .iter()
+                .map(|n| match CLASS_METRICS.iter().position(|c| c.name == *n) {
+                    Some(row) => Entry::Class(row),
+                    None => Entry::Metric(index(n)),
+                })
+                .collect(),
+        )
     }
 
-    /// Their names.
-    pub fn names(&self) -> Vec<&'static str> {
-        self.0.iter().map(|&i| METRICS[i].name).collect()
+    /// The headers for a run with `classes` classes (0: unconditional, where
+    /// the conditional rows have none).
+    pub fn names(&self, classes: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &self.0 {
+            match *e {
+                Entry::Metric(i) => out.push(METRICS[i].name.to_string()),
+                Entry::Class(_) if classes == 0 => {}
+                Entry::Class(row) => {
+                    let c = &CLASS_METRICS[row];
+                    match c.value {
+                        ClassValue::Once(_) => out.push(c.name.to_string()),
+                        ClassValue::PerClass(_) => {
+                            out.extend((1..=classes).map(|k| c.name.replace("{k}", &k.to_string())))
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -450,15 +599,25 @@ mod tests {
     fn every_list_names_metrics_once() {
         for list in [METRICS_CSV, SUMMARY_FINAL, SWEEP_METRICS] {
             let s = Selection::of(list);
-            let mut seen = s.0.clone();
+            let mut seen = s.names(3);
+            let n = seen.len();
             seen.sort();
             seen.dedup();
-            assert_eq!(seen.len(), list.len(), "{list:?}");
+            assert_eq!(seen.len(), n, "{list:?}");
         }
-        let mut names: Vec<&str> = METRICS.iter().map(|c| c.name).collect();
+        assert_eq!(CLASS_METRICS[0].name, "classes", "K comes first");
+        let mut names: Vec<&str> = METRICS
+            .iter()
+            .map(|c| c.name)
+            .chain(CLASS_METRICS.iter().map(|c| c.name))
+            .collect();
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), METRICS.len(), "a metric defined twice");
+        assert_eq!(
+            names.len(),
+            METRICS.len() + CLASS_METRICS.len(),
+            "a metric defined twice"
+        );
     }
 
     #[test]

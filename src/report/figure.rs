@@ -1,6 +1,14 @@
 //! `figure.png`: the Goodfellow figure at one moment of a run, readable on a
 //! slide. p_data black dotted, p_g green solid, D blue dashed, D* orange, and
 //! under it the z→x strip of Figure 1 with the optimal map as ghost lines.
+//!
+//! A conditional run (a `classes(…)` target) draws the marginal p_data and
+//! p_g as above and each class in its own colour ([`CLASS_COLOURS`]):
+//! π_c·p_data(x | c) dotted, π_c·p_g(x | c) solid (so the classes add up to
+//! the marginals; class 1 widest, so that classes whose p_g coincide show as
+//! nested stripes), D(x, c) dashed, and one z→x strip per class.
+//! [`FigureData::for_class`] is the figure of one class alone, in the
+//! paper's colours: what the window's class selector shows.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -47,6 +55,52 @@ pub struct FigureData {
     pub rug: Vec<f64>,
     /// Point masses (a `dirac` target, a constant G), drawn as arrows.
     pub atoms: Vec<Atom>,
+    /// The classes of a conditional run (empty otherwise).
+    pub classes: Vec<ClassCurves>,
+}
+
+/// One class of a conditional run, on the figure's x.
+#[derive(Debug, Clone, Default)]
+pub struct ClassCurves {
+    /// `class c`, numbered from 1.
+    pub label: String,
+    /// π_c.
+    pub weight: f64,
+    /// p_data(x | c).
+    pub p_data: Vec<f64>,
+    /// p_g(x | c).
+    pub p_g: Vec<f64>,
+    /// D(x, c), as [`FigureData::d`].
+    pub d: Vec<f64>,
+    /// D*(x, c) (or the class's critic f*), as [`FigureData::d_star`].
+    pub d_star: Vec<f64>,
+    /// JSD(p_data(· | c) ‖ p_g(· | c)).
+    pub jsd: f64,
+    /// The subtitle of the class's own figure.
+    pub subtitle: String,
+    /// (z, G(z, c)).
+    pub z_map: Vec<(f64, f64)>,
+    /// (z, F_{data|c}⁻¹(F_z(z))).
+    pub optimal_map: Vec<(f64, f64)>,
+}
+
+/// The classes' colours, in class order (ten at most, as classes go).
+pub const CLASS_COLOURS: [(u8, u8, u8); 10] = [
+    (214, 39, 40),
+    (31, 119, 180),
+    (255, 127, 14),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (23, 190, 207),
+    (188, 189, 34),
+    (127, 127, 127),
+    (44, 160, 44),
+];
+
+/// The colour of class `c` (0-based).
+pub fn class_colour(c: usize) -> (u8, u8, u8) {
+    CLASS_COLOURS[c % CLASS_COLOURS.len()]
 }
 
 /// A point mass in the figure: where, how much of each distribution, and D
@@ -94,12 +148,9 @@ fn shown_where_there_is_mass(p: &[f64], q: &[f64], d_star: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
-pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
-    let n = snap.grid.n();
-    let inner = 1..=n;
-    let t = &snap.theory;
-    let (d_label, star_label) = match snap.loss {
+/// What D and its optimum are called, per loss.
+fn d_labels(loss: LossKind) -> (&'static str, &'static str) {
+    match loss {
         LossKind::Minimax | LossKind::NonSaturating => {
             ("D(x)", "D* = p_data/(p_data+p_g), where ≥ 1% of peak mass")
         }
@@ -117,7 +168,40 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
             "critic T(x) = g_f(v)",
             "T*(x) = f′(p_data/p_g), where ≥ 1% of peak mass",
         ),
-    };
+    }
+}
+
+/// The optimum of D on the figure: D* (or f*, T*) on the inner bins, left
+/// out where the densities have no mass to see for the losses whose optimum
+/// is D* or an f-GAN's T*.
+fn optimum_shown(loss: LossKind, optimum: Option<&[f64]>, p: &[f64], q: &[f64]) -> Vec<f64> {
+    let masked = loss.is_cross_entropy() || loss == LossKind::Lsgan || loss.fdiv().is_some();
+    match (optimum, masked) {
+        (Some(o), true) => shown_where_there_is_mass(p, q, o),
+        (Some(o), false) => o.to_vec(),
+        (None, _) => Vec::new(),
+    }
+}
+
+/// D on the figure: an f-GAN critic (and the oracle D, which is D* itself)
+/// is drawn only where the densities have mass, like its optimum.
+fn d_shown(mask: bool, d: &[f64], p: &[f64], q: &[f64]) -> Vec<f64> {
+    if mask {
+        shown_where_there_is_mass(p, q, d)
+    } else {
+        d.to_vec()
+    }
+}
+
+/// The Goodfellow figure of a snapshot, for `figure.png` (and the GIF frames).
+pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    if !snap.classes.is_empty() {
+        return class_figure_data(snap, title);
+    }
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = d_labels(snap.loss);
     let fgan = snap.loss.fdiv().is_some();
     // The oracle D is D* itself, with D*'s spikes where neither density has
     // mass; an f-GAN critic, like its optimum, runs off to ±∞ in the tails
@@ -184,27 +268,18 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
         p_g: snap.p_g[inner.clone()].to_vec(),
         // An f-GAN critic and its optimum grow without bound where one
         // density vanishes: both are drawn where the densities have mass.
-        d: if mask_d {
-            shown_where_there_is_mass(
-                &snap.p_data[inner.clone()],
-                &snap.p_g[inner.clone()],
-                &snap.d[inner.clone()],
-            )
-        } else {
-            snap.d[inner.clone()].to_vec()
-        },
-        d_star: match (
-            snap.optimum(),
-            snap.loss.is_cross_entropy() || snap.loss == LossKind::Lsgan || fgan,
-        ) {
-            (Some(o), true) => shown_where_there_is_mass(
-                &snap.p_data[inner.clone()],
-                &snap.p_g[inner.clone()],
-                &o[inner.clone()],
-            ),
-            (Some(o), false) => o[inner.clone()].to_vec(),
-            (None, _) => Vec::new(),
-        },
+        d: d_shown(
+            mask_d,
+            &snap.d[inner.clone()],
+            &snap.p_data[inner.clone()],
+            &snap.p_g[inner.clone()],
+        ),
+        d_star: optimum_shown(
+            snap.loss,
+            snap.optimum().map(|o| &o[inner.clone()]),
+            &snap.p_data[inner.clone()],
+            &snap.p_g[inner.clone()],
+        ),
         d_label,
         d_star_label: star_label.to_string(),
         d_is_probability: snap.loss.is_cross_entropy(),
@@ -228,6 +303,146 @@ pub fn figure_data(snap: &Snapshot, title: &str) -> FigureData {
                 },
             })
             .collect(),
+        classes: Vec::new(),
+    }
+}
+
+/// The figure of a conditional run: the marginals, and every class.
+fn class_figure_data(snap: &Snapshot, title: &str) -> FigureData {
+    let n = snap.grid.n();
+    let inner = 1..=n;
+    let t = &snap.theory;
+    let (d_label, star_label) = d_labels(snap.loss);
+    let by_class: Vec<String> = snap
+        .classes
+        .iter()
+        .map(|c| format!("{:.4}", c.theory.jsd))
+        .collect();
+    let mut subtitle = format!(
+        "step {}   marginal JSD {:.4}   C(G) {:.4}   JSD by class {}",
+        snap.step,
+        t.jsd,
+        t.c_g,
+        by_class.join(" / ")
+    );
+    if let (Some(df), Some(bound)) = (snap.f_divergence, snap.f_bound) {
+        let _ = write!(subtitle, "   Σπ D_f {df:.4}   bound {bound:.4}");
+    }
+    if !snap.p_g_exact {
+        subtitle.push_str("   (p_g estimated)");
+    }
+    let mask_d = snap.loss.fdiv().is_some();
+    let classes = snap
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(c, cs)| {
+            let optimum = match snap.loss {
+                LossKind::Minimax | LossKind::NonSaturating | LossKind::Lsgan => {
+                    Some(&cs.theory.d_star[inner.clone()])
+                }
+                LossKind::Wgan | LossKind::WganGp => Some(&cs.theory.critic[inner.clone()]),
+                LossKind::Hinge => None,
+                LossKind::FganKl
+                | LossKind::FganReverseKl
+                | LossKind::FganPearson
+                | LossKind::FganHellinger
+                | LossKind::FganJs => Some(&cs.t_star[inner.clone()]),
+            };
+            let kl = |v: Option<f64>| v.map_or("∞".to_string(), |v| format!("{v:.4}"));
+            ClassCurves {
+                label: format!("class {}", c + 1),
+                weight: cs.weight,
+                p_data: cs.p_data[inner.clone()].to_vec(),
+                p_g: cs.p_g[inner.clone()].to_vec(),
+                d: d_shown(
+                    mask_d,
+                    &cs.d[inner.clone()],
+                    &cs.p_data[inner.clone()],
+                    &cs.p_g[inner.clone()],
+                ),
+                d_star: optimum_shown(
+                    snap.loss,
+                    optimum,
+                    &cs.p_data[inner.clone()],
+                    &cs.p_g[inner.clone()],
+                ),
+                jsd: cs.theory.jsd,
+                subtitle: format!(
+                    "step {}   class {} (π = {:.3})   JSD {:.4}   C(G) {:.4}   W1 {:.4}   KL(data‖g) {}",
+                    snap.step,
+                    c + 1,
+                    cs.weight,
+                    cs.theory.jsd,
+                    cs.theory.c_g,
+                    cs.theory.w1,
+                    kl(cs.theory.kl_data_g)
+                ),
+                z_map: snap.map_z.iter().copied().zip(cs.map_x.iter().copied()).collect(),
+                optimal_map: oriented_like(&snap.map_z, &cs.map_x, &cs.map_optimal),
+            }
+        })
+        .collect();
+    FigureData {
+        title: title.to_string(),
+        subtitle,
+        x: snap.x[inner.clone()].to_vec(),
+        p_data: snap.p_data[inner.clone()].to_vec(),
+        p_g: snap.p_g[inner.clone()].to_vec(),
+        // The classes' D are drawn instead.
+        d: Vec::new(),
+        d_star: Vec::new(),
+        d_label: d_label.to_string(),
+        d_star_label: star_label.to_string(),
+        d_is_probability: snap.loss.is_cross_entropy(),
+        z_map: Vec::new(),
+        optimal_map: Vec::new(),
+        // The config allows no point masses with classes.
+        atoms: Vec::new(),
+        p_data_label: match &snap.p_data_note {
+            Some(n) => format!("marginal p_data = {n}"),
+            None => "marginal p_data".to_string(),
+        },
+        // A classes(…) target takes no finite set.
+        p_empirical: Vec::new(),
+        empirical_label: String::new(),
+        rug: Vec::new(),
+        classes,
+    }
+}
+
+impl FigureData {
+    /// The figure of class `c` alone (0-based; the whole figure again for
+    /// a class that is not there): p_data(· | c), p_g(· | c), D(·, c) and
+    /// its optimum in the paper's colours, the class's z→x strip.
+    pub fn for_class(&self, c: usize) -> FigureData {
+        let Some(cc) = self.classes.get(c) else {
+            return self.clone();
+        };
+        FigureData {
+            title: if self.title.is_empty() {
+                String::new()
+            } else {
+                format!("{} — {}", self.title, cc.label)
+            },
+            subtitle: cc.subtitle.clone(),
+            x: self.x.clone(),
+            p_data: cc.p_data.clone(),
+            p_g: cc.p_g.clone(),
+            d: cc.d.clone(),
+            d_star: cc.d_star.clone(),
+            d_label: self.d_label.replace("(x)", &format!("(x, {})", c + 1)),
+            d_star_label: self.d_star_label.clone(),
+            d_is_probability: self.d_is_probability,
+            z_map: cc.z_map.clone(),
+            optimal_map: cc.optimal_map.clone(),
+            atoms: Vec::new(),
+            p_data_label: "p_data".to_string(),
+            p_empirical: Vec::new(),
+            empirical_label: String::new(),
+            rug: Vec::new(),
+            classes: Vec::new(),
+        }
     }
 }
 
@@ -247,21 +462,26 @@ fn ghost_caption(map: &[(f64, f64)]) -> String {
 /// the line (G(z) decreasing overall), the decreasing map F_data⁻¹(1 − F_z(z))
 /// is just as optimal a transport, and it is the one to compare with.
 pub fn optimal_map_like_g(snap: &Snapshot) -> Vec<(f64, f64)> {
-    let reversed = match (snap.map_x.first(), snap.map_x.last()) {
+    oriented_like(&snap.map_z, &snap.map_x, &snap.map_optimal)
+}
+
+/// [`optimal_map_like_g`] for any map `z → x` and its optimal map.
+fn oriented_like(map_z: &[f64], map_x: &[f64], optimal: &[f64]) -> Vec<(f64, f64)> {
+    let reversed = match (map_x.first(), map_x.last()) {
         (Some(a), Some(b)) => b < a,
         _ => false,
     };
-    let n = snap.map_optimal.len();
-    snap.map_z
+    let n = optimal.len();
+    map_z
         .iter()
         .enumerate()
         .map(|(i, z)| {
             (
                 *z,
                 if reversed {
-                    snap.map_optimal[n - 1 - i]
+                    optimal[n - 1 - i]
                 } else {
-                    snap.map_optimal[i]
+                    optimal[i]
                 },
             )
         })
@@ -370,10 +590,15 @@ impl FigureData {
         if self.d_is_probability {
             return (0.0, 1.0);
         }
+        let classes = self
+            .classes
+            .iter()
+            .flat_map(|c| c.d.iter().chain(&c.d_star));
         let (lo, hi) = self
             .d
             .iter()
             .chain(&self.d_star)
+            .chain(classes)
             .copied()
             .filter(|v| v.is_finite())
             .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
@@ -516,6 +741,8 @@ where
     let pts =
         |ys: &[f64]| -> Vec<(f64, f64)> { fig.x.iter().copied().zip(ys.iter().copied()).collect() };
 
+    let conditional = !fig.classes.is_empty();
+    let g_label = if conditional { "marginal p_g" } else { "p_g" };
     // A density that is 0 everywhere beside its atoms is not drawn as a
     // line along the axis.
     let no_density = |v: &[f64]| !fig.atoms.is_empty() && v.iter().all(|&y| y == 0.0);
@@ -565,7 +792,7 @@ where
     };
     chart
         .draw_series(LineSeries::new(g_pts, G_GREEN.stroke_width(4)))?
-        .label("p_g")
+        .label(g_label)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], G_GREEN.stroke_width(4)));
     if let Some((x, peak)) = axis.clipped {
         // p_g is cut at the top of the axis: say how high it goes.
@@ -603,6 +830,39 @@ where
         out.retain(|r| r.len() > 1);
         out
     };
+    // Each class in its colour: π_c·p_data(·|c) dotted, π_c·p_g(·|c) solid
+    // (they add up to the marginals), D(·, c) dashed on D's axis.
+    for (c, cc) in fig.classes.iter().enumerate() {
+        let (r, g, b) = class_colour(c);
+        let colour = RGBColor(r, g, b);
+        let scaled =
+            |v: &[f64]| -> Vec<f64> { v.iter().map(|y| (cc.weight * y).min(y_max)).collect() };
+        chart.draw_series(DashedLineSeries::new(
+            pts(&scaled(&cc.p_data)),
+            2,
+            6,
+            colour.stroke_width(3),
+        ))?;
+        // Class 1 widest: classes whose p_g coincide show as nested stripes.
+        let width = 2 + 2 * (fig.classes.len() - 1 - c) as u32;
+        chart
+            .draw_series(LineSeries::new(
+                pts(&scaled(&cc.p_g)),
+                colour.stroke_width(width),
+            ))?
+            .label(format!("{}: JSD {:.4}", cc.label, cc.jsd))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 30, y)], colour.stroke_width(4))
+            });
+        for run in runs(&cc.d) {
+            chart.draw_secondary_series(DashedLineSeries::new(
+                run,
+                10,
+                8,
+                colour.mix(0.8).stroke_width(2),
+            ))?;
+        }
+    }
     let mut first = true;
     for run in runs(&fig.d_star) {
         let s = chart.draw_secondary_series(LineSeries::new(run, STAR_ORANGE.stroke_width(3)))?;
@@ -637,7 +897,85 @@ where
         .border_style(RGBColor(160, 160, 160))
         .draw()?;
 
-    draw_strip(&bottom, fig, (x0, x1))?;
+    if conditional {
+        draw_class_strips(&bottom, fig, (x0, x1))?;
+    } else {
+        draw_strip(&bottom, fig, (x0, x1))?;
+    }
+    Ok(())
+}
+
+/// One z→x strip per class, stacked (class 1 on top), each in its class's
+/// colour over the class's optimal map in grey.
+fn draw_class_strips<DB: DrawingBackend>(
+    area: &Area<DB>,
+    fig: &FigureData,
+    (x0, x1): (f64, f64),
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let k = fig.classes.len() as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(20)
+        .margin_bottom(15)
+        .x_label_area_size(0)
+        .y_label_area_size(90)
+        .right_y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, -0.15..(1.5 * k - 0.35))?;
+    let (z_lo, z_hi) = fig
+        .classes
+        .iter()
+        .flat_map(|c| c.z_map.iter().map(|p| p.0))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), z| {
+            (a.min(z), b.max(z))
+        });
+    let span = x1 - x0;
+    let z_to_pos = |z: f64| {
+        if z_hi > z_lo {
+            x0 + span * (0.25 + 0.5 * (z - z_lo) / (z_hi - z_lo))
+        } else {
+            x0 + 0.5 * span
+        }
+    };
+    let grey = RGBColor(205, 205, 205);
+    let style = ("sans-serif", 22).into_font();
+    for (c, cc) in fig.classes.iter().enumerate() {
+        // Class 1 on top: its z line at the highest base.
+        let base = 1.5 * (k - 1.0 - c as f64);
+        let (r, g, b) = class_colour(c);
+        let colour = RGBColor(r, g, b);
+        for (z, x) in &cc.optimal_map {
+            if x.is_finite() {
+                chart.draw_series(LineSeries::new(
+                    vec![(z_to_pos(*z), base), (x.clamp(x0, x1), base + 1.0)],
+                    grey.stroke_width(1),
+                ))?;
+            }
+        }
+        for (z, x) in &cc.z_map {
+            if x.is_finite() {
+                chart.draw_series(LineSeries::new(
+                    vec![(z_to_pos(*z), base), (x.clamp(x0, x1), base + 1.0)],
+                    colour.stroke_width(2),
+                ))?;
+            }
+        }
+        chart.draw_series(LineSeries::new(
+            vec![(x0, base + 1.0), (x1, base + 1.0)],
+            BLACK.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            vec![(z_to_pos(z_lo), base), (z_to_pos(z_hi), base)],
+            BLACK.stroke_width(2),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{}: z → G(z, {})", cc.label, c + 1),
+            (x0 + 0.01 * span, base + 0.45),
+            style.clone().color(&colour),
+        )))?;
+    }
     Ok(())
 }
 

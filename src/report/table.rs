@@ -3,7 +3,10 @@
 //!
 //! Columns: `run` (the run's index in the sweep's run list), one column per
 //! grid key in grid order, then [`columns`]: `seed`, the metrics of
-//! [`super::columns::SWEEP_METRICS`] and the run's own [`RUN_COLUMNS`].
+//! [`super::columns::SWEEP_METRICS`] and the run's own [`RUN_COLUMNS`]. A
+//! sweep on a `classes(…)` target (all its runs have the same number of
+//! classes K) has `classes` and `jsd_c1 … jsd_cK` among its metrics; shards
+//! with different K do not merge.
 //! Values follow the one rule of [`super::columns`] (shortest round-trip
 //! numbers, `inf`, empty when not applicable), so equal rows are equal text.
 //!
@@ -53,12 +56,24 @@ pub static RUN_COLUMNS: &[Column<RunFn>] = &[
     },
 ];
 
-/// The columns after the grid keys: `seed`, the metrics, the run's own.
-pub fn columns() -> Vec<&'static str> {
-    let mut c = vec!["seed"];
-    c.extend(sweep_metrics().names());
-    c.extend(RUN_COLUMNS.iter().map(|c| c.name));
+/// The columns after the grid keys for runs of `classes` classes: `seed`,
+/// the metrics, the run's own.
+pub fn columns(classes: usize) -> Vec<String> {
+    let mut c = vec!["seed".to_string()];
+    c.extend(sweep_metrics().names(classes));
+    c.extend(RUN_COLUMNS.iter().map(|c| c.name.to_string()));
     c
+}
+
+/// K of a header: its `jsd_c1 … jsd_cK` columns.
+fn classes_of(header: &[String]) -> usize {
+    header
+        .iter()
+        .filter(|h| {
+            h.strip_prefix("jsd_c")
+                .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count()
 }
 
 /// The fields of one run after its grid values.
@@ -78,20 +93,29 @@ pub struct Table {
 }
 
 impl Table {
-    /// An empty table for these grid keys.
-    pub fn new(keys: &[String]) -> Table {
+    /// An empty table for these grid keys and runs of `classes` classes.
+    pub fn new(keys: &[String], classes: usize) -> Table {
         let mut header = vec!["run".to_string()];
         header.extend(keys.iter().cloned());
-        header.extend(columns().iter().map(|s| s.to_string()));
+        header.extend(columns(classes));
         Table {
             header,
             rows: Vec::new(),
         }
     }
 
+    /// K, the number of classes of the table's runs (0: unconditional).
+    pub fn classes(&self) -> usize {
+        classes_of(&self.header)
+    }
+
     /// The grid keys: the columns between `run` and `seed`.
     pub fn keys(&self) -> &[String] {
-        let end = self.header.len().saturating_sub(columns().len()).max(1);
+        let end = self
+            .header
+            .len()
+            .saturating_sub(columns(self.classes()).len())
+            .max(1);
         &self.header[1..end]
     }
 
@@ -128,7 +152,7 @@ impl Table {
         let (_, header) = it
             .next()
             .ok_or_else(|| format!("{name}: empty file, no header"))?;
-        let tail = columns();
+        let tail = columns(classes_of(&header));
         let ok = header.len() > tail.len() + 1
             && header[0] == "run"
             && header[header.len() - tail.len()..]
@@ -176,6 +200,17 @@ pub fn merge(tables: &[(String, Table)]) -> Result<Table, String> {
     let mut by_run: BTreeMap<usize, (&str, &Vec<String>)> = BTreeMap::new();
     let seconds = first.col("seconds");
     for (name, t) in tables {
+        if t.classes() != first.classes() {
+            let runs = |k: usize| match k {
+                0 => "unconditional runs".to_string(),
+                k => format!("runs with {k} classes"),
+            };
+            return Err(format!(
+                "{name} holds {} and {first_name} {}: runs with different numbers of classes do not merge",
+                runs(t.classes()),
+                runs(first.classes())
+            ));
+        }
         if t.header != first.header {
             return Err(format!(
                 "{name}: its columns ({}) differ from {first_name}'s ({})",
@@ -244,10 +279,14 @@ mod tests {
     use super::*;
 
     fn table() -> Table {
-        let mut t = Table::new(&["target".into(), "k".into()]);
+        table_of(0)
+    }
+
+    fn table_of(classes: usize) -> Table {
+        let mut t = Table::new(&["target".into(), "k".into()], classes);
         let fields = |spec: &str, seed: &str| -> Vec<String> {
             let mut f = vec![spec.to_string(), "1".to_string(), seed.to_string()];
-            f.extend((1..columns().len()).map(|i| format!("{i}")));
+            f.extend((1..columns(classes).len()).map(|i| format!("{i}")));
             f
         };
         t.rows.push((0, fields("normal(0, 1)", "0")));
@@ -282,6 +321,31 @@ mod tests {
         c.rows[0].1[3] = "0.5".into();
         let e = merge(&[("a".into(), a), ("c".into(), c)]).unwrap_err();
         assert!(e.contains("differs between"), "{e}");
+    }
+
+    #[test]
+    fn conditional_tables_round_trip_and_refuse_other_class_counts() {
+        let three = table_of(3);
+        assert!(
+            three.header.contains(&"jsd_c3".to_string()),
+            "{:?}",
+            three.header
+        );
+        assert!(three.header.contains(&"classes".to_string()));
+        let back = Table::parse(&three.to_csv(), "t").unwrap();
+        assert_eq!((back.classes(), back.keys().len()), (3, 2));
+        assert_eq!(back, three);
+        for other in [table_of(2), table_of(0)] {
+            let e = merge(&[("a.csv".into(), three.clone()), ("b.csv".into(), other)]).unwrap_err();
+            assert!(e.contains("different numbers of classes"), "{e}");
+            assert!(e.contains("runs with 3 classes"), "{e}");
+        }
+        assert!(
+            !table_of(0)
+                .header
+                .iter()
+                .any(|h| h.starts_with("jsd_c") || h == "classes")
+        );
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! p_g as the exact pushforward of the prior through G, and every quantity of
 //! the theory from those masses.
 //!
+//! A conditional GAN's theory is the same, class by class, with the cGAN's
+//! C(G) and V(G, D) as sums over the classes ([`classes`]).
+//!
 //! Quantities are pure functions over plain slices of n + 2 bin masses (index 0
 //! and n + 1 are the overflow bins of a [`Grid`]); the formula is in each
 //! function's doc comment.
@@ -21,6 +24,7 @@
 
 pub mod atoms;
 pub mod chi2_finite;
+pub mod classes;
 pub mod divergence;
 pub mod exact;
 pub mod grid;
@@ -34,6 +38,7 @@ pub mod value;
 pub mod wasserstein;
 
 pub use atoms::Atoms;
+pub use classes::{ClassInput, Conditional};
 pub use divergence::{chi2, hellinger2, jsd, kl, lsgan_chi2, lsgan_d_star_into, tv};
 pub use grid::{Grid, GridError};
 pub use masses::{bin_masses, bin_masses_into, continuous_bin_masses};

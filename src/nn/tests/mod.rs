@@ -5,3 +5,4 @@ mod basics;
 mod gradcheck;
 mod hand_values;
 mod optim;
+mod projection;
