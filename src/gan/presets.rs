@@ -288,7 +288,7 @@ mod tests {
         let e = load("goodfelow").unwrap_err().to_string();
         assert!(
             e.contains("unknown preset 'goodfelow'")
-                && e.contains("goodfellow, vanishing-gradients"),
+                && e.contains("goodfellow, figure-1, vanishing-gradients"),
             "{e}"
         );
     }
