@@ -647,12 +647,6 @@ fn oracle_together(c: &Config) -> Result<(), ConfigError> {
             c.dataset
         ));
     }
-    if c.dataset > 0 {
-        return fail(format!(
-            "a classes(…) target needs dataset = 0, got {} (a finite training set has no labels)",
-            c.dataset
-        ));
-    }
     // An unreadable target was reported by its own check.
     if c.target_mixture().is_ok_and(|t| t.has_atoms()) {
         return fail(

@@ -186,6 +186,8 @@ impl DModel {
     }
 }
 
+/// `Display` and `FromStr` for a choice with `name()` and `ALL` (any case,
+/// `-` for `_`), its error naming the config key; `noise` uses it too.
 macro_rules! named {
     ($t:ty, $key:expr) => {
         impl fmt::Display for $t {
@@ -212,6 +214,8 @@ macro_rules! named {
         }
     };
 }
+
+pub(super) use named;
 
 named!(GModel, "g_model");
 named!(DModel, "d_model");

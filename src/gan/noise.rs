@@ -120,32 +120,7 @@ impl NoiseDraws {
     }
 }
 
-macro_rules! named {
-    ($t:ty, $key:expr) => {
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-
-        impl FromStr for $t {
-            type Err = ConfigError;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let norm = s.trim().to_ascii_lowercase().replace('-', "_");
-                <$t>::ALL
-                    .iter()
-                    .copied()
-                    .find(|k| k.name() == norm)
-                    .ok_or_else(|| ConfigError::BadValue {
-                        key: $key.into(),
-                        value: s.into(),
-                        expected: format!("one of {}", names(<$t>::ALL.iter().map(|k| k.name()))),
-                    })
-            }
-        }
-    };
-}
+use super::model::named;
 
 named!(NoiseSchedule, "noise_schedule");
 named!(NoiseDraws, "noise_draws");
